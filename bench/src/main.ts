@@ -1,0 +1,110 @@
+/**
+ * `npm run bench [-- --quick] [-- --only <text>]`: runs every subject in its own Node process, then
+ * the C harness, then prints the table and writes `results/latest.{json,md}` and `results/chart.svg`
+ * (a quick run writes `results/quick/` instead, so it never overwrites a full run's results).
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { environment, versions } from './env.js';
+import { computeRatios } from './ratios.js';
+import { consoleTable, sortFigures, writeReport, type Report } from './report.js';
+import { runC } from './scenarios/c.js';
+import { SUBJECTS, type SubjectSpec } from './subjects.js';
+import { budgetFor, type Figure, type Skip, type SubjectResult } from './types.js';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const onlyAt = args.indexOf('--only');
+const only = onlyAt >= 0 ? args[onlyAt + 1] : undefined;
+const budget = budgetFor(quick);
+const benchDir = fileURLToPath(new URL('../', import.meta.url));
+const childScript = fileURLToPath(new URL('./child.js', import.meta.url));
+const resultsDir = join(benchDir, quick ? 'results/quick' : 'results');
+/** A child that takes longer than this is killed and reported as skipped. */
+const CHILD_TIMEOUT_MS = quick ? 90_000 : 240_000;
+
+const started = performance.now();
+const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
+const log = (line: string) => process.stderr.write(line + '\n');
+
+function runChild(spec: SubjectSpec, out: string): Promise<SubjectResult> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [...(spec.nodeFlags ?? []), childScript, spec.id, out, ...(quick ? ['--quick'] : [])], {
+      stdio: ['ignore', 'inherit', 'pipe'],
+    });
+    let tail = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      process.stderr.write(chunk);
+      tail = (tail + chunk.toString()).slice(-1500);
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), CHILD_TIMEOUT_MS);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const [, name = spec.id] = spec.id.split(':');
+      if (existsSync(out)) {
+        try {
+          resolve(JSON.parse(readFileSync(out, 'utf8')) as SubjectResult);
+          return;
+        } catch {
+          // fall through: a half-written file is a crash
+        }
+      }
+      const why = signal === 'SIGKILL' ? `killed after ${CHILD_TIMEOUT_MS / 1000} s` : `exited with ${code ?? signal}`;
+      const last = tail.trim().split('\n').slice(-2).join(' | ');
+      resolve({ subject: spec.id, figures: [], skipped: [{ scenario: '*', subject: name, reason: `child process ${why}${last ? `: ${last}` : ''}` }] });
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  log(`memory-pool-core bench${quick ? ' --quick' : ''}: Node ${process.versions.node}, one process per subject`);
+  const figures: Figure[] = [];
+  const skipped: Skip[] = [];
+  const tmp = mkdtempSync(join(tmpdir(), 'mempool-bench-'));
+  const subjects = SUBJECTS.filter((s) => !only || s.id.includes(only));
+  const steps = subjects.length + (only && !'c:harness'.includes(only) ? 0 : 1);
+  let step = 0;
+  for (const spec of subjects) {
+    step++;
+    log(`[${step}/${steps}] ${spec.title}  (${elapsed()})`);
+    const result = await runChild(spec, join(tmp, `${spec.id.replace(':', '-')}.json`));
+    figures.push(...result.figures);
+    skipped.push(...result.skipped);
+    for (const s of result.skipped.filter((x) => x.scenario === '*')) log(`    skipped: ${s.reason}`);
+  }
+  if (!only || 'c:harness'.includes(only)) {
+    step++;
+    log(`[${step}/${steps}] C library from C vs malloc (glibc, LD_PRELOAD allocators)  (${elapsed()})`);
+    const c = runC(budget, log);
+    figures.push(...c.figures);
+    skipped.push(...c.skipped);
+  }
+  rmSync(tmp, { recursive: true, force: true });
+
+  const sorted = sortFigures(figures);
+  const sums = new Set(sorted.filter((f) => f.scenario === 'orderbook').map((f) => String(f.extra?.['checksum'])));
+  const report: Report = {
+    generatedAt: new Date().toISOString(),
+    quick,
+    wallSeconds: (performance.now() - started) / 1000,
+    environment: environment(),
+    versions: versions(),
+    figures: sorted,
+    skipped,
+    ratios: computeRatios(sorted),
+    orderbookConsistent: sums.size === 0 ? null : sums.size === 1,
+  };
+  log('');
+  console.log(consoleTable(report));
+  if (report.orderbookConsistent === false) console.log('\nWARNING: order book checksums differ across subjects');
+  const written = await writeReport(resultsDir, report);
+  console.log(`\nwrote ${written.map((w) => w.replace(benchDir, 'bench/')).join(', ')} in ${elapsed()}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import type { SuiteContext } from '../context.js';
+
+const TWO_GIB = 2 ** 31;
+
+/** Handles above 2^31 are exact, readable and writable: no `| 0`, no signed shifts anywhere. */
+export function bigMemory({ backend, scope }: SuiteContext): void {
+  describe('Big memory', () => {
+    it('an arena over 2 GiB hands out a handle above 2^31 that is exact and readable and writable there', () => {
+      const arena = scope.add(backend.createArena(TWO_GIB + 4096));
+      expect(arena.alloc(TWO_GIB, 8)).toBe(arena.dataOffset);
+      const high = arena.alloc(64, 64);
+      expect(high).toBe(TWO_GIB + 64);
+      expect(high).toBeGreaterThan(TWO_GIB);
+      const bytes = new Uint8Array(arena.memory);
+      bytes[high] = 0xab;
+      bytes[high + 63] = 0xcd;
+      new DataView(arena.memory).setFloat64(high + 8, Math.PI, true);
+      expect(new Float64Array(arena.memory)[(high + 8) / 8]).toBe(Math.PI);
+      expect([bytes[high], bytes[high + 63], bytes[high - 1]]).toEqual([0xab, 0xcd, 0]);
+      expect(arena.stats().offset).toBe(high + 64 - arena.dataOffset);
+      const mark = arena.mark();
+      expect(arena.alloc(32)).toBe(high + 64);
+      arena.rewind(mark);
+      expect(arena.stats().offset).toBe(high + 64 - arena.dataOffset);
+    });
+    it('a pool over 2 GiB frees, reuses and batches slots above 2^31 exactly', () => {
+      const slot = 2 ** 20;
+      const pool = scope.add(backend.createFixedPool(slot, 2050));
+      const out = new Float64Array(2050);
+      expect(pool.allocMany(out)).toBe(2050);
+      const high = out[2049]!;
+      expect(high).toBe(pool.dataOffset + 2049 * slot);
+      expect(high).toBeGreaterThan(TWO_GIB);
+      new Uint8Array(pool.memory)[high + slot - 1] = 7;
+      pool.free(high);
+      expect(pool.alloc()).toBe(high);
+      const top = Uint32Array.of(out[2048]!, out[2047]!);
+      pool.freeMany(top);
+      expect([pool.alloc(), pool.alloc()]).toEqual([out[2047], out[2048]]);
+      expect(new Uint8Array(pool.memory)[high + slot - 1]).toBe(7);
+      expect(pool.stats()).toMatchObject({ allocated: 2050, available: 0 });
+    });
+  });
+}

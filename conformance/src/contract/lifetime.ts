@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { ErrorCode } from '@mempool/api';
+import type { SuiteContext } from '../context.js';
+import { expectError } from '../support.js';
+
+const gc = (globalThis as { gc?: () => void }).gc;
+
+/** `destroy()`, `Symbol.dispose`, `using`, and reclaim by the garbage collector. */
+export function lifetime({ backend }: SuiteContext): void {
+  describe('Destroy and dispose', () => {
+    it('destroy() detaches every view over a pool and an arena', () => {
+      const pool = backend.createFixedPool(16, 16);
+      const arena = backend.createArena(1024);
+      const views = [new Uint8Array(pool.memory), new Float64Array(pool.memory), new Int32Array(arena.memory, 64)];
+      const dataView = new DataView(arena.memory);
+      pool.destroy();
+      arena.destroy();
+      expect(views.map((v) => v.length)).toEqual([0, 0, 0]);
+      expect(() => dataView.getUint8(0)).toThrow(TypeError);
+      expect([pool.memory.byteLength, arena.memory.byteLength]).toEqual([0, 0]);
+    });
+    it('destroy() is idempotent', () => {
+      const pool = backend.createFixedPool(16, 16);
+      pool.destroy();
+      expect(() => pool.destroy()).not.toThrow();
+      expect(pool.destroyed).toBe(true);
+      const arena = backend.createArena(64);
+      arena.destroy();
+      expect(() => arena.destroy()).not.toThrow();
+    });
+    it('[Symbol.dispose]() destroys', () => {
+      const pool = backend.createFixedPool(16, 16);
+      pool[Symbol.dispose]();
+      expect(pool.destroyed).toBe(true);
+      expectError(() => pool.alloc(), Error, ErrorCode.DESTROYED, 'alloc');
+      const arena = backend.createArena(64);
+      arena[Symbol.dispose]();
+      expect(arena.destroyed).toBe(true);
+    });
+    it('`using` destroys a pool and an arena at the end of their block, even on a throw', () => {
+      let pool: ReturnType<typeof backend.createFixedPool> | undefined;
+      let arena: ReturnType<typeof backend.createArena> | undefined;
+      expect(() => {
+        using p = backend.createFixedPool(8, 8);
+        using a = backend.createArena(64);
+        pool = p;
+        arena = a;
+        expect(p.destroyed || a.destroyed).toBe(false);
+        throw new Error('leaving the block');
+      }).toThrow('leaving the block');
+      expect([pool?.destroyed, arena?.destroyed]).toEqual([true, true]);
+    });
+    it('a view made after creation stays valid while other allocators come and go', () => {
+      const pool = backend.createFixedPool(8, 8);
+      const view = new Uint8Array(pool.memory);
+      const h = pool.alloc();
+      view[h] = 99;
+      for (let i = 0; i < 200; i++) {
+        backend.createArena(1 << 16).destroy();
+        backend.createFixedPool(64, 100);
+      }
+      expect(view.length).toBe(pool.memory.byteLength);
+      expect(view[h]).toBe(99);
+      pool.destroy();
+    });
+    if (backend.supports.gcReclaim) {
+      it('allocators dropped without destroy() are reclaimed by the garbage collector', () => {
+        expect(gc, 'run with node --expose-gc').toBeTypeOf('function');
+        const size = 64 * 1024 * 1024;
+        gc!();
+        const before = process.memoryUsage().rss;
+        for (let i = 0; i < 48; i++) {
+          // Touch every page so the memory is really committed: 3 GiB in all if nothing is reclaimed.
+          const arena = backend.createArena(size);
+          const bytes = new Uint8Array(arena.memory);
+          for (let p = 64; p < size; p += 4096) bytes[p] = 1;
+          if (i % 4 === 3) gc!();
+        }
+        gc!();
+        expect(process.memoryUsage().rss - before).toBeLessThan(1024 * 1024 * 1024);
+      });
+    }
+  });
+}

@@ -1,0 +1,3 @@
+import { registerConformanceSuite } from '../src/index.js';
+
+registerConformanceSuite(await import('@mempool/backend-wasm'));

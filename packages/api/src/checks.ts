@@ -1,0 +1,101 @@
+import { DEFAULT_ALIGN, HEADER_BYTES, MAX_ALIGN, MAX_CAPACITY } from './constants.js';
+import { invalidRange, invalidType } from './errors.js';
+import type { HandleArray } from './contract.js';
+
+/** An integer in `[min, max]`, or the contract's error naming `name`. */
+export function checkInteger(name: string, value: unknown, min: number, max: number, rule?: string): number {
+  if (typeof value !== 'number') throw invalidType(name, 'a number', value);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw invalidRange(name, rule ?? `an integer from ${min} to ${max}`, value);
+  }
+  return value;
+}
+
+/** A power of two from 1 to 4096 (`undefined` means the default, 8). */
+export function checkAlign(name: string, value: unknown): number {
+  if (value === undefined) return DEFAULT_ALIGN;
+  if (typeof value !== 'number') throw invalidType(name, 'a number', value);
+  if (!Number.isInteger(value) || value < 1 || value > MAX_ALIGN || (value & (value - 1)) !== 0) {
+    throw invalidRange(name, `a power of two from 1 to ${MAX_ALIGN}`, value);
+  }
+  return value;
+}
+
+/** `undefined` or a plain options object. */
+function checkOptions(name: string, value: unknown): { align?: unknown } {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw invalidType(name, 'an object or undefined', value);
+  }
+  return value as { align?: unknown };
+}
+
+export const roundUp = (value: number, align: number): number => Math.ceil(value / align) * align;
+
+/** The geometry of a fixed pool, derived once and identical on every backend. */
+export interface FixedPoolLayout {
+  readonly objectSize: number;
+  readonly capacity: number;
+  readonly align: number;
+  readonly slotSize: number;
+  readonly dataOffset: number;
+  /** `dataOffset + capacity * slotSize`: the bytes of `memory` that hold the header and the slots. */
+  readonly byteLength: number;
+}
+
+/** Checks `createFixedPool`'s arguments against a backend's limit and lays the pool out. */
+export function fixedPoolLayout(objectSize: unknown, capacity: unknown, options: unknown, maxMemoryBytes: number): FixedPoolLayout {
+  const size = checkInteger('objectSize', objectSize, 1, Number.MAX_SAFE_INTEGER, 'a positive integer');
+  const count = checkInteger('capacity', capacity, 1, MAX_CAPACITY, `an integer from 1 to ${MAX_CAPACITY}`);
+  const align = checkAlign('options.align', checkOptions('options', options).align);
+  const slotSize = roundUp(size, align);
+  const dataOffset = Math.max(HEADER_BYTES, align);
+  const byteLength = dataOffset + count * slotSize;
+  if (byteLength > maxMemoryBytes) {
+    throw invalidRange(
+      'objectSize * capacity',
+      `at most ${maxMemoryBytes - dataOffset} bytes of slots on this backend (slotSize ${slotSize} x capacity ${count})`,
+      count * slotSize,
+    );
+  }
+  return { objectSize: size, capacity: count, align, slotSize, dataOffset, byteLength };
+}
+
+/** The geometry of an arena, derived once and identical on every backend. */
+export interface ArenaLayout {
+  readonly bufferSize: number;
+  readonly align: number;
+  readonly dataOffset: number;
+  /** `dataOffset + bufferSize`. */
+  readonly byteLength: number;
+}
+
+/** Checks `createArena`'s arguments against a backend's limit and lays the arena out. */
+export function arenaLayout(bufferSize: unknown, options: unknown, maxMemoryBytes: number): ArenaLayout {
+  const align = checkAlign('options.align', checkOptions('options', options).align);
+  const dataOffset = Math.max(HEADER_BYTES, align);
+  const size = checkInteger('bufferSize', bufferSize, 1, maxMemoryBytes - dataOffset, `an integer from 1 to ${maxMemoryBytes - dataOffset} on this backend`);
+  return { bufferSize: size, align, dataOffset, byteLength: dataOffset + size };
+}
+
+/** `Arena.alloc`'s size: a positive safe integer (larger than the arena just fails with 0). */
+export function checkAllocSize(size: unknown): number {
+  return checkInteger('size', size, 1, Number.MAX_SAFE_INTEGER, 'a positive integer');
+}
+
+/**
+ * `allocMany`'s or `freeMany`'s batch: a `Uint32Array` or `Float64Array`, and a count from 0 to
+ * its length. A `Uint32Array` cannot hold handles of a memory past 4 GiB.
+ */
+export function checkBatch(name: string, array: unknown, count: unknown, memoryBytes: number): number {
+  if (!(array instanceof Uint32Array) && !(array instanceof Float64Array)) {
+    throw invalidType(name, 'a Uint32Array or a Float64Array', array);
+  }
+  if (array instanceof Uint32Array && memoryBytes > 2 ** 32) {
+    throw invalidType(name, 'a Float64Array for a memory past 4 GiB', array);
+  }
+  const length = (array as HandleArray).length;
+  return count === undefined ? length : checkInteger('count', count, 0, length);
+}
+
+

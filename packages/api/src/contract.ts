@@ -1,0 +1,191 @@
+/**
+ * The contract every backend keeps. The rules live on the types so a reader finds them where the
+ * code is; `../../shared/CONTRACT.md` is the long form, and where it is silent the decisions below
+ * are the ones every backend follows.
+ *
+ * Handles. An allocation is a handle: a non-negative integer, the byte offset of the allocation
+ * inside the allocator's `memory`. 0 is the null handle: never valid, returned when there is no
+ * room. Handles are exact up to the backend's `supports.maxMemoryBytes` (well beyond 2^31).
+ *
+ * Determinism. The same constructor arguments and the same calls give the same handles, marks and
+ * stats on every backend.
+ *
+ * Errors. Bad input throws a built-in error (`TypeError`, `RangeError` or `Error`) with a `code`
+ * from {@link ErrorCode} and changes nothing. For arguments that are handles or marks: a value that
+ * is not a number is a `TypeError` with `ERR_MEMPOOL_INVALID_ARGUMENT`; any number that does not
+ * name a live allocation of this allocator (NaN, fractional, negative, 0, out of range, not on a
+ * slot boundary, stale mark) is a `RangeError` with `ERR_MEMPOOL_INVALID_HANDLE`; a slot handle of
+ * this pool whose slot is free is an `Error` with `ERR_MEMPOOL_DOUBLE_FREE`.
+ */
+
+/** Options of {@link Backend.createFixedPool}. */
+export interface FixedPoolOptions {
+  /**
+   * Alignment of every slot relative to the start of `memory`: a power of two from 1 to 4096.
+   * `slotSize = roundUp(objectSize, align)`. Default 8.
+   */
+  readonly align?: number;
+}
+
+/** Options of {@link Backend.createArena}. */
+export interface ArenaOptions {
+  /**
+   * Alignment of the start of the data region: a power of two from 1 to 4096, default 8.
+   * `dataOffset = max(HEADER_BYTES, align)`. Each `alloc` still takes its own alignment.
+   */
+  readonly align?: number;
+}
+
+/**
+ * A snapshot of a fixed pool. `allocated + available === capacity` always. `peakAllocated`,
+ * `allocCount`, `freeCount` and `failedAllocs` count over the pool's whole life: `reset` does not
+ * clear them. `allocCount` counts successful allocations, `failedAllocs` the ones that returned 0.
+ */
+export interface FixedPoolStats {
+  readonly objectSize: number;
+  readonly slotSize: number;
+  readonly capacity: number;
+  readonly allocated: number;
+  readonly available: number;
+  readonly peakAllocated: number;
+  readonly allocCount: number;
+  readonly freeCount: number;
+  readonly failedAllocs: number;
+}
+
+/**
+ * A snapshot of an arena. `offset` is the bytes used from the start of the data region, padding
+ * included; `offset + remaining === bufferSize` always. `allocations` (successful allocations),
+ * `peakOffset` and `failedAllocs` count over the arena's whole life: neither `reset` nor `rewind`
+ * clears them.
+ */
+export interface ArenaStats {
+  readonly bufferSize: number;
+  readonly offset: number;
+  readonly remaining: number;
+  readonly allocations: number;
+  readonly peakOffset: number;
+  readonly failedAllocs: number;
+}
+
+/** What every allocator has: its memory and its lifetime. */
+export interface Allocator extends Disposable {
+  /**
+   * The bytes handles point into. It never changes and is never detached while the allocator
+   * lives, so a view made once stays valid until `destroy()`. The first `dataOffset` bytes are
+   * reserved. A backend may expose more bytes than it hands out (wasm rounds up to whole pages).
+   */
+  readonly memory: ArrayBuffer;
+  /** `max(HEADER_BYTES, align)`: where user data starts. */
+  readonly dataOffset: number;
+  /** Whether `destroy()` has run. */
+  readonly destroyed: boolean;
+  /**
+   * Gives the memory back at once and detaches `memory` (views read as length 0). Idempotent;
+   * every other call afterwards throws `ERR_MEMPOOL_DESTROYED`. `[Symbol.dispose]` is the same, so
+   * `using pool = createFixedPool(...)` works. A dropped allocator is reclaimed by the garbage
+   * collector without it.
+   */
+  destroy(): void;
+}
+
+/**
+ * Same-sized slots. Slot `i` is at handle `dataOffset + i * slotSize`.
+ */
+export interface FixedPool extends Allocator {
+  readonly objectSize: number;
+  readonly slotSize: number;
+  readonly capacity: number;
+  readonly align: number;
+  /**
+   * O(1). A fresh or reset pool hands out slots in ascending order; freed slots are reused
+   * last-freed-first before any untouched slot. Returns 0 when all slots are taken (counted in
+   * `failedAllocs`, not an error).
+   */
+  alloc(): number;
+  /**
+   * O(1). Throws, changing nothing, for anything but a live allocation of this pool: `free(0)`,
+   * foreign or misaligned handles (`ERR_MEMPOOL_INVALID_HANDLE`), a free slot
+   * (`ERR_MEMPOOL_DOUBLE_FREE`).
+   */
+  free(handle: number): void;
+  /** Every slot free again, in O(1): the cost does not grow with the slots in use. */
+  reset(): void;
+  /**
+   * Exactly `count` calls of `alloc()` writing handles to `out[0..]`, stopping at the first 0
+   * (which counts as one failed allocation). Returns how many it placed; `out` past that is left
+   * as it was. `count` is an integer from 0 to `out.length` (default `out.length`).
+   */
+  allocMany(out: HandleArray, count?: number): number;
+  /**
+   * Frees `handles[0..count)`. Validates every handle first (duplicates within the batch
+   * included): on the first bad one it throws that handle's error and frees none of them.
+   */
+  freeMany(handles: HandleArray, count?: number): void;
+  stats(): FixedPoolStats;
+}
+
+/** Bump allocation into one region. */
+export interface Arena extends Allocator {
+  readonly bufferSize: number;
+  /**
+   * O(1) bump: the handle is the lowest multiple of `align` (a power of two from 1 to 4096,
+   * default 8) at or after the current end. `size` is a positive integer. Returns 0 and changes
+   * nothing but `failedAllocs` when the allocation would pass `dataOffset + bufferSize`.
+   */
+  alloc(size: number, align?: number): number;
+  /** O(1): everything allocated since creation or the last reset is gone; older marks go stale. */
+  reset(): void;
+  /**
+   * A position to `rewind` to: an integer that encodes the current end and the reset generation
+   * (see {@link encodeMark}), identical on every backend.
+   */
+  mark(): number;
+  /**
+   * Gives back everything allocated after `mark()`. A mark past the current end, from before a
+   * reset, or not a mark at all throws `ERR_MEMPOOL_INVALID_HANDLE` and changes nothing. Rewinding
+   * to an earlier mark does not invalidate later ones still at or before the end (they behave as a
+   * stack would).
+   */
+  rewind(mark: number): void;
+  stats(): ArenaStats;
+}
+
+/** Where `allocMany` writes and `freeMany` reads handles. */
+export type HandleArray = Uint32Array | Float64Array;
+
+/** Optional capabilities a backend declares, so callers and the suite branch on them, not on names. */
+export interface BackendSupports {
+  /** The largest `memory` the backend can create, in bytes. */
+  readonly maxMemoryBytes: number;
+  /** Alignment of `memory`'s first byte in absolute address (0 when the backend cannot tell). */
+  readonly absoluteAlignment: number;
+  /** Whether a dropped allocator's memory is reclaimed by the garbage collector. */
+  readonly gcReclaim: boolean;
+}
+
+/** What every backend package exports as `backend` (and as its default export). */
+export interface Backend {
+  /** `'js'`, `'wasm'`, `'native'`, or a third party's name. */
+  readonly name: string;
+  /** The backend package's semver version. */
+  readonly version: string;
+  readonly supports: BackendSupports;
+  /**
+   * `capacity` slots of `objectSize` bytes. Both are positive integers; the whole `memory`
+   * (`dataOffset + capacity * slotSize`) must fit `supports.maxMemoryBytes`
+   * (`ERR_MEMPOOL_INVALID_ARGUMENT` otherwise, `ERR_MEMPOOL_OUT_OF_MEMORY` if the system refuses).
+   */
+  createFixedPool(objectSize: number, capacity: number, options?: FixedPoolOptions): FixedPool;
+  /** `bufferSize` bytes of data region, a positive integer; limits as for `createFixedPool`. */
+  createArena(bufferSize: number, options?: ArenaOptions): Arena;
+}
+
+/** The named exports of a backend package. */
+export interface BackendModule {
+  readonly backend: Backend;
+  readonly default: Backend;
+  readonly createFixedPool: Backend['createFixedPool'];
+  readonly createArena: Backend['createArena'];
+  readonly version: string;
+}

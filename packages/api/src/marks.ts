@@ -1,0 +1,21 @@
+import { MARK_GENERATIONS, MARK_OFFSET_SPAN } from './constants.js';
+
+/**
+ * A mark is `generation * 2^33 + offset`: `offset` is the arena's `stats().offset` when it was
+ * taken and `generation` counts resets modulo 2^20. Every backend encodes marks this way, so marks
+ * are deterministic; a mark from exactly a multiple of 2^20 resets ago cannot be told from a fresh
+ * one.
+ */
+export function encodeMark(generation: number, offset: number): number {
+  return (generation % MARK_GENERATIONS) * MARK_OFFSET_SPAN + offset;
+}
+
+/** The generation a mark was taken in (modulo 2^20). */
+export function markGeneration(mark: number): number {
+  return Math.floor(mark / MARK_OFFSET_SPAN);
+}
+
+/** The data-region offset a mark points at. */
+export function markOffset(mark: number): number {
+  return mark % MARK_OFFSET_SPAN;
+}

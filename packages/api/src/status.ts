@@ -1,0 +1,45 @@
+import type { FixedPoolLayout } from './checks.js';
+import { doubleFree, invalidHandle, invalidType, type MempoolError } from './errors.js';
+
+/**
+ * The statuses the C library's `MP_OK`/`MP_ERR_*` and the wasm module return, with the same values,
+ * so a backend that checks inside the engine maps its status to the contract's error here.
+ */
+export const Status = {
+  OK: 0,
+  NULL_POINTER: -1,
+  INVALID_ARGUMENT: -2,
+  INVALID_HANDLE: -3,
+  DOUBLE_FREE: -4,
+  OUT_OF_MEMORY: -5,
+} as const;
+export type Status = (typeof Status)[keyof typeof Status];
+
+type SlotGeometry = Pick<FixedPoolLayout, 'dataOffset' | 'slotSize' | 'capacity'>;
+
+/** The error for a handle that is not the start of a slot of this pool. */
+export function notASlot(name: string, handle: unknown, pool: SlotGeometry): MempoolError {
+  if (typeof handle !== 'number') return invalidType(name, 'a number', handle);
+  const last = pool.dataOffset + (pool.capacity - 1) * pool.slotSize;
+  return invalidHandle(
+    name,
+    `a handle of this pool (${pool.dataOffset} + i * ${pool.slotSize}, up to ${last})`,
+    handle,
+  );
+}
+
+/** The error for a handle `free`/`freeMany` refused with `status`. */
+export function freeError(status: number, name: string, handle: unknown, pool: SlotGeometry): MempoolError {
+  if (status === Status.DOUBLE_FREE) return doubleFree(name, handle as number);
+  return notASlot(name, handle, pool);
+}
+
+/** The error for a mark `rewind` refused. */
+export function badMark(mark: unknown, offset: number, generation: number): MempoolError {
+  if (typeof mark !== 'number') return invalidType('mark', 'a number', mark);
+  return invalidHandle(
+    'mark',
+    `a mark of this arena taken since its last reset (generation ${generation}) at or before its current offset ${offset}`,
+    mark,
+  );
+}

@@ -1,0 +1,112 @@
+import {
+  arenaStatsFrom,
+  badMark,
+  checkAlign,
+  checkAllocSize,
+  destroyed,
+  encodeMark,
+  MARK_GENERATIONS,
+  markGeneration,
+  markOffset,
+  DEFAULT_ALIGN,
+  type Arena,
+  type ArenaLayout,
+  type ArenaStats,
+} from '@mempool/api';
+import { detach, reserveMemory } from './memory.js';
+
+/** A bump allocator over one `ArrayBuffer` (docs/ALGORITHMS.md). */
+export class JsArena implements Arena {
+  readonly bufferSize: number;
+  readonly dataOffset: number;
+  readonly memory: ArrayBuffer;
+
+  /** Absolute offset of the first free byte. */
+  #end: number;
+  /** `dataOffset + bufferSize`: no allocation passes it. */
+  readonly #limit: number;
+  /** Resets so far, modulo 2^20: what makes a mark from before a reset stale. */
+  #generation = 0;
+  #allocations = 0;
+  #peakOffset = 0;
+  #failedAllocs = 0;
+  #destroyed = false;
+
+  constructor(layout: ArenaLayout) {
+    this.bufferSize = layout.bufferSize;
+    this.dataOffset = layout.dataOffset;
+    this.memory = reserveMemory(layout.byteLength);
+    this.#end = layout.dataOffset;
+    this.#limit = layout.byteLength;
+  }
+
+  get destroyed(): boolean {
+    return this.#destroyed;
+  }
+
+  alloc(size: number, align: number = DEFAULT_ALIGN): number {
+    if (this.#destroyed) throw destroyed('Arena', 'alloc');
+    if (!(Number.isSafeInteger(size) && size >= 1)) checkAllocSize(size);
+    if (align !== DEFAULT_ALIGN) checkAlign('align', align);
+    const misalignment = this.#end % align;
+    const start = misalignment === 0 ? this.#end : this.#end + align - misalignment;
+    if (start + size > this.#limit) {
+      this.#failedAllocs++;
+      return 0;
+    }
+    this.#end = start + size;
+    this.#allocations++;
+    const offset = this.#end - this.dataOffset;
+    if (offset > this.#peakOffset) this.#peakOffset = offset;
+    return start;
+  }
+
+  reset(): void {
+    if (this.#destroyed) throw destroyed('Arena', 'reset');
+    this.#end = this.dataOffset;
+    this.#generation = (this.#generation + 1) % MARK_GENERATIONS;
+  }
+
+  mark(): number {
+    if (this.#destroyed) throw destroyed('Arena', 'mark');
+    return encodeMark(this.#generation, this.#end - this.dataOffset);
+  }
+
+  rewind(mark: number): void {
+    if (this.#destroyed) throw destroyed('Arena', 'rewind');
+    const offset = this.#end - this.dataOffset;
+    if (
+      typeof mark !== 'number' ||
+      !Number.isSafeInteger(mark) ||
+      mark < 0 ||
+      markGeneration(mark) !== this.#generation ||
+      markOffset(mark) > offset
+    ) {
+      throw badMark(mark, offset, this.#generation);
+    }
+    this.#end = this.dataOffset + markOffset(mark);
+  }
+
+  stats(): ArenaStats {
+    if (this.#destroyed) throw destroyed('Arena', 'stats');
+    const offset = this.#end - this.dataOffset;
+    return arenaStatsFrom([
+      this.bufferSize,
+      offset,
+      this.bufferSize - offset,
+      this.#allocations,
+      this.#peakOffset,
+      this.#failedAllocs,
+    ]);
+  }
+
+  destroy(): void {
+    if (this.#destroyed) return;
+    this.#destroyed = true;
+    detach(this.memory);
+  }
+
+  [Symbol.dispose](): void {
+    this.destroy();
+  }
+}

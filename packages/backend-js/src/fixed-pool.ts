@@ -1,0 +1,167 @@
+import {
+  checkBatch,
+  destroyed,
+  doubleFree,
+  fixedPoolStatsFrom,
+  notASlot,
+  type FixedPool,
+  type FixedPoolLayout,
+  type FixedPoolStats,
+  type HandleArray,
+} from '@mempool/api';
+import { detach, reserveMemory, reserveWords } from './memory.js';
+
+/** Marks a slot as claimed by the batch `freeMany` is checking; never a real epoch. */
+const PENDING = 0xffffffff;
+
+/**
+ * A fixed pool over one `ArrayBuffer` (docs/ALGORITHMS.md). The bookkeeping lives in typed arrays
+ * outside `memory`, so nothing written into a slot can corrupt the pool.
+ */
+export class JsFixedPool implements FixedPool {
+  readonly objectSize: number;
+  readonly slotSize: number;
+  readonly capacity: number;
+  readonly align: number;
+  readonly dataOffset: number;
+  readonly memory: ArrayBuffer;
+
+  /** Indices of freed slots, last freed on top. */
+  #freeStack: Uint32Array;
+  #freeTop = 0;
+  /** The first slot never handed out since creation or the last reset. */
+  #untouched = 0;
+  /** `liveEpoch[i] === epoch` exactly when slot `i` is allocated; `reset` moves the epoch on. */
+  #liveEpoch: Uint32Array;
+  #epoch = 1;
+  #allocated = 0;
+  #peakAllocated = 0;
+  #allocCount = 0;
+  #freeCount = 0;
+  #failedAllocs = 0;
+  #destroyed = false;
+
+  constructor(layout: FixedPoolLayout) {
+    this.objectSize = layout.objectSize;
+    this.slotSize = layout.slotSize;
+    this.capacity = layout.capacity;
+    this.align = layout.align;
+    this.dataOffset = layout.dataOffset;
+    this.memory = reserveMemory(layout.byteLength);
+    this.#freeStack = reserveWords(layout.capacity, layout.byteLength);
+    this.#liveEpoch = reserveWords(layout.capacity, layout.byteLength);
+  }
+
+  get destroyed(): boolean {
+    return this.#destroyed;
+  }
+
+  alloc(): number {
+    if (this.#destroyed) throw destroyed('FixedPool', 'alloc');
+    let index: number;
+    if (this.#freeTop > 0) index = this.#freeStack[--this.#freeTop]!;
+    else if (this.#untouched < this.capacity) index = this.#untouched++;
+    else {
+      this.#failedAllocs++;
+      return 0;
+    }
+    this.#liveEpoch[index] = this.#epoch;
+    if (++this.#allocated > this.#peakAllocated) this.#peakAllocated = this.#allocated;
+    this.#allocCount++;
+    return this.dataOffset + index * this.slotSize;
+  }
+
+  free(handle: number): void {
+    if (this.#destroyed) throw destroyed('FixedPool', 'free');
+    const index = this.#liveIndexOf('handle', handle);
+    this.#release(index);
+  }
+
+  reset(): void {
+    if (this.#destroyed) throw destroyed('FixedPool', 'reset');
+    this.#freeTop = 0;
+    this.#untouched = 0;
+    this.#allocated = 0;
+    if (++this.#epoch === PENDING) {
+      // Once in 2^32 resets: old stamps could match the new epoch, so clear them (amortised O(1)).
+      this.#liveEpoch.fill(0);
+      this.#epoch = 1;
+    }
+  }
+
+  allocMany(out: HandleArray, count?: number): number {
+    if (this.#destroyed) throw destroyed('FixedPool', 'allocMany');
+    const n = checkBatch('out', out, count, this.memory.byteLength);
+    let placed = 0;
+    while (placed < n) {
+      const handle = this.alloc();
+      if (handle === 0) break;
+      out[placed++] = handle;
+    }
+    return placed;
+  }
+
+  freeMany(handles: HandleArray, count?: number): void {
+    if (this.#destroyed) throw destroyed('FixedPool', 'freeMany');
+    const n = checkBatch('handles', handles, count, this.memory.byteLength);
+    const liveEpoch = this.#liveEpoch;
+    for (let k = 0; k < n; k++) {
+      let index: number;
+      try {
+        index = this.#liveIndexOf(`handles[${k}]`, handles[k]!);
+      } catch (error) {
+        for (let j = 0; j < k; j++) liveEpoch[this.#indexOf(handles[j]!)] = this.#epoch;
+        throw error;
+      }
+      liveEpoch[index] = PENDING;
+    }
+    for (let k = 0; k < n; k++) this.#release(this.#indexOf(handles[k]!));
+  }
+
+  stats(): FixedPoolStats {
+    if (this.#destroyed) throw destroyed('FixedPool', 'stats');
+    return fixedPoolStatsFrom([
+      this.objectSize,
+      this.slotSize,
+      this.capacity,
+      this.#allocated,
+      this.capacity - this.#allocated,
+      this.#peakAllocated,
+      this.#allocCount,
+      this.#freeCount,
+      this.#failedAllocs,
+    ]);
+  }
+
+  destroy(): void {
+    if (this.#destroyed) return;
+    this.#destroyed = true;
+    detach(this.memory);
+    this.#freeStack = new Uint32Array(0);
+    this.#liveEpoch = new Uint32Array(0);
+  }
+
+  [Symbol.dispose](): void {
+    this.destroy();
+  }
+
+  #indexOf(handle: number): number {
+    return (handle - this.dataOffset) / this.slotSize;
+  }
+
+  /** The slot index of a live allocation, or the contract's error for `handle`. */
+  #liveIndexOf(name: string, handle: number): number {
+    if (typeof handle !== 'number') throw notASlot(name, handle, this);
+    const index = (handle - this.dataOffset) / this.slotSize;
+    if (!(index >= 0 && index < this.capacity && Number.isInteger(index))) throw notASlot(name, handle, this);
+    if (this.#liveEpoch[index] !== this.#epoch) throw doubleFree(name, handle);
+    return index;
+  }
+
+  #release(index: number): void {
+    this.#liveEpoch[index] = 0;
+    this.#freeStack[this.#freeTop++] = index;
+    this.#allocated--;
+    this.#freeCount++;
+  }
+}

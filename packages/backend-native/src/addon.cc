@@ -1,0 +1,384 @@
+// The Node binding of memory_pool_core: node-addon-api for setup, plain Node-API for the hot
+// paths (one call, no allocation, numbers in and out). Internal: only src/backend.ts calls it,
+// after checking every argument; every function still refuses what it does not expect with a
+// status or 0 instead of crashing, whatever it is given.
+//
+// Ownership. A Box owns one C allocator (its metadata and its buffer) and has two owners on the
+// JavaScript side: the External the TypeScript object keeps, and the external ArrayBuffer
+// (`memory`) over the C buffer. Each owner's finalizer drops one reference; the last one destroys
+// the C allocator, so a pool dropped without destroy() is reclaimed by the GC, whichever of the two
+// goes first, and `memory` kept alive alone stays valid. destroy() detaches `memory` (every view
+// reads as length 0, so no JavaScript can reach the bytes) and then frees the C allocator at once;
+// the finalizers that follow only drop their references. If `memory` is no longer attached to the
+// C buffer when destroy() runs (someone detached or transferred it), destroy() cannot know who
+// holds the bytes, so it frees nothing and leaves it to the finalizers.
+#include <napi.h>
+
+#include <atomic>
+#include <cmath>
+#include <cstdint>
+
+#include "memory_pool_core.h"
+
+namespace {
+
+constexpr uint32_t kPoolMagic = 0x4c4f4f50;   // "POOL"
+constexpr uint32_t kArenaMagic = 0x414e5241;  // "ARNA"
+constexpr double kMaxSafe = 9007199254740991.0;
+
+std::atomic<int64_t> g_live_boxes{0};
+
+struct Box {
+  uint32_t magic;
+  int refs;          // the External and the ArrayBuffer
+  void* live;        // the allocator while it may be used; nullptr after destroy()
+  void* owned;       // the allocator until it is freed
+  void* base;        // its buffer, to recognise its ArrayBuffer
+};
+
+void FreeOwned(Box* box) {
+  if (box->owned == nullptr) return;
+  if (box->magic == kPoolMagic) mp_fixed_pool_destroy(static_cast<MP_FixedPool*>(box->owned));
+  else mp_arena_destroy(static_cast<MP_Arena*>(box->owned));
+  box->owned = nullptr;
+  box->live = nullptr;
+}
+
+void Release(Box* box) {
+  if (--box->refs > 0) return;
+  FreeOwned(box);
+  box->magic = 0;
+  delete box;
+  g_live_boxes--;
+}
+
+void ReleaseFromBuffer(Napi::Env, void*, Box* box) { Release(box); }
+void ReleaseFromExternal(Napi::Env, Box* box) { Release(box); }
+
+// The Box an External holds, if it is one of ours of the right kind.
+inline Box* BoxOf(napi_env env, napi_value value, uint32_t magic) {
+  void* data = nullptr;
+  if (napi_get_value_external(env, value, &data) != napi_ok || data == nullptr) return nullptr;
+  Box* box = static_cast<Box*>(data);
+  return box->magic == magic ? box : nullptr;
+}
+
+inline MP_FixedPool* PoolOf(napi_env env, napi_value value) {
+  Box* box = BoxOf(env, value, kPoolMagic);
+  return box == nullptr ? nullptr : static_cast<MP_FixedPool*>(box->live);
+}
+
+inline MP_Arena* ArenaOf(napi_env env, napi_value value) {
+  Box* box = BoxOf(env, value, kArenaMagic);
+  return box == nullptr ? nullptr : static_cast<MP_Arena*>(box->live);
+}
+
+// A JavaScript number that is an integer in [0, 2^53 - 1], or false.
+inline bool ToIndex(napi_env env, napi_value value, uint64_t* out) {
+  double d;
+  if (napi_get_value_double(env, value, &d) != napi_ok) return false;
+  if (!(d >= 0.0 && d <= kMaxSafe) || std::floor(d) != d) return false;
+  *out = static_cast<uint64_t>(d);
+  return true;
+}
+
+inline napi_value Number(napi_env env, double value) {
+  napi_value result;
+  napi_create_double(env, value, &result);
+  return result;
+}
+
+template <size_t N>
+inline size_t Args(napi_env env, napi_callback_info info, napi_value (&argv)[N]) {
+  size_t argc = N;
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok) return 0;
+  for (size_t i = argc; i < N; i++) napi_get_undefined(env, &argv[i]);
+  return argc;
+}
+
+// [external, memory] for a new allocator, or a status number.
+Napi::Value Wrap(Napi::Env env, Box* box, size_t byte_length) {
+  g_live_boxes++;
+  box->refs = 1;  // the External
+  Napi::External<Box> external = Napi::External<Box>::New(env, box, ReleaseFromExternal);
+  if (env.IsExceptionPending() || external.IsEmpty()) {
+    env.GetAndClearPendingException();
+    box->refs = 0;
+    FreeOwned(box);
+    delete box;
+    g_live_boxes--;
+    return Napi::Number::New(env, MP_ERR_OUT_OF_MEMORY);
+  }
+  box->refs++;  // the ArrayBuffer
+  Napi::ArrayBuffer memory = Napi::ArrayBuffer::New(env, box->base, byte_length, ReleaseFromBuffer, box);
+  if (env.IsExceptionPending() || memory.IsEmpty()) {
+    env.GetAndClearPendingException();
+    box->refs--;      // no ArrayBuffer owns it
+    box->live = nullptr;
+    FreeOwned(box);   // the External's finalizer deletes the box
+    return Napi::Number::New(env, MP_ERR_OUT_OF_MEMORY);
+  }
+  Napi::Array pair = Napi::Array::New(env, 2);
+  pair.Set(uint32_t{0}, external);
+  pair.Set(uint32_t{1}, memory);
+  return pair;
+}
+
+// A positive integer argument as size_t, or 0.
+size_t SizeArg(const Napi::Value& value) {
+  if (!value.IsNumber()) return 0;
+  double d = value.As<Napi::Number>().DoubleValue();
+  if (!(d >= 1.0 && d <= kMaxSafe) || std::floor(d) != d) return 0;
+  return static_cast<size_t>(d);
+}
+
+// ---- fixed pool ----
+
+// createFixedPool(objectSize, capacity, align) -> [external, memory] | status
+Napi::Value CreateFixedPool(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  size_t object_size = SizeArg(info[0]), capacity = SizeArg(info[1]), align = SizeArg(info[2]);
+  if (object_size == 0 || capacity == 0 || align == 0) return Napi::Number::New(env, MP_ERR_INVALID_ARGUMENT);
+  MP_FixedPool* pool = mp_fixed_pool_create_aligned(object_size, capacity, align);
+  if (pool == nullptr) return Napi::Number::New(env, MP_ERR_OUT_OF_MEMORY);
+  Box* box = new Box{kPoolMagic, 0, pool, pool, mp_fixed_pool_base(pool)};
+  return Wrap(env, box, mp_fixed_pool_byte_length(pool));
+}
+
+// poolAlloc(pool) -> handle | 0
+napi_value PoolAlloc(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  Args(env, info, argv);
+  return Number(env, static_cast<double>(mp_fixed_pool_alloc_offset(PoolOf(env, argv[0]))));
+}
+
+// poolFree(pool, handle) -> status
+napi_value PoolFree(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  Args(env, info, argv);
+  MP_FixedPool* pool = PoolOf(env, argv[0]);
+  int status = MP_ERR_NULL_POINTER;
+  if (pool != nullptr) {
+    uint64_t handle;
+    status = ToIndex(env, argv[1], &handle) ? mp_fixed_pool_free_offset(pool, static_cast<size_t>(handle))
+                                            : MP_ERR_INVALID_HANDLE;
+  }
+  return Number(env, status);
+}
+
+// poolReset(pool) -> status
+napi_value PoolReset(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  Args(env, info, argv);
+  return Number(env, mp_fixed_pool_reset(PoolOf(env, argv[0])));
+}
+
+// A Uint32Array or Float64Array argument: its elements and its length.
+bool Batch(napi_env env, napi_value value, napi_typedarray_type* type, void** data, size_t* length) {
+  bool is_typedarray = false;
+  if (napi_is_typedarray(env, value, &is_typedarray) != napi_ok || !is_typedarray) return false;
+  if (napi_get_typedarray_info(env, value, type, length, data, nullptr, nullptr) != napi_ok) return false;
+  if (*type != napi_uint32_array && *type != napi_float64_array) return false;
+  return *length == 0 || *data != nullptr;
+}
+
+// poolAllocMany(pool, out, count) -> placed
+napi_value PoolAllocMany(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  Args(env, info, argv);
+  MP_FixedPool* pool = PoolOf(env, argv[0]);
+  napi_typedarray_type type;
+  void* data;
+  size_t length;
+  uint64_t count;
+  if (pool == nullptr || !Batch(env, argv[1], &type, &data, &length) || !ToIndex(env, argv[2], &count)) {
+    return Number(env, 0);
+  }
+  if (count > length) count = length;
+  size_t placed = type == napi_uint32_array
+                      ? mp_fixed_pool_alloc_many_u32(pool, static_cast<uint32_t*>(data), count)
+                      : mp_fixed_pool_alloc_many_f64(pool, static_cast<double*>(data), count);
+  return Number(env, static_cast<double>(placed));
+}
+
+// poolFreeMany(pool, handles, count) -> 0, or status - 8 * index of the first bad handle
+napi_value PoolFreeMany(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  Args(env, info, argv);
+  MP_FixedPool* pool = PoolOf(env, argv[0]);
+  napi_typedarray_type type;
+  void* data;
+  size_t length;
+  uint64_t count;
+  if (pool == nullptr || !Batch(env, argv[1], &type, &data, &length) || !ToIndex(env, argv[2], &count) ||
+      count > length) {
+    return Number(env, MP_ERR_INVALID_ARGUMENT);
+  }
+  size_t bad = 0;
+  int status = type == napi_uint32_array
+                   ? mp_fixed_pool_free_many_u32(pool, static_cast<uint32_t*>(data), count, &bad)
+                   : mp_fixed_pool_free_many_f64(pool, static_cast<double*>(data), count, &bad);
+  return Number(env, status == MP_OK ? 0.0 : static_cast<double>(status) - 8.0 * static_cast<double>(bad));
+}
+
+// Writes `n` doubles into a Float64Array of at least `n` elements; false otherwise.
+double* StatsArray(napi_env env, napi_value value, size_t n) {
+  napi_typedarray_type type;
+  void* data;
+  size_t length;
+  if (!Batch(env, value, &type, &data, &length) || type != napi_float64_array || length < n) return nullptr;
+  return static_cast<double*>(data);
+}
+
+// poolStats(pool, out: Float64Array(9)) -> status
+napi_value PoolStats(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  Args(env, info, argv);
+  MP_FixedPool* pool = PoolOf(env, argv[0]);
+  double* out = StatsArray(env, argv[1], 9);
+  if (pool == nullptr || out == nullptr) return Number(env, MP_ERR_NULL_POINTER);
+  MP_FixedPoolStats s;
+  int status = mp_fixed_pool_stats(pool, &s);
+  const size_t values[9] = {s.object_size, s.slot_size, s.capacity, s.allocated, s.available,
+                            s.peak_allocated, s.alloc_count, s.free_count, s.failed_allocs};
+  for (size_t i = 0; i < 9; i++) out[i] = static_cast<double>(values[i]);
+  return Number(env, status);
+}
+
+// ---- arena ----
+
+// createArena(bufferSize, align) -> [external, memory] | status
+Napi::Value CreateArena(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  size_t buffer_size = SizeArg(info[0]), align = SizeArg(info[1]);
+  if (buffer_size == 0 || align == 0) return Napi::Number::New(env, MP_ERR_INVALID_ARGUMENT);
+  MP_Arena* arena = mp_arena_create_aligned(buffer_size, align);
+  if (arena == nullptr) return Napi::Number::New(env, MP_ERR_OUT_OF_MEMORY);
+  Box* box = new Box{kArenaMagic, 0, arena, arena, mp_arena_base(arena)};
+  return Wrap(env, box, mp_arena_byte_length(arena));
+}
+
+// arenaAlloc(arena, size, align) -> handle | 0
+napi_value ArenaAlloc(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  Args(env, info, argv);
+  MP_Arena* arena = ArenaOf(env, argv[0]);
+  uint64_t size, align;
+  if (!ToIndex(env, argv[1], &size) || !ToIndex(env, argv[2], &align) || align > MP_MAX_ALIGN) {
+    return Number(env, 0);
+  }
+  return Number(env, static_cast<double>(mp_arena_alloc_offset(arena, static_cast<size_t>(size), static_cast<size_t>(align))));
+}
+
+napi_value ArenaReset(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  Args(env, info, argv);
+  return Number(env, mp_arena_reset(ArenaOf(env, argv[0])));
+}
+
+// arenaMark(arena) -> mark (an exact integer below 2^53)
+napi_value ArenaMark(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  Args(env, info, argv);
+  return Number(env, static_cast<double>(mp_arena_mark(ArenaOf(env, argv[0]))));
+}
+
+// arenaRewind(arena, mark) -> status
+napi_value ArenaRewind(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  Args(env, info, argv);
+  MP_Arena* arena = ArenaOf(env, argv[0]);
+  if (arena == nullptr) return Number(env, MP_ERR_NULL_POINTER);
+  uint64_t mark;
+  if (!ToIndex(env, argv[1], &mark)) return Number(env, MP_ERR_INVALID_HANDLE);
+  return Number(env, mp_arena_rewind(arena, mark));
+}
+
+// arenaStats(arena, out: Float64Array(6)) -> status
+napi_value ArenaStats(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  Args(env, info, argv);
+  MP_Arena* arena = ArenaOf(env, argv[0]);
+  double* out = StatsArray(env, argv[1], 6);
+  if (arena == nullptr || out == nullptr) return Number(env, MP_ERR_NULL_POINTER);
+  MP_ArenaStats s;
+  int status = mp_arena_stats(arena, &s);
+  const size_t values[6] = {s.buffer_size, s.offset, s.remaining, s.allocations, s.peak_offset, s.failed_allocs};
+  for (size_t i = 0; i < 6; i++) out[i] = static_cast<double>(values[i]);
+  return Number(env, status);
+}
+
+// ---- lifetime ----
+
+// destroy(external, memory) -> status. Idempotent.
+Napi::Value Destroy(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  void* data = nullptr;
+  if (!info[0].IsExternal() || napi_get_value_external(env, info[0], &data) != napi_ok || data == nullptr) {
+    return Napi::Number::New(env, MP_ERR_INVALID_ARGUMENT);
+  }
+  Box* box = static_cast<Box*>(data);
+  if (box->magic != kPoolMagic && box->magic != kArenaMagic) return Napi::Number::New(env, MP_ERR_INVALID_ARGUMENT);
+  if (box->live == nullptr) return Napi::Number::New(env, MP_OK);
+  bool ours = false;
+  if (info[1].IsArrayBuffer()) {
+    Napi::ArrayBuffer memory = info[1].As<Napi::ArrayBuffer>();
+    ours = !memory.IsDetached() && memory.Data() == box->base;
+    if (ours) {
+      memory.Detach();
+      if (env.IsExceptionPending()) {
+        env.GetAndClearPendingException();
+        ours = false;
+      }
+    }
+  }
+  box->live = nullptr;          // unusable from now on
+  if (ours) FreeOwned(box);     // nothing in JavaScript can reach the bytes any more
+  return Napi::Number::New(env, ours ? MP_OK : MP_ERR_INVALID_HANDLE);
+}
+
+// liveAllocators() -> how many C allocators are not freed yet (for the GC test)
+Napi::Value LiveAllocators(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(g_live_boxes.load()));
+}
+
+Napi::Value Sizes(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object sizes = Napi::Object::New(env);
+  sizes.Set("fixedPool", Napi::Number::New(env, static_cast<double>(mp_fixed_pool_struct_size())));
+  sizes.Set("arena", Napi::Number::New(env, static_cast<double>(mp_arena_struct_size())));
+  sizes.Set("box", Napi::Number::New(env, static_cast<double>(sizeof(Box))));
+  return sizes;
+}
+
+void SetRaw(Napi::Env env, Napi::Object exports, const char* name, napi_callback cb) {
+  napi_value fn;
+  if (napi_create_function(env, name, NAPI_AUTO_LENGTH, cb, nullptr, &fn) == napi_ok) {
+    exports.Set(name, Napi::Value(env, fn));
+  }
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("version", Napi::String::New(env, mp_version()));
+  exports.Set("createFixedPool", Napi::Function::New(env, CreateFixedPool, "createFixedPool"));
+  exports.Set("createArena", Napi::Function::New(env, CreateArena, "createArena"));
+  exports.Set("destroy", Napi::Function::New(env, Destroy, "destroy"));
+  exports.Set("liveAllocators", Napi::Function::New(env, LiveAllocators, "liveAllocators"));
+  exports.Set("sizes", Napi::Function::New(env, Sizes, "sizes"));
+  SetRaw(env, exports, "poolAlloc", PoolAlloc);
+  SetRaw(env, exports, "poolFree", PoolFree);
+  SetRaw(env, exports, "poolReset", PoolReset);
+  SetRaw(env, exports, "poolAllocMany", PoolAllocMany);
+  SetRaw(env, exports, "poolFreeMany", PoolFreeMany);
+  SetRaw(env, exports, "poolStats", PoolStats);
+  SetRaw(env, exports, "arenaAlloc", ArenaAlloc);
+  SetRaw(env, exports, "arenaReset", ArenaReset);
+  SetRaw(env, exports, "arenaMark", ArenaMark);
+  SetRaw(env, exports, "arenaRewind", ArenaRewind);
+  SetRaw(env, exports, "arenaStats", ArenaStats);
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(mempool_native, Init)

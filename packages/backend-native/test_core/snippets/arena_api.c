@@ -1,0 +1,15 @@
+/* The seed's "API Reference / Arena Allocator" snippet, unchanged, inside a main. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "memory_pool_core.h"
+
+static const unsigned char data[1024] = {1, 2, 3};
+
+int main(void) {
+#include "arena_api.inc"
+    (void)buf2;
+    puts("arena_api: ok");
+    return 0;
+}

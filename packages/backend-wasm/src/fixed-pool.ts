@@ -1,0 +1,189 @@
+import {
+  checkBatch,
+  destroyed,
+  ErrorCode,
+  fixedPoolStatsFrom,
+  freeError,
+  notASlot,
+  Status,
+  type FixedPool,
+  type FixedPoolLayout,
+  type FixedPoolStats,
+  type HandleArray,
+  type MempoolError,
+} from '@mempool/api';
+import { instantiate, type Engine } from './engine.js';
+import type { WasmMemory } from './webassembly.js';
+import { detach, fixedPoolBookkeeping, reserveMemory } from './memory.js';
+
+/** assembly/status.ts: the bookkeeping after the data region was overwritten from outside. */
+const CORRUPTED = -6;
+
+/** Bound after destroy() in place of the engine's functions, so the instance can be collected. */
+const gone = (): number => 0;
+
+/**
+ * A fixed pool (docs/ALGORITHMS.md) run by its own instance of the wasm module. `memory` holds the
+ * header and the slots exactly as in the js backend; the bookkeeping (`freeStack`, `liveEpoch`)
+ * and the batch scratch follow the last slot, so nothing written into a slot can corrupt the pool.
+ */
+export class WasmFixedPool implements FixedPool {
+  readonly objectSize: number;
+  readonly slotSize: number;
+  readonly capacity: number;
+  readonly align: number;
+  readonly dataOffset: number;
+  readonly memory: ArrayBuffer;
+
+  #wasmMemory: WasmMemory;
+  /** The f64 scratch after the bookkeeping, through which batches and stats cross. */
+  #scratch: Float64Array;
+  readonly #scratchEntries: number;
+  #destroyed = false;
+  // The engine's functions, bound once: every call is one call into wasm.
+  #alloc: Engine['fixedPoolAlloc'];
+  #free: Engine['fixedPoolFree'];
+  #reset: Engine['fixedPoolReset'];
+  #allocMany: Engine['fixedPoolAllocMany'];
+  #freeManyCheck: Engine['fixedPoolFreeManyCheck'];
+  #freeManyUndo: Engine['fixedPoolFreeManyUndo'];
+  #freeManyCommit: Engine['fixedPoolFreeManyCommit'];
+  #refusedAt: Engine['fixedPoolRefusedAt'];
+  #stats: Engine['fixedPoolStats'];
+
+  constructor(layout: FixedPoolLayout) {
+    this.objectSize = layout.objectSize;
+    this.slotSize = layout.slotSize;
+    this.capacity = layout.capacity;
+    this.align = layout.align;
+    this.dataOffset = layout.dataOffset;
+    const books = fixedPoolBookkeeping(layout);
+    this.#wasmMemory = reserveMemory(books.memoryBytes);
+    this.memory = this.#wasmMemory.buffer;
+    this.#scratch = new Float64Array(this.memory, books.scratch, books.scratchEntries);
+    this.#scratchEntries = books.scratchEntries;
+    const engine = instantiate(this.#wasmMemory);
+    engine.fixedPoolInit(
+      layout.objectSize,
+      layout.slotSize,
+      layout.capacity,
+      layout.dataOffset,
+      books.freeStack,
+      books.liveEpoch,
+      books.scratch,
+    );
+    this.#alloc = engine.fixedPoolAlloc;
+    this.#free = engine.fixedPoolFree;
+    this.#reset = engine.fixedPoolReset;
+    this.#allocMany = engine.fixedPoolAllocMany;
+    this.#freeManyCheck = engine.fixedPoolFreeManyCheck;
+    this.#freeManyUndo = engine.fixedPoolFreeManyUndo;
+    this.#freeManyCommit = engine.fixedPoolFreeManyCommit;
+    this.#refusedAt = engine.fixedPoolRefusedAt;
+    this.#stats = engine.fixedPoolStats;
+  }
+
+  get destroyed(): boolean {
+    return this.#destroyed;
+  }
+
+  alloc(): number {
+    if (this.#destroyed) throw destroyed('FixedPool', 'alloc');
+    return this.#alloc() >>> 0;
+  }
+
+  free(handle: number): void {
+    if (this.#destroyed) throw destroyed('FixedPool', 'free');
+    // Anything but an integer in [0, 2^32) (wasm would wrap it) names no slot.
+    if (handle >>> 0 !== handle) throw notASlot('handle', handle, this);
+    const status = this.#free(handle);
+    if (status !== Status.OK) throw this.#freeError(status, 'handle', handle);
+  }
+
+  reset(): void {
+    if (this.#destroyed) throw destroyed('FixedPool', 'reset');
+    this.#reset();
+  }
+
+  allocMany(out: HandleArray, count?: number): number {
+    if (this.#destroyed) throw destroyed('FixedPool', 'allocMany');
+    const n = checkBatch('out', out, count, this.memory.byteLength);
+    const scratch = this.#scratch;
+    let placed = 0;
+    while (placed < n) {
+      const chunk = Math.min(n - placed, this.#scratchEntries);
+      const got = this.#allocMany(chunk) >>> 0;
+      for (let k = 0; k < got; k++) out[placed + k] = scratch[k]!;
+      placed += got;
+      if (got < chunk) break;
+    }
+    return placed;
+  }
+
+  freeMany(handles: HandleArray, count?: number): void {
+    if (this.#destroyed) throw destroyed('FixedPool', 'freeMany');
+    const n = checkBatch('handles', handles, count, this.memory.byteLength);
+    const scratch = this.#scratch;
+    const size = this.#scratchEntries;
+    // Pass 1, a chunk at a time: wasm marks each handle PENDING, so duplicates are caught too.
+    for (let from = 0; from < n; from += size) {
+      const chunk = Math.min(size, n - from);
+      scratch.set(handles.subarray(from, from + chunk));
+      const status = this.#freeManyCheck(chunk);
+      if (status !== Status.OK) {
+        // wasm has unmarked this chunk; unmark the chunks before it, then report.
+        for (let undo = 0; undo < from; undo += size) {
+          scratch.set(handles.subarray(undo, undo + size));
+          this.#freeManyUndo(size);
+        }
+        const k = from + (this.#refusedAt() >>> 0);
+        throw this.#freeError(status, `handles[${k}]`, handles[k]!);
+      }
+    }
+    // Pass 2: free them in order (the scratch still holds a batch that fitted in one chunk).
+    if (n <= size) {
+      this.#freeManyCommit(n);
+      return;
+    }
+    for (let from = 0; from < n; from += size) {
+      const chunk = Math.min(size, n - from);
+      scratch.set(handles.subarray(from, from + chunk));
+      this.#freeManyCommit(chunk);
+    }
+  }
+
+  stats(): FixedPoolStats {
+    if (this.#destroyed) throw destroyed('FixedPool', 'stats');
+    this.#stats();
+    return fixedPoolStatsFrom(this.#scratch);
+  }
+
+  destroy(): void {
+    if (this.#destroyed) return;
+    this.#destroyed = true;
+    detach(this.#wasmMemory);
+    // Drop every reference to the instance and its memory: the collector frees the pages.
+    this.#wasmMemory = undefined as unknown as WasmMemory;
+    this.#scratch = new Float64Array(0);
+    this.#alloc = this.#free = this.#allocMany = this.#freeManyCheck = this.#refusedAt = gone;
+    this.#reset = this.#freeManyUndo = this.#freeManyCommit = this.#stats = gone;
+  }
+
+  [Symbol.dispose](): void {
+    this.destroy();
+  }
+
+  #freeError(status: number, name: string, handle: number): MempoolError {
+    if (status === CORRUPTED) return corrupted(name, handle);
+    return freeError(status, name, handle, this);
+  }
+}
+
+/** Only a write past the data region, into the pool's bookkeeping, leads here. */
+function corrupted(name: string, handle: number): MempoolError {
+  const error = new Error(
+    `${name} ${handle} was not freed: the pool's bookkeeping after its last slot in memory was overwritten`,
+  );
+  Object.defineProperty(error, 'code', { value: 'ERR_MEMPOOL_CORRUPTED', enumerable: true, configurable: true, writable: true });
+  return error as MempoolError;
+}
