@@ -5,7 +5,7 @@ import type { Figure } from './types.js';
 const SUBJECT_ORDER = [
   'js', 'wasm', 'native', 'C library',
   'Uint8Array', 'Buffer', 'object', 'MemPool', 'objects+Map',
-  'empty loop', 'wasm call', 'addon call',
+  'empty loop', 'wasm call', 'addon call', 'raw N-API call',
   'glibc', 'mimalloc', 'jemalloc', 'tcmalloc',
 ];
 
@@ -49,6 +49,7 @@ export async function renderChart(figures: readonly Figure[], title: string): Pr
         orient: 'left',
         scale: 'y',
         labelFontSize: 10,
+        labelLimit: 320,
         encode: { labels: { update: { text: { signal: "replace(datum.value, '|', '  ·  ')" } } } },
       },
     ],

@@ -1,7 +1,8 @@
 /**
  * `npm run bench [-- --quick] [-- --only <text>]`: runs every subject in its own Node process, then
  * the C harness, then prints the table and writes `results/latest.{json,md}` and `results/chart.svg`
- * (a quick run writes `results/quick/` instead, so it never overwrites a full run's results).
+ * (a quick run writes `results/quick/`, an `--only` run `results/partial/`, so neither overwrites a full
+ * run's results).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
@@ -22,7 +23,7 @@ const only = onlyAt >= 0 ? args[onlyAt + 1] : undefined;
 const budget = budgetFor(quick);
 const benchDir = fileURLToPath(new URL('../', import.meta.url));
 const childScript = fileURLToPath(new URL('./child.js', import.meta.url));
-const resultsDir = join(benchDir, quick ? 'results/quick' : 'results');
+const resultsDir = join(benchDir, only ? 'results/partial' : quick ? 'results/quick' : 'results');
 /** A child that takes longer than this is killed and reported as skipped. */
 const CHILD_TIMEOUT_MS = quick ? 90_000 : 240_000;
 

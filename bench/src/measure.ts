@@ -9,6 +9,8 @@ export interface Case {
   readonly fn: () => void;
   /** Runs once before timing; throws if the body would measure a broken path. */
   readonly check?: () => void;
+  /** Reports the figure under this subject instead of the run's (a second floor in one process). */
+  readonly subject?: string;
 }
 
 /** Where bodies put results so the JIT cannot drop the work. */
@@ -25,12 +27,13 @@ export async function measure(
   const figures: Figure[] = [];
   const skipped: Skip[] = [];
   for (const c of cases) {
+    const who = c.subject ?? subject;
     try {
       c.check?.();
       c.fn();
     } catch (error) {
-      skipped.push({ scenario: c.scenario, subject, reason: `failed before timing: ${describe(error)}` });
-      process.stderr.write(`    ${subject} ${c.scenario}: FAILED ${describe(error)}\n`);
+      skipped.push({ scenario: c.scenario, subject: who, reason: `failed before timing: ${describe(error)}` });
+      process.stderr.write(`    ${who} ${c.scenario}: FAILED ${describe(error)}\n`);
       continue;
     }
     const bench = new Bench({ time: budget.timeMs, warmupTime: budget.warmupMs, throws: false });
@@ -39,15 +42,15 @@ export async function measure(
     const result = task?.result;
     if (!result || (result.state !== 'completed' && result.state !== 'aborted-with-statistics')) {
       const reason = result && result.state === 'errored' ? describe(result.error) : `state ${result?.state}`;
-      skipped.push({ scenario: c.scenario, subject, reason: `failed while timing: ${reason}` });
-      process.stderr.write(`    ${subject} ${c.scenario}: FAILED ${reason}\n`);
+      skipped.push({ scenario: c.scenario, subject: who, reason: `failed while timing: ${reason}` });
+      process.stderr.write(`    ${who} ${c.scenario}: FAILED ${reason}\n`);
       continue;
     }
     const lat = result.latency;
     const nsPerOp = (lat.mean * 1e6) / c.ops;
     const figure: Figure = {
       scenario: c.scenario,
-      subject,
+      subject: who,
       unit: c.unit,
       nsPerOp,
       rmePercent: lat.rme,
@@ -57,7 +60,7 @@ export async function measure(
     };
     figures.push(figure);
     process.stderr.write(
-      `    ${subject.padEnd(10)} ${c.scenario.padEnd(16)} ${fmt(nsPerOp).padStart(9)} ns/op  ±${lat.rme.toFixed(1)}%  (${lat.samplesCount} samples)\n`,
+      `    ${who.padEnd(10)} ${c.scenario.padEnd(16)} ${fmt(nsPerOp).padStart(9)} ns/op  ±${lat.rme.toFixed(1)}%  (${lat.samplesCount} samples)\n`,
     );
   }
   return { figures, skipped };

@@ -61,9 +61,23 @@ export function floorCases(name: FloorName): Case[] {
   if (!existsSync(ADDON_PATH)) {
     throw new Error(`the empty addon is not built (${ADDON_PATH}); run \`npm run build:floor -w @mempool/bench\``);
   }
-  const addon = createRequire(import.meta.url)(ADDON_PATH) as { noop: () => void };
+  const addon = createRequire(import.meta.url)(ADDON_PATH) as { noop: () => void; rawNoop?: () => void };
   const noop = addon.noop;
+  const rawNoop = addon.rawNoop;
   return [
+    ...(rawNoop
+      ? [
+          {
+            scenario: 'floor.call',
+            subject: 'raw N-API call',
+            unit: 'call of an empty raw N-API (C callback) function',
+            ops: N,
+            fn: () => {
+              for (let i = 0; i < N; i++) rawNoop();
+            },
+          },
+        ]
+      : []),
     {
       scenario: 'floor.call',
       unit: 'call of an empty node-addon-api function',

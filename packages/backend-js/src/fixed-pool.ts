@@ -153,7 +153,9 @@ export class JsFixedPool implements FixedPool {
   #liveIndexOf(name: string, handle: number): number {
     if (typeof handle !== 'number') throw notASlot(name, handle, this);
     const index = (handle - this.dataOffset) / this.slotSize;
-    if (!(index >= 0 && index < this.capacity && Number.isInteger(index))) throw notASlot(name, handle, this);
+    // Slot indices fit in 32 bits, so `index >>> 0 === index` tests integer, non-negative and
+    // below 2^32 at once (NaN and fractions fail it) and lets the engine index as uint32.
+    if (index >>> 0 !== index || index >= this.capacity) throw notASlot(name, handle, this);
     if (this.#liveEpoch[index] !== this.#epoch) throw doubleFree(name, handle);
     return index;
   }

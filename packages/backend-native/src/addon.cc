@@ -26,7 +26,8 @@ constexpr uint32_t kPoolMagic = 0x4c4f4f50;   // "POOL"
 constexpr uint32_t kArenaMagic = 0x414e5241;  // "ARNA"
 constexpr double kMaxSafe = 9007199254740991.0;
 
-std::atomic<int64_t> g_live_boxes{0};
+std::atomic<int64_t> g_live_boxes{0};       // Boxes not deleted yet
+std::atomic<int64_t> g_live_allocators{0};  // C allocators not freed yet
 
 struct Box {
   uint32_t magic;
@@ -38,6 +39,7 @@ struct Box {
 
 void FreeOwned(Box* box) {
   if (box->owned == nullptr) return;
+  g_live_allocators--;
   if (box->magic == kPoolMagic) mp_fixed_pool_destroy(static_cast<MP_FixedPool*>(box->owned));
   else mp_arena_destroy(static_cast<MP_Arena*>(box->owned));
   box->owned = nullptr;
@@ -99,6 +101,7 @@ inline size_t Args(napi_env env, napi_callback_info info, napi_value (&argv)[N])
 // [external, memory] for a new allocator, or a status number.
 Napi::Value Wrap(Napi::Env env, Box* box, size_t byte_length) {
   g_live_boxes++;
+  g_live_allocators++;
   box->refs = 1;  // the External
   Napi::External<Box> external = Napi::External<Box>::New(env, box, ReleaseFromExternal);
   if (env.IsExceptionPending() || external.IsEmpty()) {
@@ -258,16 +261,20 @@ Napi::Value CreateArena(const Napi::CallbackInfo& info) {
   return Wrap(env, box, mp_arena_byte_length(arena));
 }
 
-// arenaAlloc(arena, size, align) -> handle | 0
+// arenaAlloc(arena, size, align) -> handle | 0. `size` may be any integer >= 1 (one past the
+// arena's end fails and counts, as in every backend); `align` a power of two up to 4096.
 napi_value ArenaAlloc(napi_env env, napi_callback_info info) {
   napi_value argv[3];
   Args(env, info, argv);
   MP_Arena* arena = ArenaOf(env, argv[0]);
-  uint64_t size, align;
-  if (!ToIndex(env, argv[1], &size) || !ToIndex(env, argv[2], &align) || align > MP_MAX_ALIGN) {
+  double size;
+  uint64_t align;
+  if (napi_get_value_double(env, argv[1], &size) != napi_ok || !(size >= 1.0) || std::floor(size) != size ||
+      !ToIndex(env, argv[2], &align) || align > MP_MAX_ALIGN) {
     return Number(env, 0);
   }
-  return Number(env, static_cast<double>(mp_arena_alloc_offset(arena, static_cast<size_t>(size), static_cast<size_t>(align))));
+  size_t bytes = size >= 18446744073709551616.0 ? SIZE_MAX : static_cast<size_t>(size);
+  return Number(env, static_cast<double>(mp_arena_alloc_offset(arena, bytes, static_cast<size_t>(align))));
 }
 
 napi_value ArenaReset(napi_env env, napi_callback_info info) {
@@ -339,6 +346,11 @@ Napi::Value Destroy(const Napi::CallbackInfo& info) {
 
 // liveAllocators() -> how many C allocators are not freed yet (for the GC test)
 Napi::Value LiveAllocators(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(g_live_allocators.load()));
+}
+
+// liveBoxes() -> how many bookkeeping boxes are not deleted yet (both finalizers not run)
+Napi::Value LiveBoxes(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), static_cast<double>(g_live_boxes.load()));
 }
 
@@ -364,6 +376,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("createArena", Napi::Function::New(env, CreateArena, "createArena"));
   exports.Set("destroy", Napi::Function::New(env, Destroy, "destroy"));
   exports.Set("liveAllocators", Napi::Function::New(env, LiveAllocators, "liveAllocators"));
+  exports.Set("liveBoxes", Napi::Function::New(env, LiveBoxes, "liveBoxes"));
   exports.Set("sizes", Napi::Function::New(env, Sizes, "sizes"));
   SetRaw(env, exports, "poolAlloc", PoolAlloc);
   SetRaw(env, exports, "poolFree", PoolFree);

@@ -95,7 +95,7 @@ export class WasmFixedPool implements FixedPool {
   free(handle: number): void {
     if (this.#destroyed) throw destroyed('FixedPool', 'free');
     // Anything but an integer in [0, 2^32) (wasm would wrap it) names no slot.
-    if (handle >>> 0 !== handle) throw notASlot('handle', handle, this);
+    if (typeof handle !== 'number' || handle >>> 0 !== handle) throw notASlot('handle', handle, this);
     const status = this.#free(handle);
     if (status !== Status.OK) throw this.#freeError(status, 'handle', handle);
   }

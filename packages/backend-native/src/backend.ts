@@ -1,0 +1,226 @@
+import { markAsUntransferable } from 'node:worker_threads';
+import {
+  arenaLayout,
+  arenaStatsFrom,
+  badMark,
+  checkAlign,
+  checkAllocSize,
+  checkBatch,
+  DEFAULT_ALIGN,
+  destroyed,
+  fixedPoolLayout,
+  fixedPoolStatsFrom,
+  freeError,
+  invalidRange,
+  markGeneration,
+  markOffset,
+  MAX_MEMORY_BYTES,
+  outOfMemory,
+  Status,
+  type Arena,
+  type ArenaOptions,
+  type ArenaStats,
+  type Backend,
+  type FixedPool,
+  type FixedPoolOptions,
+  type FixedPoolStats,
+  type HandleArray,
+} from '@mempool/api';
+import type { NativeBinding, NativeHandle } from './binding.js';
+
+/** The native backend's allocators, over one loaded addon. */
+export interface NativeBackend extends Backend {
+  createFixedPool(objectSize: number, capacity: number, options?: FixedPoolOptions): FixedPool;
+  createArena(bufferSize: number, options?: ArenaOptions): Arena;
+  /** The addon this backend calls (for tests: `liveAllocators()`, `sizes()`). */
+  readonly binding: NativeBinding;
+}
+
+/** `[allocator, memory]` from the addon, or the contract's error. */
+function created(result: [NativeHandle, ArrayBuffer] | number, byteLength: number): [NativeHandle, ArrayBuffer] {
+  if (typeof result === 'number') {
+    if (result === Status.INVALID_ARGUMENT) throw invalidRange('arguments', 'what the C library accepts', byteLength);
+    throw outOfMemory(byteLength);
+  }
+  // `memory` stays attached to the C buffer until destroy(): no postMessage/structuredClone may
+  // move it elsewhere.
+  markAsUntransferable(result[1]);
+  return result;
+}
+
+/**
+ * The backend over `binding`. Mirrors `@mempool/backend-js` method for method: arguments are
+ * checked here with the `@mempool/api` helpers before they reach C, and C's statuses become the
+ * contract's errors with the same helpers. Hot paths are one addon call each.
+ */
+export function createNativeBackend(binding: NativeBinding, version: string): NativeBackend {
+  const {
+    poolAlloc,
+    poolFree,
+    poolReset,
+    poolAllocMany,
+    poolFreeMany,
+    poolStats,
+    arenaAlloc,
+    arenaReset,
+    arenaMark,
+    arenaRewind,
+    arenaStats,
+    destroy: destroyNative,
+  } = binding;
+
+  class NativeFixedPool implements FixedPool {
+    readonly objectSize: number;
+    readonly slotSize: number;
+    readonly capacity: number;
+    readonly align: number;
+    readonly dataOffset: number;
+    readonly memory: ArrayBuffer;
+    readonly #pool: NativeHandle;
+    readonly #stats = new Float64Array(9);
+    #destroyed = false;
+
+    constructor(objectSize: number, capacity: number, options?: FixedPoolOptions) {
+      const layout = fixedPoolLayout(objectSize, capacity, options, MAX_MEMORY_BYTES);
+      const [pool, memory] = created(binding.createFixedPool(layout.objectSize, layout.capacity, layout.align), layout.byteLength);
+      this.objectSize = layout.objectSize;
+      this.slotSize = layout.slotSize;
+      this.capacity = layout.capacity;
+      this.align = layout.align;
+      this.dataOffset = layout.dataOffset;
+      this.memory = memory;
+      this.#pool = pool;
+    }
+
+    get destroyed(): boolean {
+      return this.#destroyed;
+    }
+
+    alloc(): number {
+      const handle = poolAlloc(this.#pool);
+      // A destroyed pool's native side answers 0 too: tell the two apart only then.
+      if (handle === 0 && this.#destroyed) throw destroyed('FixedPool', 'alloc');
+      return handle;
+    }
+
+    free(handle: number): void {
+      const status = poolFree(this.#pool, handle);
+      if (status !== Status.OK) this.#refuse(status, 'free', 'handle', handle);
+    }
+
+    reset(): void {
+      if (this.#destroyed) throw destroyed('FixedPool', 'reset');
+      poolReset(this.#pool);
+    }
+
+    allocMany(out: HandleArray, count?: number): number {
+      if (this.#destroyed) throw destroyed('FixedPool', 'allocMany');
+      const n = checkBatch('out', out, count, this.memory.byteLength);
+      return poolAllocMany(this.#pool, out, n);
+    }
+
+    freeMany(handles: HandleArray, count?: number): void {
+      if (this.#destroyed) throw destroyed('FixedPool', 'freeMany');
+      const n = checkBatch('handles', handles, count, this.memory.byteLength);
+      const result = poolFreeMany(this.#pool, handles, n);
+      if (result !== 0) {
+        const index = Math.floor(-result / 8);
+        this.#refuse(-(-result % 8), 'freeMany', `handles[${index}]`, handles[index]);
+      }
+    }
+
+    stats(): FixedPoolStats {
+      if (this.#destroyed) throw destroyed('FixedPool', 'stats');
+      poolStats(this.#pool, this.#stats);
+      return fixedPoolStatsFrom(this.#stats);
+    }
+
+    destroy(): void {
+      if (this.#destroyed) return;
+      this.#destroyed = true;
+      destroyNative(this.#pool, this.memory);
+    }
+
+    [Symbol.dispose](): void {
+      this.destroy();
+    }
+
+    #refuse(status: number, method: string, name: string, handle: unknown): never {
+      if (this.#destroyed) throw destroyed('FixedPool', method);
+      throw freeError(status, name, handle, this);
+    }
+  }
+
+  class NativeArena implements Arena {
+    readonly bufferSize: number;
+    readonly dataOffset: number;
+    readonly memory: ArrayBuffer;
+    readonly #arena: NativeHandle;
+    readonly #stats = new Float64Array(6);
+    #destroyed = false;
+
+    constructor(bufferSize: number, options?: ArenaOptions) {
+      const layout = arenaLayout(bufferSize, options, MAX_MEMORY_BYTES);
+      const [arena, memory] = created(binding.createArena(layout.bufferSize, layout.align), layout.byteLength);
+      this.bufferSize = layout.bufferSize;
+      this.dataOffset = layout.dataOffset;
+      this.memory = memory;
+      this.#arena = arena;
+    }
+
+    get destroyed(): boolean {
+      return this.#destroyed;
+    }
+
+    alloc(size: number, align: number = DEFAULT_ALIGN): number {
+      if (this.#destroyed) throw destroyed('Arena', 'alloc');
+      if (!(Number.isInteger(size) && size >= 1)) checkAllocSize(size);
+      if (align !== DEFAULT_ALIGN) checkAlign('align', align);
+      return arenaAlloc(this.#arena, size, align);
+    }
+
+    reset(): void {
+      if (this.#destroyed) throw destroyed('Arena', 'reset');
+      arenaReset(this.#arena);
+    }
+
+    mark(): number {
+      if (this.#destroyed) throw destroyed('Arena', 'mark');
+      return arenaMark(this.#arena);
+    }
+
+    rewind(mark: number): void {
+      if (this.#destroyed) throw destroyed('Arena', 'rewind');
+      if (typeof mark !== 'number' || arenaRewind(this.#arena, mark) !== Status.OK) {
+        const current = arenaMark(this.#arena);
+        throw badMark(mark, markOffset(current), markGeneration(current));
+      }
+    }
+
+    stats(): ArenaStats {
+      if (this.#destroyed) throw destroyed('Arena', 'stats');
+      arenaStats(this.#arena, this.#stats);
+      return arenaStatsFrom(this.#stats);
+    }
+
+    destroy(): void {
+      if (this.#destroyed) return;
+      this.#destroyed = true;
+      destroyNative(this.#arena, this.memory);
+    }
+
+    [Symbol.dispose](): void {
+      this.destroy();
+    }
+  }
+
+  return Object.freeze({
+    name: 'native',
+    version,
+    supports: Object.freeze({ maxMemoryBytes: MAX_MEMORY_BYTES, absoluteAlignment: 64, gcReclaim: true }),
+    createFixedPool: (objectSize: number, capacity: number, options?: FixedPoolOptions): FixedPool =>
+      new NativeFixedPool(objectSize, capacity, options),
+    createArena: (bufferSize: number, options?: ArenaOptions): Arena => new NativeArena(bufferSize, options),
+    binding,
+  });
+}

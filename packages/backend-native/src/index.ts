@@ -1,0 +1,24 @@
+import { createRequire } from 'node:module';
+import type { ArenaOptions, FixedPoolOptions } from '@mempool/api';
+import { createNativeBackend, type NativeBackend } from './backend.js';
+import { loadBinding } from './binding.js';
+
+export { createNativeBackend, type NativeBackend } from './backend.js';
+export type { NativeBinding } from './binding.js';
+
+/** This package's semver version; the C library's `mp_version()` reports the same. */
+export const version: string = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
+
+const binding = loadBinding();
+if (binding.version !== version) {
+  throw new Error(`@mempool/backend-native ${version} loaded an addon whose mp_version() is ${binding.version}: rebuild it (npm run build -w @mempool/backend-native)`);
+}
+
+/** The C library through its node-addon-api binding. */
+export const backend: NativeBackend = createNativeBackend(binding, version);
+
+export const createFixedPool = (objectSize: number, capacity: number, options?: FixedPoolOptions) =>
+  backend.createFixedPool(objectSize, capacity, options);
+export const createArena = (bufferSize: number, options?: ArenaOptions) => backend.createArena(bufferSize, options);
+
+export default backend;
