@@ -59,7 +59,9 @@ export function makeStream(events: number, resting = 10_000, seed = 0x5eed): Str
   for (let k = 0; k < total; k++) {
     let what = ADD;
     if (k >= resting && live > 0) {
-      const pAdd = live < resting ? 0.55 : 0.45;
+      // About 72% of removal draws remove an order (every cancel, ~45% of fills), so these odds pull
+      // the book back towards `resting` from either side: it stays within a few hundred of it.
+      const pAdd = live < resting ? 0.5 : 0.35;
       const r = rand();
       what = r < pAdd ? ADD : r < pAdd + (1 - pAdd) * 0.5 ? CANCEL : FILL;
     }

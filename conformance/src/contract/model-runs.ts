@@ -17,16 +17,23 @@ type ArenaRun = { model: ArenaModel; real: Arena; marks: number[]; nextTag: numb
 
 let executed = 0;
 
-/** Runs one step, then checks every invariant of the pool against the model. */
-const poolCommand = (label: string, step: (run: PoolRun) => void): fc.Command<PoolRun, PoolRun> => ({
-  check: () => true,
-  run(_, run) {
-    executed++;
-    step(run);
-    run.model.check(run.real);
-  },
-  toString: () => label,
-});
+/** A command that runs one step, then checks every invariant of the allocator against its model. */
+function checkedCommand<Run extends object>(label: string, step: (run: Run) => void, verify: (run: Run) => void): fc.Command<Run, Run> {
+  return {
+    check: () => true,
+    run(_, run) {
+      executed++;
+      step(run);
+      verify(run);
+    },
+    toString: () => label,
+  };
+}
+
+const poolCommand = (label: string, step: (run: PoolRun) => void) =>
+  checkedCommand<PoolRun>(label, step, (run) => run.model.check(run.real));
+const arenaCommand = (label: string, step: (run: ArenaRun) => void) =>
+  checkedCommand<ArenaRun>(label, step, (run) => run.model.check(run.real));
 
 const poolCommands = [
   fc.constant(null).map(() =>
@@ -100,16 +107,6 @@ const poolCommands = [
     }),
   ),
 ];
-
-const arenaCommand = (label: string, step: (run: ArenaRun) => void): fc.Command<ArenaRun, ArenaRun> => ({
-  check: () => true,
-  run(_, run) {
-    executed++;
-    step(run);
-    run.model.check(run.real);
-  },
-  toString: () => label,
-});
 
 const arenaCommands = [
   fc.tuple(fc.integer({ min: 1, max: 96 }), fc.integer({ min: 0, max: 7 })).map(([size, shift]) =>

@@ -109,6 +109,13 @@ const char *mp_version(void);
 MP_FixedPool *mp_fixed_pool_create(size_t object_size, size_t capacity);
 /* The same with slots aligned to `align` (a power of two up to 4096; 0 means 8). */
 MP_FixedPool *mp_fixed_pool_create_aligned(size_t object_size, size_t capacity, size_t align);
+/* The same in caller-provided memory: `buffer` of `buffer_bytes` >= mp_fixed_pool_required_bytes()
+ * bytes, which the caller keeps alive while it uses the pointers and frees after destroy (the pool
+ * itself never reads or writes the buffer; only its bookkeeping is allocated). Offsets are
+ * relative to `buffer`, whose absolute alignment is the caller's business. */
+MP_FixedPool *mp_fixed_pool_create_in(void *buffer, size_t buffer_bytes, size_t object_size, size_t capacity, size_t align);
+/* data_offset + capacity * slot_size, or 0 when the arguments are invalid or too large. */
+size_t mp_fixed_pool_required_bytes(size_t object_size, size_t capacity, size_t align);
 /* A free slot, or NULL when all are taken (counted in failed_allocs). Fresh or reset pools hand
  * slots out in ascending order; freed slots are reused last-freed-first. */
 void *mp_fixed_pool_alloc(MP_FixedPool *pool);
@@ -118,7 +125,7 @@ int mp_fixed_pool_free(MP_FixedPool *pool, void *ptr);
 /* Every slot free again, O(1). */
 int mp_fixed_pool_reset(MP_FixedPool *pool);
 int mp_fixed_pool_stats(const MP_FixedPool *pool, MP_FixedPoolStats *out);
-/* Frees the pool and its buffer. NULL is a no-op. */
+/* Frees the pool and its buffer (not a caller-provided one). NULL is a no-op. */
 void mp_fixed_pool_destroy(MP_FixedPool *pool);
 
 /* Up to `count` allocations into out[0..], stopping at the first failure (counted once).
@@ -153,6 +160,10 @@ size_t mp_fixed_pool_struct_size(void); /* sizeof(MP_FixedPool), without the per
 MP_Arena *mp_arena_create(size_t buffer_size);
 /* The data region starts at data_offset = max(64, align) (align a power of two up to 4096; 0 means 8). */
 MP_Arena *mp_arena_create_aligned(size_t buffer_size, size_t align);
+/* The same in caller-provided memory (see mp_fixed_pool_create_in). */
+MP_Arena *mp_arena_create_in(void *buffer, size_t buffer_bytes, size_t buffer_size, size_t align);
+/* data_offset + buffer_size, or 0 when the arguments are invalid or too large. */
+size_t mp_arena_required_bytes(size_t buffer_size, size_t align);
 /* `size` bytes at the lowest multiple of `align` (relative to the base, which is at least as aligned
  * in absolute address for align <= 64 or <= the creation align) at or after the current end.
  * NULL when it would not fit (counted in failed_allocs) or for size 0 / a bad align (not counted). */

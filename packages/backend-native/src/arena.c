@@ -1,4 +1,5 @@
-/* Arena (docs/ALGORITHMS.md, "Arena"): a bump pointer, a reset generation, lifetime counters. */
+/* Arena (docs/ALGORITHMS.md, "Arena"): a bump pointer, a reset generation, lifetime counters.
+ * Like the pool, the arena never reads or writes its buffer: it hands out addresses in it. */
 #include <string.h>
 
 #include "mp_internal.h"
@@ -13,31 +14,56 @@ struct MP_Arena {
     size_t allocations;
     size_t peak_offset;
     size_t failed_allocs;
-    void *raw;           /* what calloc returned */
+    void *raw;           /* what calloc returned; NULL when the caller owns the buffer */
     uint32_t generation; /* resets so far, modulo 2^20 */
     uint32_t align;      /* creation align */
 };
 
 MP_Arena *mp_arena_create(size_t buffer_size) { return mp_arena_create_aligned(buffer_size, MP_DEFAULT_ALIGN); }
 
-MP_Arena *mp_arena_create_aligned(size_t buffer_size, size_t align) {
-    align = mp_normalize_align(align);
-    if (align == 0 || buffer_size == 0) return NULL;
-    size_t data_offset = mp_data_offset_for(align);
-    if (buffer_size > MP_MAX_MEMORY_BYTES - data_offset) return NULL;
+/* Checks the arguments; data_offset + buffer_size, or 0 when they are invalid or too large. */
+static size_t mp_arena_geometry(size_t buffer_size, size_t *align, size_t *data_offset) {
+    *align = mp_normalize_align(*align);
+    if (*align == 0 || buffer_size == 0) return 0;
+    *data_offset = mp_data_offset_for(*align);
+    if (buffer_size > MP_MAX_MEMORY_BYTES - *data_offset) return 0;
+    return *data_offset + buffer_size;
+}
+
+size_t mp_arena_required_bytes(size_t buffer_size, size_t align) {
+    size_t data_offset;
+    return mp_arena_geometry(buffer_size, &align, &data_offset);
+}
+
+static MP_Arena *mp_arena_new(unsigned char *base, void *raw, size_t limit, size_t align, size_t data_offset) {
     MP_Arena *arena = calloc(1, sizeof(MP_Arena));
     if (arena == NULL) return NULL;
-    size_t alignment = align > MP_HEADER_BYTES ? align : MP_HEADER_BYTES;
-    arena->base = mp_buffer_new(data_offset + buffer_size, alignment, &arena->raw);
-    if (arena->base == NULL) {
-        free(arena);
-        return NULL;
-    }
+    arena->base = base;
+    arena->raw = raw;
     arena->end = data_offset;
-    arena->limit = data_offset + buffer_size;
+    arena->limit = limit;
     arena->data_offset = data_offset;
     arena->align = (uint32_t)align;
     return arena;
+}
+
+MP_Arena *mp_arena_create_aligned(size_t buffer_size, size_t align) {
+    size_t data_offset;
+    size_t limit = mp_arena_geometry(buffer_size, &align, &data_offset);
+    if (limit == 0) return NULL;
+    void *raw = NULL;
+    unsigned char *base = mp_buffer_new(limit, align > MP_HEADER_BYTES ? align : MP_HEADER_BYTES, &raw);
+    if (base == NULL) return NULL;
+    MP_Arena *arena = mp_arena_new(base, raw, limit, align, data_offset);
+    if (arena == NULL) free(raw);
+    return arena;
+}
+
+MP_Arena *mp_arena_create_in(void *buffer, size_t buffer_bytes, size_t buffer_size, size_t align) {
+    size_t data_offset;
+    size_t limit = mp_arena_geometry(buffer_size, &align, &data_offset);
+    if (buffer == NULL || limit == 0 || buffer_bytes < limit) return NULL;
+    return mp_arena_new(buffer, NULL, limit, align, data_offset);
 }
 
 void mp_arena_destroy(MP_Arena *arena) {

@@ -1,6 +1,7 @@
 /*
  * Fixed pool (docs/ALGORITHMS.md, "Fixed pool"): a free stack of slot indices, a bump index over
- * never-used slots, and one live epoch per slot, all outside the user's buffer.
+ * never-used slots, and one live epoch per slot, all outside the user's buffer. The pool never
+ * reads or writes the buffer itself: only its address is kept, to turn pointers into offsets.
  */
 #include <string.h>
 
@@ -20,7 +21,7 @@ struct MP_FixedPool {
     size_t alloc_count;
     size_t free_count;
     size_t failed_allocs;
-    void *raw;            /* what calloc returned for the buffer */
+    void *raw;            /* what calloc returned for the buffer; NULL when the caller owns it */
     uint32_t capacity;
     uint32_t free_top;
     uint32_t untouched;   /* first slot never handed out since creation or reset */
@@ -35,24 +36,31 @@ MP_FixedPool *mp_fixed_pool_create(size_t object_size, size_t capacity) {
     return mp_fixed_pool_create_aligned(object_size, capacity, MP_DEFAULT_ALIGN);
 }
 
-MP_FixedPool *mp_fixed_pool_create_aligned(size_t object_size, size_t capacity, size_t align) {
-    align = mp_normalize_align(align);
-    if (align == 0 || object_size == 0 || capacity == 0 || capacity > MP_MAX_CAPACITY) return NULL;
-    if (object_size > SIZE_MAX - (align - 1)) return NULL;
-    size_t slot_size = (object_size + (align - 1)) & ~(align - 1);
-    size_t data_offset = mp_data_offset_for(align);
-    if (slot_size > (MP_MAX_MEMORY_BYTES - data_offset) / capacity) return NULL;
-    size_t byte_length = data_offset + capacity * slot_size;
-    /* The struct and its two per-slot arrays in one block. */
-    if (capacity > (SIZE_MAX - sizeof(MP_FixedPool)) / (2 * sizeof(uint32_t))) return NULL;
+/* Checks the arguments and computes the geometry; 0 when they are invalid or too large. */
+static size_t mp_pool_geometry(size_t object_size, size_t capacity, size_t *align, size_t *slot_size, size_t *data_offset) {
+    *align = mp_normalize_align(*align);
+    if (*align == 0 || object_size == 0 || capacity == 0 || capacity > MP_MAX_CAPACITY) return 0;
+    if (object_size > SIZE_MAX - (*align - 1)) return 0;
+    *slot_size = (object_size + (*align - 1)) & ~(*align - 1);
+    *data_offset = mp_data_offset_for(*align);
+    if (*slot_size > (MP_MAX_MEMORY_BYTES - *data_offset) / capacity) return 0;
+    /* The struct and its two per-slot arrays live in one block. */
+    if (capacity > (SIZE_MAX - sizeof(MP_FixedPool)) / (2 * sizeof(uint32_t))) return 0;
+    return *data_offset + capacity * *slot_size;
+}
+
+size_t mp_fixed_pool_required_bytes(size_t object_size, size_t capacity, size_t align) {
+    size_t slot_size, data_offset;
+    return mp_pool_geometry(object_size, capacity, &align, &slot_size, &data_offset);
+}
+
+/* The pool's bookkeeping over `base` (which `raw`, if not NULL, owns). */
+static MP_FixedPool *mp_pool_new(unsigned char *base, void *raw, size_t object_size, size_t capacity, size_t align,
+                                 size_t slot_size, size_t data_offset) {
     MP_FixedPool *pool = calloc(1, sizeof(MP_FixedPool) + capacity * 2 * sizeof(uint32_t));
     if (pool == NULL) return NULL;
-    size_t alignment = align > MP_HEADER_BYTES ? align : MP_HEADER_BYTES;
-    pool->base = mp_buffer_new(byte_length, alignment, &pool->raw);
-    if (pool->base == NULL) {
-        free(pool);
-        return NULL;
-    }
+    pool->base = base;
+    pool->raw = raw;
     pool->live_epoch = (uint32_t *)(void *)(pool + 1);
     pool->free_stack = pool->live_epoch + capacity;
     pool->object_size = object_size;
@@ -68,6 +76,25 @@ MP_FixedPool *mp_fixed_pool_create_aligned(size_t object_size, size_t capacity, 
         pool->slot_shift = shift;
     }
     return pool;
+}
+
+MP_FixedPool *mp_fixed_pool_create_aligned(size_t object_size, size_t capacity, size_t align) {
+    size_t slot_size, data_offset;
+    size_t byte_length = mp_pool_geometry(object_size, capacity, &align, &slot_size, &data_offset);
+    if (byte_length == 0) return NULL;
+    void *raw = NULL;
+    unsigned char *base = mp_buffer_new(byte_length, align > MP_HEADER_BYTES ? align : MP_HEADER_BYTES, &raw);
+    if (base == NULL) return NULL;
+    MP_FixedPool *pool = mp_pool_new(base, raw, object_size, capacity, align, slot_size, data_offset);
+    if (pool == NULL) free(raw);
+    return pool;
+}
+
+MP_FixedPool *mp_fixed_pool_create_in(void *buffer, size_t buffer_bytes, size_t object_size, size_t capacity, size_t align) {
+    size_t slot_size, data_offset;
+    size_t byte_length = mp_pool_geometry(object_size, capacity, &align, &slot_size, &data_offset);
+    if (buffer == NULL || byte_length == 0 || buffer_bytes < byte_length) return NULL;
+    return mp_pool_new(buffer, NULL, object_size, capacity, align, slot_size, data_offset);
 }
 
 void mp_fixed_pool_destroy(MP_FixedPool *pool) {
