@@ -6,7 +6,7 @@ const SUBJECT_ORDER = [
   'js', 'wasm', 'native', 'C library',
   'Uint8Array', 'Buffer', 'object', 'MemPool', 'objects+Map',
   'empty loop', 'wasm call', 'addon call', 'raw N-API call',
-  'glibc', 'mimalloc', 'jemalloc', 'tcmalloc',
+  'empty C call', 'glibc', 'mimalloc', 'jemalloc', 'tcmalloc',
 ];
 
 /**

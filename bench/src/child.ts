@@ -53,13 +53,14 @@ async function run(): Promise<SubjectResult> {
     await timed(name, () => [...poolCases(b), ...arenaCases(b)]);
   } else if (kind === 'orderbook') {
     const events = budget.quick ? 100_000 : 1_000_000;
+    const passes = budget.quick ? 1 : 3;
     if (name === 'objects') {
-      figures.push(await runOrderBook(OBJECTS_SUBJECT, () => new ObjectBook(), events));
+      figures.push(await runOrderBook(OBJECTS_SUBJECT, () => new ObjectBook(), events, passes));
     } else if (isBackend(name)) {
       const b = await loadBackend(name);
       meta['version'] = b.version;
       try {
-        figures.push(await runOrderBook(name, () => new PoolBook(b, 16_384), events));
+        figures.push(await runOrderBook(name, () => new PoolBook(b, 16_384), events, passes));
       } catch (error) {
         skipped.push({ scenario: 'orderbook', subject: name, reason: describe(error) });
       }

@@ -14,6 +14,7 @@ export function environment(): Record<string, string | number> {
     cpuMHz: cpus[0]?.speed ?? 0,
     memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
     os: `${os.type()} ${os.release()} ${os.arch()}`,
+    loadAverage1m: Math.round(os.loadavg()[0]! * 100) / 100,
     gcc: gcc.status === 0 ? gcc.stdout.split('\n')[0]!.trim() : 'gcc not found',
   };
 }

@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { environment, versions } from './env.js';
@@ -28,6 +28,8 @@ const resultsDir = join(benchDir, only ? 'results/partial' : quick ? 'results/qu
 const CHILD_TIMEOUT_MS = quick ? 90_000 : 240_000;
 
 const started = performance.now();
+/** Other work on the machine skews every figure: the load average goes into the results. */
+const startLoad = Math.round(loadavg()[0]! * 100) / 100;
 const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
 const log = (line: string) => process.stderr.write(line + '\n');
 
@@ -87,11 +89,12 @@ async function main(): Promise<void> {
 
   const sorted = sortFigures(figures);
   const sums = new Set(sorted.filter((f) => f.scenario === 'orderbook').map((f) => String(f.extra?.['checksum'])));
+  const loadAtStart = startLoad;
   const report: Report = {
     generatedAt: new Date().toISOString(),
     quick,
     wallSeconds: (performance.now() - started) / 1000,
-    environment: environment(),
+    environment: { ...environment(), loadAverage1mAtStart: loadAtStart },
     versions: versions(),
     figures: sorted,
     skipped,
@@ -102,6 +105,8 @@ async function main(): Promise<void> {
   console.log(consoleTable(report));
   if (report.orderbookConsistent === false) console.log('\nWARNING: order book checksums differ across subjects');
   const written = await writeReport(resultsDir, report);
+  // Skips are reported, not fatal; a run that measured nothing at all is.
+  if (sorted.length === 0) process.exitCode = 1;
   console.log(`\nwrote ${written.map((w) => w.replace(benchDir, 'bench/')).join(', ')} in ${elapsed()}`);
 }
 

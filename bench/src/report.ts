@@ -25,7 +25,7 @@ const limitText = (r: RatioResult): string => `${r.comparison === '<=' ? '≤' :
 /** Orders figures: scenario groups in a fixed order, fastest first within one. */
 const SCENARIO_ORDER = [
   'floor.call', 'pool.pair', 'pool.churn', 'pool.many', 'pool.reset', 'pool.create',
-  'arena.alloc16', 'arena.mixed', 'arena.reset', 'arena.mark', 'orderbook', 'c.pool.pair', 'c.arena.alloc16', 'c.malloc.pair',
+  'arena.alloc16', 'arena.mixed', 'arena.reset', 'arena.mark', 'orderbook', 'c.floor.call', 'c.pool.pair', 'c.arena.alloc16', 'c.malloc.pair',
 ];
 export function sortFigures(figures: readonly Figure[]): Figure[] {
   const rank = (s: string) => (SCENARIO_ORDER.indexOf(s) === -1 ? 99 : SCENARIO_ORDER.indexOf(s));
@@ -55,7 +55,7 @@ export function markdown(report: Report): string {
   const out: string[] = [];
   out.push(`# Benchmark results${report.quick ? ' (quick run: short timings, not for decisions)' : ''}`, '');
   out.push(
-    `${report.generatedAt} · Node ${e['node']} · V8 ${e['v8']} · ${e['cpu']} × ${e['cores']} · ${e['os']} · ${e['gcc']} · wall time ${report.wallSeconds.toFixed(0)} s`,
+    `${report.generatedAt} · Node ${e['node']} · V8 ${e['v8']} · ${e['cpu']} × ${e['cores']} · ${e['os']} · ${e['gcc']} · load average ${e['loadAverage1mAtStart']} at start, ${e['loadAverage1m']} at end · wall time ${report.wallSeconds.toFixed(0)} s`,
     '',
   );
   out.push('## Targets from issue 5', '', '| target | ratio | formula | limit | result |', '|---|---:|---|---:|---|');

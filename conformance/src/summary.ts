@@ -10,9 +10,9 @@ export const SUITE_PREFIX = 'conformance ';
  */
 export default class ConformanceSummary implements Reporter {
   onTestRunEnd(modules: readonly TestModule[]): void {
-    const counts = new Map<string, { passed: number; failed: number; notes: string[] }>();
+    const counts = new Map<string, { passed: number; failed: number; skipped: number; notes: string[] }>();
     const entry = (name: string) => {
-      if (!counts.has(name)) counts.set(name, { passed: 0, failed: 0, notes: [] });
+      if (!counts.has(name)) counts.set(name, { passed: 0, failed: 0, skipped: 0, notes: [] });
       return counts.get(name)!;
     };
     for (const module of modules) {
@@ -24,7 +24,8 @@ export default class ConformanceSummary implements Reporter {
         const state = test.result().state;
         const counter = entry(root.slice(SUITE_PREFIX.length));
         if (state === 'passed') counter.passed++;
-        else counter.failed++;
+        else if (state === 'failed') counter.failed++;
+        else counter.skipped++;
       }
       const errors = module.errors();
       if (seen === 0 && errors.length > 0 && /\/test\/[^/]+\.test\.ts$/.test(module.moduleId)) {
@@ -34,9 +35,10 @@ export default class ConformanceSummary implements Reporter {
         counter.notes.push(`did not load: ${errors[0]?.message ?? 'unknown error'}`);
       }
     }
-    for (const [name, { passed, failed, notes }] of counts) {
+    for (const [name, { passed, failed, skipped, notes }] of counts) {
+      const skips = skipped > 0 ? `, ${skipped} not run` : '';
       const tail = notes.length > 0 ? ` (${notes.join('; ')})` : '';
-      process.stdout.write(`${SUITE_PREFIX}${name}: ${passed} passed, ${failed} failed${tail}\n`);
+      process.stdout.write(`${SUITE_PREFIX}${name}: ${passed} passed, ${failed} failed${skips}${tail}\n`);
     }
   }
 }

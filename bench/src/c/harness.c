@@ -1,7 +1,7 @@
 /*
  * The C library measured from C, against the system's malloc/free.
  *
- *   harness all <iters> <reps>      pool alloc+free, arena alloc(16, 8), malloc(64)+free
+ *   harness all <iters> <reps>      malloc(64)+free, an empty call pair, pool alloc+free, arena alloc(16, 8)
  *   harness malloc <iters> <reps>   malloc(64)+free only (run under LD_PRELOAD=<allocator>)
  *
  * Each scenario is timed `reps` times over `iters` operations; one JSON object per line on stdout:
@@ -45,6 +45,24 @@ static void report(const char *scenario, const char *unit, double *ns, int reps,
          scenario, unit, ns[reps / 2], mean, ns[p99i], mean > 0 ? 196.0 * sd / sqrt((double)reps) / mean : 0,
          reps, iters);
   fflush(stdout);
+}
+
+/* The floor for the library's calls: an empty function the compiler may not inline, called twice
+ * (as alloc and free are). No out-of-line allocator call pair can cost less. */
+__attribute__((noinline)) void *empty_call(void *p) {
+  ESCAPE(p);
+  return p;
+}
+
+static double bench_floor(long iters) {
+  void *p = &iters;
+  double t0 = now_ns();
+  for (long i = 0; i < iters; i++) {
+    p = empty_call(p);
+    p = empty_call(p);
+  }
+  ESCAPE(p);
+  return (now_ns() - t0) / (double)iters;
 }
 
 static double bench_malloc(long iters) {
@@ -94,6 +112,10 @@ int main(int argc, char **argv) {
   report("c.malloc.pair", "malloc(64)+free() pair", ns, reps, iters);
 
   if (all) {
+    for (int w = 0; w < 3; w++) bench_floor(iters);
+    for (int r = 0; r < reps; r++) ns[r] = bench_floor(iters);
+    report("c.floor.call", "two calls of an empty noinline C function", ns, reps, iters);
+
     MP_FixedPool *pool = mp_fixed_pool_create(64, 1024);
     MP_Arena *arena = mp_arena_create((size_t)16 << 20);
     if (!pool || !arena) {

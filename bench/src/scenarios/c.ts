@@ -124,7 +124,7 @@ export function runC(budget: Budget, log: (line: string) => void): { figures: Fi
     skipped.push({ scenario: 'c.*', subject: 'glibc', reason: glibc });
   } else {
     for (const f of glibc) {
-      const fig = f.scenario === 'c.malloc.pair' ? f : { ...f, subject: 'C library' };
+      const fig = f.scenario === 'c.malloc.pair' ? f : { ...f, subject: f.scenario === 'c.floor.call' ? 'empty C call' : 'C library' };
       figures.push(fig);
       log(`    ${fig.subject.padEnd(10)} ${fig.scenario.padEnd(16)} ${fig.nsPerOp.toFixed(2).padStart(9)} ns/op  ±${fig.rmePercent.toFixed(1)}%`);
     }

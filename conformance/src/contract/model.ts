@@ -125,7 +125,12 @@ export class ArenaModel {
 
   rewind(mark: number): void {
     this.end = this.dataOffset + markOffset(mark);
-    while (this.live.length > 0 && this.live[this.live.length - 1]!.handle >= this.end) this.live.pop();
+    // An allocation that straddles the new end lost its tail: it is gone too.
+    while (this.live.length > 0) {
+      const last = this.live[this.live.length - 1]!;
+      if (last.handle + last.size <= this.end) break;
+      this.live.pop();
+    }
   }
 
   reset(): void {

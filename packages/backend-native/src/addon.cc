@@ -3,20 +3,23 @@
 // after checking every argument; every function still refuses what it does not expect with a
 // status or 0 instead of crashing, whatever it is given.
 //
-// Ownership. A Box owns one C allocator (its metadata and its buffer) and has two owners on the
-// JavaScript side: the External the TypeScript object keeps, and the external ArrayBuffer
-// (`memory`) over the C buffer. Each owner's finalizer drops one reference; the last one destroys
-// the C allocator, so a pool dropped without destroy() is reclaimed by the GC, whichever of the two
-// goes first, and `memory` kept alive alone stays valid. destroy() detaches `memory` (every view
-// reads as length 0, so no JavaScript can reach the bytes) and then frees the C allocator at once;
-// the finalizers that follow only drop their references. If `memory` is no longer attached to the
-// C buffer when destroy() runs (someone detached or transferred it), destroy() cannot know who
-// holds the bytes, so it frees nothing and leaves it to the finalizers.
+// Ownership. `memory` is an ordinary V8-owned ArrayBuffer (made in JavaScript with
+// `new ArrayBuffer`, so a refusal is a catchable RangeError, never a fatal V8 OOM), and the C
+// allocator works in it (mp_*_create_in): the C side only keeps its address to hand out offsets and
+// never reads or writes those bytes. V8 frees them when `memory` is collected, in the same GC, so a
+// dropped allocator's memory comes back as soon as the garbage collector runs. What C allocates is
+// only the allocator's bookkeeping (the struct and, for a pool, 8 bytes per slot), owned by a Box
+// behind the External the TypeScript object keeps: the External's finalizer frees it. destroy()
+// detaches `memory` (V8 frees the bytes at once and every view reads as length 0) and frees the
+// bookkeeping; the finalizer that follows only deletes the Box. Nothing is freed twice, and no
+// pointer into `memory` is dereferenced by C at any time, so no JavaScript, and no C, can reach
+// freed memory.
 #include <napi.h>
 
 #include <atomic>
 #include <cmath>
 #include <cstdint>
+#include <vector>
 
 #include "memory_pool_core.h"
 
@@ -26,36 +29,29 @@ constexpr uint32_t kPoolMagic = 0x4c4f4f50;   // "POOL"
 constexpr uint32_t kArenaMagic = 0x414e5241;  // "ARNA"
 constexpr double kMaxSafe = 9007199254740991.0;
 
-std::atomic<int64_t> g_live_boxes{0};       // Boxes not deleted yet
-std::atomic<int64_t> g_live_allocators{0};  // C allocators not freed yet
+std::atomic<int64_t> g_live_boxes{0};       // Boxes whose External is not finalized yet
+std::atomic<int64_t> g_live_allocators{0};  // C allocators (bookkeeping) not freed yet
 
 struct Box {
   uint32_t magic;
-  int refs;          // the External and the ArrayBuffer
-  void* live;        // the allocator while it may be used; nullptr after destroy()
-  void* owned;       // the allocator until it is freed
-  void* base;        // its buffer, to recognise its ArrayBuffer
+  void* live;  // the C allocator (its bookkeeping); nullptr once destroy() freed it
+  void* base;  // the start of `memory`, to recognise it in destroy()
 };
 
-void FreeOwned(Box* box) {
-  if (box->owned == nullptr) return;
-  g_live_allocators--;
-  if (box->magic == kPoolMagic) mp_fixed_pool_destroy(static_cast<MP_FixedPool*>(box->owned));
-  else mp_arena_destroy(static_cast<MP_Arena*>(box->owned));
-  box->owned = nullptr;
+void FreeLive(Box* box) {
+  if (box->live == nullptr) return;
+  if (box->magic == kPoolMagic) mp_fixed_pool_destroy(static_cast<MP_FixedPool*>(box->live));
+  else mp_arena_destroy(static_cast<MP_Arena*>(box->live));
   box->live = nullptr;
+  g_live_allocators--;
 }
 
-void Release(Box* box) {
-  if (--box->refs > 0) return;
-  FreeOwned(box);
+void Finalize(Napi::Env, Box* box) {
+  FreeLive(box);
   box->magic = 0;
   delete box;
   g_live_boxes--;
 }
-
-void ReleaseFromBuffer(Napi::Env, void*, Box* box) { Release(box); }
-void ReleaseFromExternal(Napi::Env, Box* box) { Release(box); }
 
 // The Box an External holds, if it is one of ours of the right kind.
 inline Box* BoxOf(napi_env env, napi_value value, uint32_t magic) {
@@ -98,33 +94,18 @@ inline size_t Args(napi_env env, napi_callback_info info, napi_value (&argv)[N])
   return argc;
 }
 
-// [external, memory] for a new allocator, or a status number.
-Napi::Value Wrap(Napi::Env env, Box* box, size_t byte_length) {
+// An External over a new Box for `allocator`, or a status number.
+Napi::Value Wrap(Napi::Env env, uint32_t magic, void* allocator, void* base) {
+  Box* box = new Box{magic, allocator, base};
   g_live_boxes++;
   g_live_allocators++;
-  box->refs = 1;  // the External
-  Napi::External<Box> external = Napi::External<Box>::New(env, box, ReleaseFromExternal);
+  Napi::External<Box> external = Napi::External<Box>::New(env, box, Finalize);
   if (env.IsExceptionPending() || external.IsEmpty()) {
     env.GetAndClearPendingException();
-    box->refs = 0;
-    FreeOwned(box);
-    delete box;
-    g_live_boxes--;
+    Finalize(env, box);  // never registered: do its work here
     return Napi::Number::New(env, MP_ERR_OUT_OF_MEMORY);
   }
-  box->refs++;  // the ArrayBuffer
-  Napi::ArrayBuffer memory = Napi::ArrayBuffer::New(env, box->base, byte_length, ReleaseFromBuffer, box);
-  if (env.IsExceptionPending() || memory.IsEmpty()) {
-    env.GetAndClearPendingException();
-    box->refs--;      // no ArrayBuffer owns it
-    box->live = nullptr;
-    FreeOwned(box);   // the External's finalizer deletes the box
-    return Napi::Number::New(env, MP_ERR_OUT_OF_MEMORY);
-  }
-  Napi::Array pair = Napi::Array::New(env, 2);
-  pair.Set(uint32_t{0}, external);
-  pair.Set(uint32_t{1}, memory);
-  return pair;
+  return external;
 }
 
 // A positive integer argument as size_t, or 0.
@@ -135,17 +116,32 @@ size_t SizeArg(const Napi::Value& value) {
   return static_cast<size_t>(d);
 }
 
+// An attached ArrayBuffer argument: its bytes and their count.
+bool Memory(const Napi::Value& value, void** data, size_t* length) {
+  if (!value.IsArrayBuffer()) return false;
+  Napi::ArrayBuffer memory = value.As<Napi::ArrayBuffer>();
+  if (memory.IsDetached()) return false;
+  *data = memory.Data();
+  *length = memory.ByteLength();
+  return *data != nullptr;
+}
+
 // ---- fixed pool ----
 
-// createFixedPool(objectSize, capacity, align) -> [external, memory] | status
+// createFixedPool(memory, objectSize, capacity, align) -> external | status
 Napi::Value CreateFixedPool(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  size_t object_size = SizeArg(info[0]), capacity = SizeArg(info[1]), align = SizeArg(info[2]);
-  if (object_size == 0 || capacity == 0 || align == 0) return Napi::Number::New(env, MP_ERR_INVALID_ARGUMENT);
-  MP_FixedPool* pool = mp_fixed_pool_create_aligned(object_size, capacity, align);
+  void* data;
+  size_t length;
+  size_t object_size = SizeArg(info[1]), capacity = SizeArg(info[2]), align = SizeArg(info[3]);
+  if (!Memory(info[0], &data, &length) || object_size == 0 || capacity == 0 || align == 0) {
+    return Napi::Number::New(env, MP_ERR_INVALID_ARGUMENT);
+  }
+  size_t needed = mp_fixed_pool_required_bytes(object_size, capacity, align);
+  if (needed == 0 || length < needed) return Napi::Number::New(env, MP_ERR_INVALID_ARGUMENT);
+  MP_FixedPool* pool = mp_fixed_pool_create_in(data, length, object_size, capacity, align);
   if (pool == nullptr) return Napi::Number::New(env, MP_ERR_OUT_OF_MEMORY);
-  Box* box = new Box{kPoolMagic, 0, pool, pool, mp_fixed_pool_base(pool)};
-  return Wrap(env, box, mp_fixed_pool_byte_length(pool));
+  return Wrap(env, kPoolMagic, pool, data);
 }
 
 // poolAlloc(pool) -> handle | 0
@@ -185,6 +181,15 @@ bool Batch(napi_env env, napi_value value, napi_typedarray_type* type, void** da
   return *length == 0 || *data != nullptr;
 }
 
+// Whether a typed array's buffer is not a plain ArrayBuffer (a SharedArrayBuffer).
+bool Shared(napi_env env, napi_value typedarray) {
+  napi_value buffer;
+  bool plain = false;
+  if (napi_get_typedarray_info(env, typedarray, nullptr, nullptr, nullptr, &buffer, nullptr) != napi_ok) return true;
+  if (napi_is_arraybuffer(env, buffer, &plain) != napi_ok) return true;
+  return !plain;
+}
+
 // poolAllocMany(pool, out, count) -> placed
 napi_value PoolAllocMany(napi_env env, napi_callback_info info) {
   napi_value argv[3];
@@ -204,7 +209,9 @@ napi_value PoolAllocMany(napi_env env, napi_callback_info info) {
   return Number(env, static_cast<double>(placed));
 }
 
-// poolFreeMany(pool, handles, count) -> 0, or status - 8 * index of the first bad handle
+// poolFreeMany(pool, handles, count) -> 0, or status - 8 * index of the first bad handle.
+// The C batch reads each entry twice (check, then free): a typed array over a SharedArrayBuffer,
+// which another thread may write meanwhile, is first copied so both passes see the same entries.
 napi_value PoolFreeMany(napi_env env, napi_callback_info info) {
   napi_value argv[3];
   Args(env, info, argv);
@@ -216,6 +223,12 @@ napi_value PoolFreeMany(napi_env env, napi_callback_info info) {
   if (pool == nullptr || !Batch(env, argv[1], &type, &data, &length) || !ToIndex(env, argv[2], &count) ||
       count > length) {
     return Number(env, MP_ERR_INVALID_ARGUMENT);
+  }
+  std::vector<unsigned char> snapshot;
+  if (Shared(env, argv[1]) && count > 0) {
+    size_t bytes = static_cast<size_t>(count) * (type == napi_uint32_array ? sizeof(uint32_t) : sizeof(double));
+    snapshot.assign(static_cast<unsigned char*>(data), static_cast<unsigned char*>(data) + bytes);
+    data = snapshot.data();
   }
   size_t bad = 0;
   int status = type == napi_uint32_array
@@ -250,15 +263,20 @@ napi_value PoolStats(napi_env env, napi_callback_info info) {
 
 // ---- arena ----
 
-// createArena(bufferSize, align) -> [external, memory] | status
+// createArena(memory, bufferSize, align) -> external | status
 Napi::Value CreateArena(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  size_t buffer_size = SizeArg(info[0]), align = SizeArg(info[1]);
-  if (buffer_size == 0 || align == 0) return Napi::Number::New(env, MP_ERR_INVALID_ARGUMENT);
-  MP_Arena* arena = mp_arena_create_aligned(buffer_size, align);
+  void* data;
+  size_t length;
+  size_t buffer_size = SizeArg(info[1]), align = SizeArg(info[2]);
+  if (!Memory(info[0], &data, &length) || buffer_size == 0 || align == 0) {
+    return Napi::Number::New(env, MP_ERR_INVALID_ARGUMENT);
+  }
+  size_t needed = mp_arena_required_bytes(buffer_size, align);
+  if (needed == 0 || length < needed) return Napi::Number::New(env, MP_ERR_INVALID_ARGUMENT);
+  MP_Arena* arena = mp_arena_create_in(data, length, buffer_size, align);
   if (arena == nullptr) return Napi::Number::New(env, MP_ERR_OUT_OF_MEMORY);
-  Box* box = new Box{kArenaMagic, 0, arena, arena, mp_arena_base(arena)};
-  return Wrap(env, box, mp_arena_byte_length(arena));
+  return Wrap(env, kArenaMagic, arena, data);
 }
 
 // arenaAlloc(arena, size, align) -> handle | 0. `size` may be any integer >= 1 (one past the
@@ -317,7 +335,8 @@ napi_value ArenaStats(napi_env env, napi_callback_info info) {
 
 // ---- lifetime ----
 
-// destroy(external, memory) -> status. Idempotent.
+// destroy(external, memory) -> status. Idempotent. Detaches `memory` if it is still this
+// allocator's (V8 frees the bytes) and frees the C bookkeeping.
 Napi::Value Destroy(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   void* data = nullptr;
@@ -327,21 +346,17 @@ Napi::Value Destroy(const Napi::CallbackInfo& info) {
   Box* box = static_cast<Box*>(data);
   if (box->magic != kPoolMagic && box->magic != kArenaMagic) return Napi::Number::New(env, MP_ERR_INVALID_ARGUMENT);
   if (box->live == nullptr) return Napi::Number::New(env, MP_OK);
-  bool ours = false;
+  int status = MP_ERR_INVALID_HANDLE;
   if (info[1].IsArrayBuffer()) {
     Napi::ArrayBuffer memory = info[1].As<Napi::ArrayBuffer>();
-    ours = !memory.IsDetached() && memory.Data() == box->base;
-    if (ours) {
+    if (!memory.IsDetached() && memory.Data() == box->base) {
       memory.Detach();
-      if (env.IsExceptionPending()) {
-        env.GetAndClearPendingException();
-        ours = false;
-      }
+      if (env.IsExceptionPending()) env.GetAndClearPendingException();
+      else status = MP_OK;
     }
   }
-  box->live = nullptr;          // unusable from now on
-  if (ours) FreeOwned(box);     // nothing in JavaScript can reach the bytes any more
-  return Napi::Number::New(env, ours ? MP_OK : MP_ERR_INVALID_HANDLE);
+  FreeLive(box);  // the bookkeeping is C's alone: always safe to free
+  return Napi::Number::New(env, status);
 }
 
 // liveAllocators() -> how many C allocators are not freed yet (for the GC test)

@@ -36,16 +36,24 @@ export interface NativeBackend extends Backend {
   readonly binding: NativeBinding;
 }
 
-/** `[allocator, memory]` from the addon, or the contract's error. */
-function created(result: [NativeHandle, ArrayBuffer] | number, byteLength: number): [NativeHandle, ArrayBuffer] {
-  if (typeof result === 'number') {
-    if (result === Status.INVALID_ARGUMENT) throw invalidRange('arguments', 'what the C library accepts', byteLength);
-    throw outOfMemory(byteLength);
+/** A zeroed, V8-owned `ArrayBuffer` of `bytes`, or `ERR_MEMPOOL_OUT_OF_MEMORY` when the engine refuses it. */
+function reserveMemory(bytes: number): ArrayBuffer {
+  let memory: ArrayBuffer;
+  try {
+    memory = new ArrayBuffer(bytes);
+  } catch (error) {
+    throw outOfMemory(bytes, error);
   }
-  // `memory` stays attached to the C buffer until destroy(): no postMessage/structuredClone may
-  // move it elsewhere.
-  markAsUntransferable(result[1]);
-  return result;
+  // `memory` stays attached until destroy(): no postMessage/structuredClone may move it elsewhere.
+  markAsUntransferable(memory);
+  return memory;
+}
+
+/** The addon's allocator, or the contract's error for its status. */
+function created(result: NativeHandle | number, byteLength: number): NativeHandle {
+  if (typeof result !== 'number') return result;
+  if (result === Status.INVALID_ARGUMENT) throw invalidRange('arguments', 'what the C library accepts', byteLength);
+  throw outOfMemory(byteLength);
 }
 
 /**
@@ -82,7 +90,8 @@ export function createNativeBackend(binding: NativeBinding, version: string): Na
 
     constructor(objectSize: number, capacity: number, options?: FixedPoolOptions) {
       const layout = fixedPoolLayout(objectSize, capacity, options, MAX_MEMORY_BYTES);
-      const [pool, memory] = created(binding.createFixedPool(layout.objectSize, layout.capacity, layout.align), layout.byteLength);
+      const memory = reserveMemory(layout.byteLength);
+      const pool = created(binding.createFixedPool(memory, layout.objectSize, layout.capacity, layout.align), layout.byteLength);
       this.objectSize = layout.objectSize;
       this.slotSize = layout.slotSize;
       this.capacity = layout.capacity;
@@ -161,7 +170,8 @@ export function createNativeBackend(binding: NativeBinding, version: string): Na
 
     constructor(bufferSize: number, options?: ArenaOptions) {
       const layout = arenaLayout(bufferSize, options, MAX_MEMORY_BYTES);
-      const [arena, memory] = created(binding.createArena(layout.bufferSize, layout.align), layout.byteLength);
+      const memory = reserveMemory(layout.byteLength);
+      const arena = created(binding.createArena(memory, layout.bufferSize, layout.align), layout.byteLength);
       this.bufferSize = layout.bufferSize;
       this.dataOffset = layout.dataOffset;
       this.memory = memory;
@@ -174,7 +184,7 @@ export function createNativeBackend(binding: NativeBinding, version: string): Na
 
     alloc(size: number, align: number = DEFAULT_ALIGN): number {
       if (this.#destroyed) throw destroyed('Arena', 'alloc');
-      if (!(Number.isInteger(size) && size >= 1)) checkAllocSize(size);
+      if (!(Number.isSafeInteger(size) && size >= 1)) checkAllocSize(size);
       if (align !== DEFAULT_ALIGN) checkAlign('align', align);
       return arenaAlloc(this.#arena, size, align);
     }
@@ -217,7 +227,10 @@ export function createNativeBackend(binding: NativeBinding, version: string): Na
   return Object.freeze({
     name: 'native',
     version,
-    supports: Object.freeze({ maxMemoryBytes: MAX_MEMORY_BYTES, absoluteAlignment: 64, gcReclaim: true }),
+    // `memory` is V8's (so the GC reclaims it at once): its first byte is as aligned as V8's
+    // allocator makes it, 16 bytes on 64-bit glibc/musl/Windows. The C library's own buffers
+    // (mp_*_create) are 64-byte aligned.
+    supports: Object.freeze({ maxMemoryBytes: MAX_MEMORY_BYTES, absoluteAlignment: 16, gcReclaim: true }),
     createFixedPool: (objectSize: number, capacity: number, options?: FixedPoolOptions): FixedPool =>
       new NativeFixedPool(objectSize, capacity, options),
     createArena: (bufferSize: number, options?: ArenaOptions): Arena => new NativeArena(bufferSize, options),

@@ -10,14 +10,14 @@ export type NativeHandle = { readonly __nativeAllocator: unique symbol };
  */
 export interface NativeBinding {
   readonly version: string;
-  /** `[allocator, memory]`, or a status when C or the engine refused. */
-  createFixedPool(objectSize: number, capacity: number, align: number): [NativeHandle, ArrayBuffer] | number;
-  createArena(bufferSize: number, align: number): [NativeHandle, ArrayBuffer] | number;
-  /** Detaches `memory` and frees the allocator (idempotent). */
+  /** A C allocator working in `memory` (which V8 owns), or a status when C refused. */
+  createFixedPool(memory: ArrayBuffer, objectSize: number, capacity: number, align: number): NativeHandle | number;
+  createArena(memory: ArrayBuffer, bufferSize: number, align: number): NativeHandle | number;
+  /** Detaches `memory` (V8 frees it) and frees the C bookkeeping; idempotent. */
   destroy(allocator: NativeHandle, memory: ArrayBuffer): number;
-  /** How many C allocators are not freed yet (destroy or the garbage collector frees them). */
+  /** How many C allocators' bookkeeping is not freed yet (destroy or the GC's finalizer frees it). */
   liveAllocators(): number;
-  /** How many bookkeeping boxes are not deleted yet: each waits for its two finalizers. */
+  /** How many Externals are not finalized yet. */
   liveBoxes(): number;
   sizes(): { fixedPool: number; arena: number; box: number };
 

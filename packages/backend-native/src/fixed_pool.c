@@ -262,6 +262,18 @@ static inline size_t mp_batch_offset(const MP_FixedPool *pool, const void *items
     }
 }
 
+/*
+ * The slot of an entry pass 1 claimed, or SIZE_MAX. Entries are read again rather than stored, so
+ * this re-checks them: if the caller's array changed under us (another thread writing it), a
+ * changed entry is skipped instead of indexing out of bounds. A caller that races its own batch
+ * can leave a claimed slot unfreed, never corrupt memory.
+ */
+static inline size_t mp_claimed_index(const MP_FixedPool *pool, size_t offset) {
+    if (offset < pool->data_offset) return SIZE_MAX;
+    size_t i = (offset - pool->data_offset) / pool->slot_size;
+    return i < pool->capacity && pool->live_epoch[i] == MP_PENDING ? i : SIZE_MAX;
+}
+
 static int mp_free_batch(MP_FixedPool *pool, const void *items, enum mp_batch_kind kind, size_t count, size_t *bad_index) {
     if (pool == NULL) return MP_ERR_NULL_POINTER;
     if (items == NULL && count > 0) return MP_ERR_NULL_POINTER;
@@ -271,8 +283,8 @@ static int mp_free_batch(MP_FixedPool *pool, const void *items, enum mp_batch_ki
         int status = mp_live_index(pool, mp_batch_offset(pool, items, kind, k), &index);
         if (status != MP_OK) {
             for (size_t j = 0; j < k; j++) {
-                size_t rel = mp_batch_offset(pool, items, kind, j) - pool->data_offset;
-                pool->live_epoch[rel / pool->slot_size] = pool->epoch;
+                size_t i = mp_claimed_index(pool, mp_batch_offset(pool, items, kind, j));
+                if (i != SIZE_MAX) pool->live_epoch[i] = pool->epoch;
             }
             if (bad_index != NULL) *bad_index = k;
             return status;
@@ -281,8 +293,8 @@ static int mp_free_batch(MP_FixedPool *pool, const void *items, enum mp_batch_ki
     }
     /* Pass 2: free them in order, as `count` calls of free would. */
     for (size_t k = 0; k < count; k++) {
-        size_t rel = mp_batch_offset(pool, items, kind, k) - pool->data_offset;
-        mp_release(pool, (uint32_t)(rel / pool->slot_size));
+        size_t i = mp_claimed_index(pool, mp_batch_offset(pool, items, kind, k));
+        if (i != SIZE_MAX) mp_release(pool, (uint32_t)i);
     }
     return MP_OK;
 }

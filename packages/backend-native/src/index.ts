@@ -1,9 +1,11 @@
 import { createRequire } from 'node:module';
-import type { ArenaOptions, FixedPoolOptions } from '@mempool/api';
+import type { Arena, ArenaOptions, FixedPool, FixedPoolOptions } from '@mempool/api';
 import { createNativeBackend, type NativeBackend } from './backend.js';
 import { loadBinding } from './binding.js';
 
-export { createNativeBackend, type NativeBackend } from './backend.js';
+// Runtime exports are exactly the contract's: backend (also default), createFixedPool, createArena,
+// version. `createNativeBackend` (over another build of the addon) is in ./backend.js.
+export type { NativeBackend } from './backend.js';
 export type { NativeBinding } from './binding.js';
 
 /** This package's semver version; the C library's `mp_version()` reports the same. */
@@ -17,8 +19,10 @@ if (binding.version !== version) {
 /** The C library through its node-addon-api binding. */
 export const backend: NativeBackend = createNativeBackend(binding, version);
 
-export const createFixedPool = (objectSize: number, capacity: number, options?: FixedPoolOptions) =>
+/** Same-sized slots in a V8-owned `memory`, kept by the C library. */
+export const createFixedPool = (objectSize: number, capacity: number, options?: FixedPoolOptions): FixedPool =>
   backend.createFixedPool(objectSize, capacity, options);
-export const createArena = (bufferSize: number, options?: ArenaOptions) => backend.createArena(bufferSize, options);
+/** A bump allocator over a V8-owned `memory`, kept by the C library. */
+export const createArena = (bufferSize: number, options?: ArenaOptions): Arena => backend.createArena(bufferSize, options);
 
 export default backend;

@@ -400,6 +400,24 @@ static void batches(void) {
     mp_fixed_pool_destroy(pool);
 }
 
+static void caller_memory(void) {
+    static _Alignas(64) unsigned char buffer[64 + 4 * 32];
+    CHECK(mp_fixed_pool_required_bytes(30, 4, 16) == sizeof buffer);
+    CHECK(mp_fixed_pool_create_in(buffer, sizeof buffer - 1, 30, 4, 16) == NULL); /* too small */
+    CHECK(mp_fixed_pool_create_in(NULL, sizeof buffer, 30, 4, 16) == NULL);
+    MP_FixedPool *pool = mp_fixed_pool_create_in(buffer, sizeof buffer, 30, 4, 16);
+    CHECK(pool != NULL && mp_fixed_pool_base(pool) == buffer);
+    unsigned char *a = mp_fixed_pool_alloc(pool);
+    CHECK(a == buffer + 64 && mp_fixed_pool_alloc_offset(pool) == 96);
+    CHECK(mp_fixed_pool_free(pool, a) == MP_OK);
+    mp_fixed_pool_destroy(pool); /* frees the bookkeeping, not the caller's buffer */
+    CHECK(mp_arena_required_bytes(100, 8) == 164 && mp_arena_required_bytes(0, 8) == 0);
+    MP_Arena *arena = mp_arena_create_in(buffer, sizeof buffer, 100, 8);
+    CHECK(arena != NULL && mp_arena_alloc(arena, 100, 1) == buffer + 64 && mp_arena_alloc(arena, 1, 1) == NULL);
+    CHECK(mp_arena_create_in(buffer, 163, 100, 8) == NULL);
+    mp_arena_destroy(arena);
+}
+
 static void struct_sizes(void) {
     printf("     sizeof(MP_FixedPool) = %zu (+ 8 bytes per slot), sizeof(MP_Arena) = %zu\n",
            mp_fixed_pool_struct_size(), mp_arena_struct_size());
@@ -433,6 +451,7 @@ int main(void) {
     run_row("Overflow and limits", 10, overflow_and_limits);
     run_row("Marks and rewind", 10, marks_and_rewind);
     run_row("Batches", 12, batches);
+    run_row("Caller-provided memory", 9, caller_memory);
     run_row("Struct sizes", 2, struct_sizes);
     if (g_short_rows > 0) printf("%d row(s) with fewer checks than the table\n", g_short_rows);
     printf("%d passed, %d failed\n", g_passed, g_failed);

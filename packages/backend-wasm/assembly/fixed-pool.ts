@@ -28,6 +28,8 @@ let freeStack: usize = 0;
 let liveEpoch: usize = 0;
 /** Address of the f64 batch scratch that `allocMany`/`freeMany`/`stats` share with JavaScript. */
 let scratch: usize = 0;
+/** Address of the u32 slot indices `freeManyCheck` decoded from the scratch, one per entry. */
+let slots: usize = 0;
 
 // State.
 let freeTop: u32 = 0;
@@ -49,6 +51,7 @@ export function fixedPoolInit(
   freeStack_: usize,
   liveEpoch_: usize,
   scratch_: usize,
+  slots_: usize,
 ): void {
   objectSize = objectSize_;
   slotSize = slotSize_;
@@ -59,6 +62,7 @@ export function fixedPoolInit(
   freeStack = freeStack_;
   liveEpoch = liveEpoch_;
   scratch = scratch_;
+  slots = slots_;
   // A fresh memory is all zeros: every liveEpoch[i] is 0 !== epoch, so every slot is free.
 }
 
@@ -132,14 +136,36 @@ export function fixedPoolReset(): void {
   }
 }
 
-/** Up to `count` allocations into the scratch (as f64), stopping at the first 0. */
+/**
+ * Up to `count` allocations into the scratch (as f64), stopping at the first 0: exactly `count`
+ * calls of fixedPoolAlloc, with the state held in locals for the loop.
+ */
 export function fixedPoolAllocMany(count: u32): u32 {
-  for (let k: u32 = 0; k < count; k++) {
-    const handle = fixedPoolAlloc();
-    if (handle == 0) return k;
-    store<f64>(scratch + (<usize>k << 3), <f64>handle);
+  let top = freeTop;
+  let next = untouched;
+  let placed: u32 = 0;
+  while (placed < count) {
+    let index: u32 = 0;
+    if (top > 0) {
+      index = load<u32>(freeStack + (<usize>(top - 1) << 2));
+      if (index >= capacity) break; // the bookkeeping was overwritten from outside
+      top--;
+    } else if (next < capacity) {
+      index = next++;
+    } else {
+      break;
+    }
+    store<u32>(liveEpochAt(index), epoch);
+    store<f64>(scratch + (<usize>placed << 3), <f64>(dataOffset + index * slotSize));
+    placed++;
   }
-  return count;
+  freeTop = top;
+  untouched = next;
+  if (placed < count) failedAllocs++;
+  allocated += placed;
+  if (allocated > peakAllocated) peakAllocated = allocated;
+  allocCount += placed;
+  return placed;
 }
 
 /** The slot index of scratch entry `k` (any f64 the caller copied in), or NOT_A_SLOT. */
@@ -153,23 +179,46 @@ export function fixedPoolAllocMany(count: u32): u32 {
 
 /**
  * Pass 1 of freeMany over `count` scratch entries: marks each live slot PENDING, so a duplicate is
- * seen as DOUBLE_FREE. On the first bad entry it unmarks this batch's marks, records the entry's
- * index (fixedPoolRefusedAt) and returns its status; else OK.
+ * seen as DOUBLE_FREE, and keeps its index in `slots`. On the first bad entry it unmarks this
+ * batch's marks, records the entry's index (fixedPoolRefusedAt) and returns its status; else OK.
  */
 export function fixedPoolFreeManyCheck(count: u32): i32 {
   for (let k: u32 = 0; k < count; k++) {
     const index = scratchSlot(k);
-    let status = OK;
-    if (index == NOT_A_SLOT) status = INVALID_HANDLE;
-    else if (load<u32>(liveEpochAt(index)) != epoch) status = DOUBLE_FREE;
-    if (status != OK) {
-      fixedPoolFreeManyUndo(k);
-      refusedAt = k;
-      return status;
-    }
-    store<u32>(liveEpochAt(index), PENDING);
+    if (index == NOT_A_SLOT) return refuse(k, INVALID_HANDLE);
+    const live = liveEpochAt(index);
+    if (load<u32>(live) != epoch) return refuse(k, DOUBLE_FREE);
+    store<u32>(live, PENDING);
+    store<u32>(slots + (<usize>k << 2), index);
   }
   return OK;
+}
+
+/** Pass 1 refuses entry `k`: unmark the entries before it (their indices are in `slots`). */
+function refuse(k: u32, status: i32): i32 {
+  for (let j: u32 = 0; j < k; j++) store<u32>(liveEpochAt(load<u32>(slots + (<usize>j << 2))), epoch);
+  memory.fill(slots, 0, <usize>k << 2);
+  refusedAt = k;
+  return status;
+}
+
+/** Pass 2 of freeMany for a batch that fitted one chunk: frees the slots pass 1 kept, in order. */
+export function fixedPoolFreeManyCommitSlots(count: u32): void {
+  for (let k: u32 = 0; k < count; k++) release(load<u32>(slots + (<usize>k << 2)));
+  memory.fill(slots, 0, <usize>count << 2);
+}
+
+/** Frees a slot pass 1 marked PENDING (anything else was changed from outside: skip it). */
+// @ts-ignore: decorator
+@inline function release(index: u32): void {
+  const live = liveEpochAt(index);
+  if (index < capacity && load<u32>(live) == PENDING && freeTop < capacity) {
+    store<u32>(live, 0);
+    store<u32>(freeStack + (<usize>freeTop << 2), index);
+    freeTop++;
+    allocated--;
+    freeCount++;
+  }
 }
 
 /** Undoes pass 1 for the first `count` scratch entries (a later batch failed). */
@@ -180,18 +229,11 @@ export function fixedPoolFreeManyUndo(count: u32): void {
   }
 }
 
-/** Pass 2 of freeMany: frees the `count` checked scratch entries in order. */
+/** Pass 2 of freeMany for a batch of several chunks: frees the `count` scratch entries in order. */
 export function fixedPoolFreeManyCommit(count: u32): void {
   for (let k: u32 = 0; k < count; k++) {
     const index = scratchSlot(k);
-    if (index == NOT_A_SLOT) continue;
-    const live = liveEpochAt(index);
-    if (load<u32>(live) != PENDING || freeTop >= capacity) continue;
-    store<u32>(live, 0);
-    store<u32>(freeStack + (<usize>freeTop << 2), index);
-    freeTop++;
-    allocated--;
-    freeCount++;
+    if (index != NOT_A_SLOT) release(index);
   }
 }
 

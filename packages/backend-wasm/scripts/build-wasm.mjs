@@ -8,7 +8,7 @@ const { version } = JSON.parse(readFileSync(new URL('package.json', root), 'utf8
 const [major, minor, patch] = version.split(/[.+-]/).map(Number);
 mkdirSync(new URL('build', root), { recursive: true });
 
-const { error, stderr } = await main(
+const { error } = await main(
   [
     'assembly/index.ts',
     '--outFile', 'build/mempool.wasm',
@@ -28,6 +28,6 @@ const { error, stderr } = await main(
   { stdout: process.stdout, stderr: process.stderr },
 );
 if (error) {
-  console.error(stderr.toString());
+  console.error(`asc failed: ${error.message}`);
   process.exit(1);
 }

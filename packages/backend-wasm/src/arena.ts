@@ -65,7 +65,7 @@ export class WasmArena implements Arena {
 
   alloc(size: number, align: number = DEFAULT_ALIGN): number {
     if (this.#destroyed) throw destroyed('Arena', 'alloc');
-    if (!(Number.isInteger(size) && size >= 1)) checkAllocSize(size);
+    if (!(Number.isSafeInteger(size) && size >= 1)) checkAllocSize(size);
     if (align !== DEFAULT_ALIGN) checkAlign('align', align);
     return this.#alloc(size > MAX_U32 ? MAX_U32 : size, align) >>> 0;
   }
@@ -99,7 +99,9 @@ export class WasmArena implements Arena {
   stats(): ArenaStats {
     if (this.#destroyed) throw destroyed('Arena', 'stats');
     this.#stats();
-    return arenaStatsFrom(this.#scratch);
+    const stats = arenaStatsFrom(this.#scratch);
+    this.#scratch.fill(0);
+    return stats;
   }
 
   destroy(): void {

@@ -18,6 +18,7 @@ export interface Engine {
     freeStack: number,
     liveEpoch: number,
     scratch: number,
+    slots: number,
   ): void;
   fixedPoolAlloc(): number;
   fixedPoolFree(handle: number): number;
@@ -25,6 +26,7 @@ export interface Engine {
   fixedPoolAllocMany(count: number): number;
   fixedPoolFreeManyCheck(count: number): number;
   fixedPoolFreeManyUndo(count: number): void;
+  fixedPoolFreeManyCommitSlots(count: number): void;
   fixedPoolFreeManyCommit(count: number): void;
   fixedPoolRefusedAt(): number;
   fixedPoolStats(): void;

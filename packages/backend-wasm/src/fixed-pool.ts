@@ -26,6 +26,8 @@ const gone = (): number => 0;
  * A fixed pool (docs/ALGORITHMS.md) run by its own instance of the wasm module. `memory` holds the
  * header and the slots exactly as in the js backend; the bookkeeping (`freeStack`, `liveEpoch`)
  * and the batch scratch follow the last slot, so nothing written into a slot can corrupt the pool.
+ * The scratch is zeroed after every use, so the bytes after the slots change only with the pool's
+ * state: a call that throws leaves every byte of `memory` as it was.
  */
 export class WasmFixedPool implements FixedPool {
   readonly objectSize: number;
@@ -47,6 +49,7 @@ export class WasmFixedPool implements FixedPool {
   #allocMany: Engine['fixedPoolAllocMany'];
   #freeManyCheck: Engine['fixedPoolFreeManyCheck'];
   #freeManyUndo: Engine['fixedPoolFreeManyUndo'];
+  #freeManyCommitSlots: Engine['fixedPoolFreeManyCommitSlots'];
   #freeManyCommit: Engine['fixedPoolFreeManyCommit'];
   #refusedAt: Engine['fixedPoolRefusedAt'];
   #stats: Engine['fixedPoolStats'];
@@ -71,6 +74,7 @@ export class WasmFixedPool implements FixedPool {
       books.freeStack,
       books.liveEpoch,
       books.scratch,
+      books.slots,
     );
     this.#alloc = engine.fixedPoolAlloc;
     this.#free = engine.fixedPoolFree;
@@ -78,6 +82,7 @@ export class WasmFixedPool implements FixedPool {
     this.#allocMany = engine.fixedPoolAllocMany;
     this.#freeManyCheck = engine.fixedPoolFreeManyCheck;
     this.#freeManyUndo = engine.fixedPoolFreeManyUndo;
+    this.#freeManyCommitSlots = engine.fixedPoolFreeManyCommitSlots;
     this.#freeManyCommit = engine.fixedPoolFreeManyCommit;
     this.#refusedAt = engine.fixedPoolRefusedAt;
     this.#stats = engine.fixedPoolStats;
@@ -114,6 +119,7 @@ export class WasmFixedPool implements FixedPool {
       const chunk = Math.min(n - placed, this.#scratchEntries);
       const got = this.#allocMany(chunk) >>> 0;
       for (let k = 0; k < got; k++) out[placed + k] = scratch[k]!;
+      scratch.fill(0, 0, got);
       placed += got;
       if (got < chunk) break;
     }
@@ -123,39 +129,42 @@ export class WasmFixedPool implements FixedPool {
   freeMany(handles: HandleArray, count?: number): void {
     if (this.#destroyed) throw destroyed('FixedPool', 'freeMany');
     const n = checkBatch('handles', handles, count, this.memory.byteLength);
-    const scratch = this.#scratch;
     const size = this.#scratchEntries;
     // Pass 1, a chunk at a time: wasm marks each handle PENDING, so duplicates are caught too.
     for (let from = 0; from < n; from += size) {
       const chunk = Math.min(size, n - from);
-      scratch.set(handles.subarray(from, from + chunk));
+      this.#copyIn(handles, from, chunk);
       const status = this.#freeManyCheck(chunk);
       if (status !== Status.OK) {
         // wasm has unmarked this chunk; unmark the chunks before it, then report.
         for (let undo = 0; undo < from; undo += size) {
-          scratch.set(handles.subarray(undo, undo + size));
+          this.#copyIn(handles, undo, size);
           this.#freeManyUndo(size);
         }
+        this.#scratch.fill(0, 0, Math.min(n, size));
         const k = from + (this.#refusedAt() >>> 0);
         throw this.#freeError(status, `handles[${k}]`, handles[k]!);
       }
     }
-    // Pass 2: free them in order (the scratch still holds a batch that fitted in one chunk).
+    // Pass 2: free them in order. A batch of one chunk frees the slots pass 1 decoded.
     if (n <= size) {
-      this.#freeManyCommit(n);
-      return;
+      this.#freeManyCommitSlots(n);
+    } else {
+      for (let from = 0; from < n; from += size) {
+        const chunk = Math.min(size, n - from);
+        this.#copyIn(handles, from, chunk);
+        this.#freeManyCommit(chunk);
+      }
     }
-    for (let from = 0; from < n; from += size) {
-      const chunk = Math.min(size, n - from);
-      scratch.set(handles.subarray(from, from + chunk));
-      this.#freeManyCommit(chunk);
-    }
+    this.#scratch.fill(0, 0, Math.min(n, size));
   }
 
   stats(): FixedPoolStats {
     if (this.#destroyed) throw destroyed('FixedPool', 'stats');
     this.#stats();
-    return fixedPoolStatsFrom(this.#scratch);
+    const stats = fixedPoolStatsFrom(this.#scratch);
+    this.#scratch.fill(0, 0, 9);
+    return stats;
   }
 
   destroy(): void {
@@ -166,11 +175,17 @@ export class WasmFixedPool implements FixedPool {
     this.#wasmMemory = undefined as unknown as WasmMemory;
     this.#scratch = new Float64Array(0);
     this.#alloc = this.#free = this.#allocMany = this.#freeManyCheck = this.#refusedAt = gone;
-    this.#reset = this.#freeManyUndo = this.#freeManyCommit = this.#stats = gone;
+    this.#reset = this.#freeManyUndo = this.#freeManyCommitSlots = this.#freeManyCommit = this.#stats = gone;
   }
 
   [Symbol.dispose](): void {
     this.destroy();
+  }
+
+  /** Copies `handles[from..from + count)` into the scratch (a plain loop: no views, no user code). */
+  #copyIn(handles: HandleArray, from: number, count: number): void {
+    const scratch = this.#scratch;
+    for (let k = 0; k < count; k++) scratch[k] = handles[from + k]!;
   }
 
   #freeError(status: number, name: string, handle: number): MempoolError {

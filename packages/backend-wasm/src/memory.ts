@@ -26,6 +26,8 @@ export interface FixedPoolBookkeeping {
   /** f64 scratch shared with JavaScript for batches and stats. */
   readonly scratch: number;
   readonly scratchEntries: number;
+  /** u32 slot indices `freeMany` decoded from the scratch, one per scratch entry. */
+  readonly slots: number;
   /** Bytes the memory must hold. */
   readonly memoryBytes: number;
 }
@@ -40,16 +42,17 @@ export function fixedPoolBookkeeping(layout: {
   const liveEpoch = freeStack + 4 * layout.capacity;
   const scratch = roundUp8(liveEpoch + 4 * layout.capacity);
   const scratchEntries = Math.max(9, Math.min(SCRATCH_ENTRIES, layout.capacity + 1));
-  const memoryBytes = scratch + 8 * scratchEntries;
+  const slots = scratch + 8 * scratchEntries;
+  const memoryBytes = slots + 4 * scratchEntries;
   if (memoryBytes > WASM32_BYTES) {
     const slots = layout.capacity * layout.slotSize;
     throw invalidRange(
       'objectSize * capacity',
-      `small enough that the slots, 8 bytes of bookkeeping per slot and the batch scratch fit the 4 GiB of a wasm32 memory (slotSize ${layout.slotSize} x capacity ${layout.capacity} needs ${memoryBytes} bytes)`,
+      `small enough that the slots, 8 bytes of bookkeeping per slot and the batch scratch (12 KiB at most) fit the 4 GiB of a wasm32 memory (slotSize ${layout.slotSize} x capacity ${layout.capacity} needs ${memoryBytes} bytes)`,
       slots,
     );
   }
-  return { freeStack, liveEpoch, scratch, scratchEntries, memoryBytes };
+  return { freeStack, liveEpoch, scratch, scratchEntries, slots, memoryBytes };
 }
 
 /** Where an arena's stats scratch sits: after the data region. */
