@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { expect } from 'vitest';
 import type { Allocator, Arena, ErrorCode, FixedPool } from '@mempool/api';
 
@@ -43,9 +44,12 @@ export function expectFilled(memory: ArrayBuffer, handle: number, size: number, 
   expect(firstDamagedByte(memory, handle, size, tag), `allocation ${handle} damaged`).toBe(-1);
 }
 
-/** Everything observable about an allocator, to compare before and after a refused call. */
-export function snapshot(allocator: FixedPool | Arena): unknown {
-  return { stats: allocator.stats(), bytes: new Uint8Array(allocator.memory).slice(0, Math.min(allocator.memory.byteLength, 1 << 16)) };
+/**
+ * Everything observable about an allocator, to compare before and after a refused call: its stats
+ * and a digest of every byte of its memory (the bookkeeping too, where a backend keeps it there).
+ */
+export function snapshot(allocator: FixedPool | Arena): { stats: unknown; bytes: string } {
+  return { stats: allocator.stats(), bytes: createHash('sha256').update(new Uint8Array(allocator.memory)).digest('hex') };
 }
 
 /** Destroys whatever a test created, even when the test failed half way. */

@@ -5,6 +5,12 @@ export const ErrorCode = {
   DOUBLE_FREE: 'ERR_MEMPOOL_DOUBLE_FREE',
   DESTROYED: 'ERR_MEMPOOL_DESTROYED',
   OUT_OF_MEMORY: 'ERR_MEMPOOL_OUT_OF_MEMORY',
+  /**
+   * Not in the contract's table: only the wasm backend can raise it, when a program wrote past the
+   * data region into the pool's bookkeeping (which shares the wasm memory) and the pool refuses to
+   * act on what it finds there rather than trap.
+   */
+  CORRUPTED: 'ERR_MEMPOOL_CORRUPTED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -64,4 +70,12 @@ export function outOfMemory(bytes: number, cause?: unknown): MempoolError<RangeE
     cause === undefined ? undefined : { cause },
   );
   return withCode(error, ErrorCode.OUT_OF_MEMORY);
+}
+
+/** The allocator's bookkeeping was overwritten from outside (wasm only: see `ErrorCode.CORRUPTED`). */
+export function corrupted(name: string, handle: number): MempoolError {
+  return withCode(
+    new Error(`${name} ${handle} was not freed: the pool's bookkeeping after its last slot in memory was overwritten`),
+    ErrorCode.CORRUPTED,
+  );
 }

@@ -1,5 +1,5 @@
 import type { FixedPoolLayout } from './checks.js';
-import { doubleFree, invalidHandle, invalidType, type MempoolError } from './errors.js';
+import { corrupted, doubleFree, invalidHandle, invalidType, type MempoolError } from './errors.js';
 
 /**
  * The statuses the C library's `MP_OK`/`MP_ERR_*` and the wasm module return, with the same values,
@@ -12,6 +12,8 @@ export const Status = {
   INVALID_HANDLE: -3,
   DOUBLE_FREE: -4,
   OUT_OF_MEMORY: -5,
+  /** wasm only: the bookkeeping after the data region was overwritten (`ErrorCode.CORRUPTED`). */
+  CORRUPTED: -6,
 } as const;
 export type Status = (typeof Status)[keyof typeof Status];
 
@@ -31,6 +33,7 @@ export function notASlot(name: string, handle: unknown, pool: SlotGeometry): Mem
 /** The error for a handle `free`/`freeMany` refused with `status`. */
 export function freeError(status: number, name: string, handle: unknown, pool: SlotGeometry): MempoolError {
   if (status === Status.DOUBLE_FREE) return doubleFree(name, handle as number);
+  if (status === Status.CORRUPTED) return corrupted(name, handle as number);
   return notASlot(name, handle, pool);
 }
 

@@ -3,7 +3,7 @@
  *
  * One WebAssembly instance is one pool: the state lives in this module's globals, the two arrays
  * (`freeStack`, `liveEpoch`) and the batch scratch live in `memory` after the data region, at
- * addresses the TypeScript wrapper chose (src/layout.ts). Only raw `load`/`store`: no managed
+ * addresses the TypeScript wrapper chose (src/memory.ts). Only raw `load`/`store`: no managed
  * objects, no allocation, no `abort`, no path that traps on any argument.
  */
 import { CORRUPTED, DOUBLE_FREE, INVALID_HANDLE, OK } from './status';
@@ -26,10 +26,11 @@ let dataEnd: u32 = 0;
 let freeStack: usize = 0;
 /** Address of `liveEpoch[capacity]` (u32). */
 let liveEpoch: usize = 0;
-/** Address of the f64 batch scratch that `allocMany`/`freeMany`/`stats` share with JavaScript. */
+/**
+ * Address of the scratch shared with JavaScript: u32 handles (or slot indices) for the batches,
+ * or the f64 stats. The wrapper zeroes what it used after every call.
+ */
 let scratch: usize = 0;
-/** Address of the u32 slot indices `freeManyCheck` decoded from the scratch, one per entry. */
-let slots: usize = 0;
 
 // State.
 let freeTop: u32 = 0;
@@ -51,7 +52,6 @@ export function fixedPoolInit(
   freeStack_: usize,
   liveEpoch_: usize,
   scratch_: usize,
-  slots_: usize,
 ): void {
   objectSize = objectSize_;
   slotSize = slotSize_;
@@ -62,7 +62,6 @@ export function fixedPoolInit(
   freeStack = freeStack_;
   liveEpoch = liveEpoch_;
   scratch = scratch_;
-  slots = slots_;
   // A fresh memory is all zeros: every liveEpoch[i] is 0 !== epoch, so every slot is free.
 }
 
@@ -136,9 +135,15 @@ export function fixedPoolReset(): void {
   }
 }
 
+/** Entry `k` of the batch scratch. */
+// @ts-ignore: decorator
+@inline function entryAt(k: u32): usize {
+  return scratch + (<usize>k << 2);
+}
+
 /**
- * Up to `count` allocations into the scratch (as f64), stopping at the first 0: exactly `count`
- * calls of fixedPoolAlloc, with the state held in locals for the loop.
+ * Up to `count` allocations into the scratch, stopping at the first 0: exactly `count` calls of
+ * fixedPoolAlloc, with the state held in locals for the loop.
  */
 export function fixedPoolAllocMany(count: u32): u32 {
   let top = freeTop;
@@ -156,7 +161,7 @@ export function fixedPoolAllocMany(count: u32): u32 {
       break;
     }
     store<u32>(liveEpochAt(index), epoch);
-    store<f64>(scratch + (<usize>placed << 3), <f64>(dataOffset + index * slotSize));
+    store<u32>(entryAt(placed), dataOffset + index * slotSize);
     placed++;
   }
   freeTop = top;
@@ -168,44 +173,51 @@ export function fixedPoolAllocMany(count: u32): u32 {
   return placed;
 }
 
-/** The slot index of scratch entry `k` (any f64 the caller copied in), or NOT_A_SLOT. */
-// @ts-ignore: decorator
-@inline function scratchSlot(k: u32): u32 {
-  const value = load<f64>(scratch + (<usize>k << 3));
-  // NaN, fractions, negatives and anything past 2^32 fail here, before the conversion.
-  if (!(value >= 1 && value < 4294967296.0) || value != Math.floor(value)) return NOT_A_SLOT;
-  return slotOf(<u32>value);
-}
-
 /**
- * Pass 1 of freeMany over `count` scratch entries: marks each live slot PENDING, so a duplicate is
- * seen as DOUBLE_FREE, and keeps its index in `slots`. On the first bad entry it unmarks this
- * batch's marks, records the entry's index (fixedPoolRefusedAt) and returns its status; else OK.
+ * Pass 1 of freeMany over `count` handles in the scratch (the wrapper puts 0, never a slot, for
+ * a value that is not a u32): marks each live slot PENDING, so a duplicate is seen as
+ * DOUBLE_FREE, and replaces the handle by its slot index. On the first bad entry it unmarks the
+ * entries before it, records the entry's position (fixedPoolRefusedAt) and returns its status.
  */
 export function fixedPoolFreeManyCheck(count: u32): i32 {
   for (let k: u32 = 0; k < count; k++) {
-    const index = scratchSlot(k);
+    const index = slotOf(load<u32>(entryAt(k)));
     if (index == NOT_A_SLOT) return refuse(k, INVALID_HANDLE);
     const live = liveEpochAt(index);
     if (load<u32>(live) != epoch) return refuse(k, DOUBLE_FREE);
     store<u32>(live, PENDING);
-    store<u32>(slots + (<usize>k << 2), index);
+    store<u32>(entryAt(k), index);
   }
   return OK;
 }
 
-/** Pass 1 refuses entry `k`: unmark the entries before it (their indices are in `slots`). */
+/** Pass 1 refuses entry `k`: unmark the entries before it (now slot indices). */
 function refuse(k: u32, status: i32): i32 {
-  for (let j: u32 = 0; j < k; j++) store<u32>(liveEpochAt(load<u32>(slots + (<usize>j << 2))), epoch);
-  memory.fill(slots, 0, <usize>k << 2);
+  for (let j: u32 = 0; j < k; j++) store<u32>(liveEpochAt(load<u32>(entryAt(j))), epoch);
   refusedAt = k;
   return status;
 }
 
-/** Pass 2 of freeMany for a batch that fitted one chunk: frees the slots pass 1 kept, in order. */
+/**
+ * Pass 2 of freeMany for a batch that fitted one chunk: frees the slot indices pass 1 left, in
+ * order, with the state held in locals for the loop.
+ */
 export function fixedPoolFreeManyCommitSlots(count: u32): void {
-  for (let k: u32 = 0; k < count; k++) release(load<u32>(slots + (<usize>k << 2)));
-  memory.fill(slots, 0, <usize>count << 2);
+  let top = freeTop;
+  let freed: u32 = 0;
+  for (let k: u32 = 0; k < count; k++) {
+    const index = load<u32>(entryAt(k));
+    const live = liveEpochAt(index);
+    // Anything but a PENDING slot was changed from outside since pass 1: skip it.
+    if (index >= capacity || load<u32>(live) != PENDING || top >= capacity) continue;
+    store<u32>(live, 0);
+    store<u32>(freeStack + (<usize>top << 2), index);
+    top++;
+    freed++;
+  }
+  freeTop = top;
+  allocated -= freed;
+  freeCount += freed;
 }
 
 /** Frees a slot pass 1 marked PENDING (anything else was changed from outside: skip it). */
@@ -221,18 +233,18 @@ export function fixedPoolFreeManyCommitSlots(count: u32): void {
   }
 }
 
-/** Undoes pass 1 for the first `count` scratch entries (a later batch failed). */
+/** Undoes pass 1 for `count` handles the wrapper copied back into the scratch (a later chunk failed). */
 export function fixedPoolFreeManyUndo(count: u32): void {
   for (let k: u32 = 0; k < count; k++) {
-    const index = scratchSlot(k);
+    const index = slotOf(load<u32>(entryAt(k)));
     if (index != NOT_A_SLOT && load<u32>(liveEpochAt(index)) == PENDING) store<u32>(liveEpochAt(index), epoch);
   }
 }
 
-/** Pass 2 of freeMany for a batch of several chunks: frees the `count` scratch entries in order. */
+/** Pass 2 of freeMany for a batch of several chunks: frees the `count` handles in the scratch, in order. */
 export function fixedPoolFreeManyCommit(count: u32): void {
   for (let k: u32 = 0; k < count; k++) {
-    const index = scratchSlot(k);
+    const index = slotOf(load<u32>(entryAt(k)));
     if (index != NOT_A_SLOT) release(index);
   }
 }

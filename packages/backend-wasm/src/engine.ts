@@ -18,7 +18,6 @@ export interface Engine {
     freeStack: number,
     liveEpoch: number,
     scratch: number,
-    slots: number,
   ): void;
   fixedPoolAlloc(): number;
   fixedPoolFree(handle: number): number;

@@ -1,7 +1,6 @@
 import {
   checkBatch,
   destroyed,
-  ErrorCode,
   fixedPoolStatsFrom,
   freeError,
   notASlot,
@@ -10,14 +9,10 @@ import {
   type FixedPoolLayout,
   type FixedPoolStats,
   type HandleArray,
-  type MempoolError,
 } from '@mempool/api';
 import { instantiate, type Engine } from './engine.js';
 import type { WasmMemory } from './webassembly.js';
 import { detach, fixedPoolBookkeeping, reserveMemory } from './memory.js';
-
-/** assembly/status.ts: the bookkeeping after the data region was overwritten from outside. */
-const CORRUPTED = -6;
 
 /** Bound after destroy() in place of the engine's functions, so the instance can be collected. */
 const gone = (): number => 0;
@@ -38,8 +33,9 @@ export class WasmFixedPool implements FixedPool {
   readonly memory: ArrayBuffer;
 
   #wasmMemory: WasmMemory;
-  /** The f64 scratch after the bookkeeping, through which batches and stats cross. */
-  #scratch: Float64Array;
+  /** The scratch after the bookkeeping: batches cross as u32 through `#batch`, stats as f64. */
+  #batch: Uint32Array;
+  #stats64: Float64Array;
   readonly #scratchEntries: number;
   #destroyed = false;
   // The engine's functions, bound once: every call is one call into wasm.
@@ -63,7 +59,8 @@ export class WasmFixedPool implements FixedPool {
     const books = fixedPoolBookkeeping(layout);
     this.#wasmMemory = reserveMemory(books.memoryBytes);
     this.memory = this.#wasmMemory.buffer;
-    this.#scratch = new Float64Array(this.memory, books.scratch, books.scratchEntries);
+    this.#batch = new Uint32Array(this.memory, books.scratch, books.scratchEntries);
+    this.#stats64 = new Float64Array(this.memory, books.scratch, 9);
     this.#scratchEntries = books.scratchEntries;
     const engine = instantiate(this.#wasmMemory);
     engine.fixedPoolInit(
@@ -74,7 +71,6 @@ export class WasmFixedPool implements FixedPool {
       books.freeStack,
       books.liveEpoch,
       books.scratch,
-      books.slots,
     );
     this.#alloc = engine.fixedPoolAlloc;
     this.#free = engine.fixedPoolFree;
@@ -102,7 +98,7 @@ export class WasmFixedPool implements FixedPool {
     // Anything but an integer in [0, 2^32) (wasm would wrap it) names no slot.
     if (typeof handle !== 'number' || handle >>> 0 !== handle) throw notASlot('handle', handle, this);
     const status = this.#free(handle);
-    if (status !== Status.OK) throw this.#freeError(status, 'handle', handle);
+    if (status !== Status.OK) throw freeError(status, 'handle', handle, this);
   }
 
   reset(): void {
@@ -113,13 +109,13 @@ export class WasmFixedPool implements FixedPool {
   allocMany(out: HandleArray, count?: number): number {
     if (this.#destroyed) throw destroyed('FixedPool', 'allocMany');
     const n = checkBatch('out', out, count, this.memory.byteLength);
-    const scratch = this.#scratch;
+    const batch = this.#batch;
     let placed = 0;
     while (placed < n) {
       const chunk = Math.min(n - placed, this.#scratchEntries);
       const got = this.#allocMany(chunk) >>> 0;
-      for (let k = 0; k < got; k++) out[placed + k] = scratch[k]!;
-      scratch.fill(0, 0, got);
+      for (let k = 0; k < got; k++) out[placed + k] = batch[k]!;
+      batch.fill(0, 0, got);
       placed += got;
       if (got < chunk) break;
     }
@@ -141,9 +137,9 @@ export class WasmFixedPool implements FixedPool {
           this.#copyIn(handles, undo, size);
           this.#freeManyUndo(size);
         }
-        this.#scratch.fill(0, 0, Math.min(n, size));
+        this.#batch.fill(0, 0, Math.min(n, size));
         const k = from + (this.#refusedAt() >>> 0);
-        throw this.#freeError(status, `handles[${k}]`, handles[k]!);
+        throw freeError(status, `handles[${k}]`, handles[k]!, this);
       }
     }
     // Pass 2: free them in order. A batch of one chunk frees the slots pass 1 decoded.
@@ -156,14 +152,14 @@ export class WasmFixedPool implements FixedPool {
         this.#freeManyCommit(chunk);
       }
     }
-    this.#scratch.fill(0, 0, Math.min(n, size));
+    this.#batch.fill(0, 0, Math.min(n, size));
   }
 
   stats(): FixedPoolStats {
     if (this.#destroyed) throw destroyed('FixedPool', 'stats');
     this.#stats();
-    const stats = fixedPoolStatsFrom(this.#scratch);
-    this.#scratch.fill(0, 0, 9);
+    const stats = fixedPoolStatsFrom(this.#stats64);
+    this.#stats64.fill(0);
     return stats;
   }
 
@@ -173,7 +169,8 @@ export class WasmFixedPool implements FixedPool {
     detach(this.#wasmMemory);
     // Drop every reference to the instance and its memory: the collector frees the pages.
     this.#wasmMemory = undefined as unknown as WasmMemory;
-    this.#scratch = new Float64Array(0);
+    this.#batch = new Uint32Array(0);
+    this.#stats64 = new Float64Array(0);
     this.#alloc = this.#free = this.#allocMany = this.#freeManyCheck = this.#refusedAt = gone;
     this.#reset = this.#freeManyUndo = this.#freeManyCommitSlots = this.#freeManyCommit = this.#stats = gone;
   }
@@ -182,23 +179,16 @@ export class WasmFixedPool implements FixedPool {
     this.destroy();
   }
 
-  /** Copies `handles[from..from + count)` into the scratch (a plain loop: no views, no user code). */
+  /**
+   * Copies `handles[from..from + count)` into the scratch as u32 (a plain loop: no views, no user
+   * code). A value that is not an integer in [0, 2^32) goes in as 0, which is never a slot, so
+   * wasm refuses it at the same position and the error names the original value.
+   */
   #copyIn(handles: HandleArray, from: number, count: number): void {
-    const scratch = this.#scratch;
-    for (let k = 0; k < count; k++) scratch[k] = handles[from + k]!;
+    const batch = this.#batch;
+    for (let k = 0; k < count; k++) {
+      const handle = handles[from + k]!;
+      batch[k] = handle >>> 0 === handle ? handle : 0;
+    }
   }
-
-  #freeError(status: number, name: string, handle: number): MempoolError {
-    if (status === CORRUPTED) return corrupted(name, handle);
-    return freeError(status, name, handle, this);
-  }
-}
-
-/** Only a write past the data region, into the pool's bookkeeping, leads here. */
-function corrupted(name: string, handle: number): MempoolError {
-  const error = new Error(
-    `${name} ${handle} was not freed: the pool's bookkeeping after its last slot in memory was overwritten`,
-  );
-  Object.defineProperty(error, 'code', { value: 'ERR_MEMPOOL_CORRUPTED', enumerable: true, configurable: true, writable: true });
-  return error as MempoolError;
 }

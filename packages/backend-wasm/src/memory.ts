@@ -12,8 +12,10 @@ export const WASM32_BYTES = 2 ** 32;
 export const RESERVED_BYTES = 64;
 /** The largest `dataOffset + bufferSize` (or `+ capacity * slotSize`) this backend takes. */
 export const MAX_MEMORY_BYTES = WASM32_BYTES - RESERVED_BYTES;
-/** f64 entries of a pool's batch scratch: `allocMany`/`freeMany` cross into wasm this many at a time. */
+/** u32 entries of a pool's batch scratch: `allocMany`/`freeMany` cross into wasm this many at a time. */
 export const SCRATCH_ENTRIES = 1024;
+/** Bytes of the stats a pool's engine writes into its scratch (9 f64). */
+const POOL_STATS_BYTES = 9 * 8;
 
 const roundUp8 = (value: number): number => Math.ceil(value / 8) * 8;
 
@@ -23,11 +25,10 @@ export interface FixedPoolBookkeeping {
   readonly freeStack: number;
   /** `liveEpoch[capacity]`, u32. */
   readonly liveEpoch: number;
-  /** f64 scratch shared with JavaScript for batches and stats. */
+  /** The scratch shared with JavaScript: u32 handles of a batch chunk, or the f64 stats. */
   readonly scratch: number;
+  /** u32 entries in a batch chunk. */
   readonly scratchEntries: number;
-  /** u32 slot indices `freeMany` decoded from the scratch, one per scratch entry. */
-  readonly slots: number;
   /** Bytes the memory must hold. */
   readonly memoryBytes: number;
 }
@@ -36,23 +37,21 @@ export function fixedPoolBookkeeping(layout: {
   readonly byteLength: number;
   readonly capacity: number;
   readonly slotSize: number;
-  readonly dataOffset: number;
 }): FixedPoolBookkeeping {
   const freeStack = roundUp8(layout.byteLength);
   const liveEpoch = freeStack + 4 * layout.capacity;
   const scratch = roundUp8(liveEpoch + 4 * layout.capacity);
-  const scratchEntries = Math.max(9, Math.min(SCRATCH_ENTRIES, layout.capacity + 1));
-  const slots = scratch + 8 * scratchEntries;
-  const memoryBytes = slots + 4 * scratchEntries;
+  const scratchEntries = Math.min(SCRATCH_ENTRIES, layout.capacity + 1);
+  const memoryBytes = scratch + Math.max(POOL_STATS_BYTES, roundUp8(4 * scratchEntries));
   if (memoryBytes > WASM32_BYTES) {
     const slots = layout.capacity * layout.slotSize;
     throw invalidRange(
       'objectSize * capacity',
-      `small enough that the slots, 8 bytes of bookkeeping per slot and the batch scratch (12 KiB at most) fit the 4 GiB of a wasm32 memory (slotSize ${layout.slotSize} x capacity ${layout.capacity} needs ${memoryBytes} bytes)`,
+      `small enough that the slots, 8 bytes of bookkeeping per slot and the batch scratch (4 KiB at most) fit the 4 GiB of a wasm32 memory (slotSize ${layout.slotSize} x capacity ${layout.capacity} needs ${memoryBytes} bytes)`,
       slots,
     );
   }
-  return { freeStack, liveEpoch, scratch, scratchEntries, slots, memoryBytes };
+  return { freeStack, liveEpoch, scratch, scratchEntries, memoryBytes };
 }
 
 /** Where an arena's stats scratch sits: after the data region. */
