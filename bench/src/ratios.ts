@@ -11,6 +11,10 @@ export interface RatioResult {
   readonly met: boolean | null;
   /** Why the ratio could not be formed, when it could not. */
   readonly missing?: string;
+  /** Relative uncertainty of the ratio from the two figures' ±rme (percent, combined in quadrature). */
+  readonly uncertaintyPercent?: number;
+  /** The limit lies within that uncertainty: another run may well give the other verdict. */
+  readonly borderline?: boolean;
   /** Not one of issue 5's targets: context printed next to them. */
   readonly supplementary?: boolean;
 }
@@ -42,10 +46,12 @@ function ratio(
   if (!denFig || numFigs.length === 0 || (!Array.isArray(num) && absent.length > 0)) {
     return { target, formula, value: null, limit, comparison, met: null, missing: `not measured: ${absent.map(label).join(', ')}` };
   }
-  const n = Math.min(...numFigs.map((f) => f.nsPerOp));
-  const value = n / denFig.nsPerOp;
+  const numFig = numFigs.reduce((a, b) => (b.nsPerOp < a.nsPerOp ? b : a));
+  const value = numFig.nsPerOp / denFig.nsPerOp;
   const met = comparison === '<=' ? value <= limit : value >= limit;
-  return { target, formula, value, limit, comparison, met };
+  const uncertaintyPercent = Math.hypot(numFig.rmePercent, denFig.rmePercent);
+  const borderline = Math.abs(value / limit - 1) * 100 <= uncertaintyPercent;
+  return { target, formula, value, limit, comparison, met, uncertaintyPercent, borderline };
 }
 
 /** Every ratio issue 5 lists, in its order. */

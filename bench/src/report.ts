@@ -18,9 +18,13 @@ export interface Report {
 }
 
 export const fmtNs = (ns: number): string => (ns >= 1000 ? ns.toFixed(0) : ns >= 100 ? ns.toFixed(1) : ns >= 10 ? ns.toFixed(2) : ns.toFixed(3));
-const fmtRatio = (r: RatioResult): string => (r.value === null ? 'n/a' : r.value >= 10 ? r.value.toFixed(1) : r.value.toFixed(3));
+const fmtRatio = (r: RatioResult): string =>
+  r.value === null
+    ? 'n/a'
+    : `${r.value >= 10 ? r.value.toFixed(1) : r.value.toFixed(3)}${r.uncertaintyPercent !== undefined ? ` ±${r.uncertaintyPercent.toFixed(0)}%` : ''}`;
 const verdict = (r: RatioResult): string =>
-  r.met === null ? 'not measured' : r.supplementary ? (r.met ? 'would be met' : 'would not be met') : r.met ? 'met' : 'NOT met';
+  (r.met === null ? 'not measured' : r.supplementary ? (r.met ? 'would be met' : 'would not be met') : r.met ? 'met' : 'NOT met') +
+  (r.borderline ? ', borderline' : '');
 const limitText = (r: RatioResult): string => `${r.comparison === '<=' ? '≤' : '≥'} ${r.limit}`;
 
 /** Orders figures: scenario groups in a fixed order, fastest first within one. */
@@ -42,7 +46,7 @@ export function consoleTable(report: Report): string {
   lines.push(line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line));
   lines.push('', 'targets (issue 5):');
   for (const r of report.ratios) {
-    lines.push(`  [${verdict(r).padEnd(16)}] ${r.target}: ${fmtRatio(r)} (${limitText(r)})${r.missing ? ` — ${r.missing}` : ''}`);
+    lines.push(`  [${verdict(r).padEnd(26)}] ${r.target}: ${fmtRatio(r)} (${limitText(r)})${r.missing ? ` — ${r.missing}` : ''}`);
   }
   if (report.skipped.length) {
     lines.push('', 'skipped:');

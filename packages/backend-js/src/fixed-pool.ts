@@ -37,7 +37,8 @@ export class JsFixedPool implements FixedPool {
   #allocated = 0;
   #peakAllocated = 0;
   #allocCount = 0;
-  #freeCount = 0;
+  /** Allocations `reset` gave back: `freeCount` is derived from it, so `free` counts nothing. */
+  #releasedByReset = 0;
   #failedAllocs = 0;
   #destroyed = false;
 
@@ -57,14 +58,10 @@ export class JsFixedPool implements FixedPool {
   }
 
   alloc(): number {
-    if (this.#destroyed) throw destroyed('FixedPool', 'alloc');
     let index: number;
     if (this.#freeTop > 0) index = this.#freeStack[--this.#freeTop]!;
     else if (this.#untouched < this.capacity) index = this.#untouched++;
-    else {
-      this.#failedAllocs++;
-      return 0;
-    }
+    else return this.#allocFailed();
     this.#liveEpoch[index] = this.#epoch;
     if (++this.#allocated > this.#peakAllocated) this.#peakAllocated = this.#allocated;
     this.#allocCount++;
@@ -72,15 +69,14 @@ export class JsFixedPool implements FixedPool {
   }
 
   free(handle: number): void {
-    if (this.#destroyed) throw destroyed('FixedPool', 'free');
-    const index = this.#liveIndexOf('handle', handle);
-    this.#release(index);
+    this.#release(this.#liveIndexOf('handle', handle));
   }
 
   reset(): void {
     if (this.#destroyed) throw destroyed('FixedPool', 'reset');
     this.#freeTop = 0;
     this.#untouched = 0;
+    this.#releasedByReset += this.#allocated;
     this.#allocated = 0;
     if (++this.#epoch === PENDING) {
       // Once in 2^32 resets: old stamps could match the new epoch, so clear them (amortised O(1)).
@@ -128,7 +124,7 @@ export class JsFixedPool implements FixedPool {
       this.capacity - this.#allocated,
       this.#peakAllocated,
       this.#allocCount,
-      this.#freeCount,
+      this.#allocCount - this.#allocated - this.#releasedByReset,
       this.#failedAllocs,
     ]);
   }
@@ -137,6 +133,9 @@ export class JsFixedPool implements FixedPool {
     if (this.#destroyed) return;
     this.#destroyed = true;
     detach(this.memory);
+    // alloc and free check `destroyed` only on their failure paths: make every call fail.
+    this.#freeTop = 0;
+    this.#untouched = this.capacity;
     this.#freeStack = new Uint32Array(0);
     this.#liveEpoch = new Uint32Array(0);
   }
@@ -145,25 +144,40 @@ export class JsFixedPool implements FixedPool {
     this.destroy();
   }
 
+  /** The slow path of `alloc`: a full pool, or a destroyed one. */
+  #allocFailed(): number {
+    if (this.#destroyed) throw destroyed('FixedPool', 'alloc');
+    this.#failedAllocs++;
+    return 0;
+  }
+
   #indexOf(handle: number): number {
     return (handle - this.dataOffset) / this.slotSize;
   }
 
   /** The slot index of a live allocation, or the contract's error for `handle`. */
   #liveIndexOf(name: string, handle: number): number {
-    if (typeof handle !== 'number') throw notASlot(name, handle, this);
+    if (typeof handle === 'number') {
+      const index = (handle - this.dataOffset) / this.slotSize;
+      // Slot indices fit in 32 bits, so `index >>> 0 === index` tests integer, non-negative and
+      // below 2^32 at once (NaN and fractions fail it) and lets the engine index as uint32.
+      if (index >>> 0 === index && index < this.capacity && this.#liveEpoch[index] === this.#epoch) return index;
+    }
+    throw this.#refusal(name, handle);
+  }
+
+  /** Why `handle` was refused; a destroyed pool refuses everything, its bookkeeping is gone. */
+  #refusal(name: string, handle: number): Error {
+    if (this.#destroyed) return destroyed('FixedPool', name === 'handle' ? 'free' : 'freeMany');
+    if (typeof handle !== 'number') return notASlot(name, handle, this);
     const index = (handle - this.dataOffset) / this.slotSize;
-    // Slot indices fit in 32 bits, so `index >>> 0 === index` tests integer, non-negative and
-    // below 2^32 at once (NaN and fractions fail it) and lets the engine index as uint32.
-    if (index >>> 0 !== index || index >= this.capacity) throw notASlot(name, handle, this);
-    if (this.#liveEpoch[index] !== this.#epoch) throw doubleFree(name, handle);
-    return index;
+    if (index >>> 0 !== index || index >= this.capacity) return notASlot(name, handle, this);
+    return doubleFree(name, handle);
   }
 
   #release(index: number): void {
     this.#liveEpoch[index] = 0;
     this.#freeStack[this.#freeTop++] = index;
     this.#allocated--;
-    this.#freeCount++;
   }
 }

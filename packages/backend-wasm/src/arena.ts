@@ -64,10 +64,17 @@ export class WasmArena implements Arena {
   }
 
   alloc(size: number, align: number = DEFAULT_ALIGN): number {
+    if (!(Number.isSafeInteger(size) && size >= 1) || align !== DEFAULT_ALIGN) this.#checkAlloc(size, align);
+    const handle = this.#alloc(size > MAX_U32 ? MAX_U32 : size, align) >>> 0;
+    // destroy() rebinds the engine's alloc to one that answers 0: look at `destroyed` only then.
+    if (handle === 0 && this.#destroyed) throw destroyed('Arena', 'alloc');
+    return handle;
+  }
+
+  #checkAlloc(size: number, align: number): void {
     if (this.#destroyed) throw destroyed('Arena', 'alloc');
-    if (!(Number.isSafeInteger(size) && size >= 1)) checkAllocSize(size);
-    if (align !== DEFAULT_ALIGN) checkAlign('align', align);
-    return this.#alloc(size > MAX_U32 ? MAX_U32 : size, align) >>> 0;
+    checkAllocSize(size);
+    checkAlign('align', align);
   }
 
   reset(): void {

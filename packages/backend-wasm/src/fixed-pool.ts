@@ -16,6 +16,8 @@ import { detach, fixedPoolBookkeeping, reserveMemory } from './memory.js';
 
 /** Bound after destroy() in place of the engine's functions, so the instance can be collected. */
 const gone = (): number => 0;
+/** Bound after destroy() in place of `free`: refuses every handle. */
+const refuseAll = (): number => Status.INVALID_HANDLE;
 
 /**
  * A fixed pool (docs/ALGORITHMS.md) run by its own instance of the wasm module. `memory` holds the
@@ -88,17 +90,21 @@ export class WasmFixedPool implements FixedPool {
     return this.#destroyed;
   }
 
+  // alloc and free look at `destroyed` only on their failure paths: destroy() rebinds the engine's
+  // functions to ones that fail (`gone`, `refuseAll`), so the hot paths are one call into wasm.
   alloc(): number {
-    if (this.#destroyed) throw destroyed('FixedPool', 'alloc');
-    return this.#alloc() >>> 0;
+    const handle = this.#alloc() >>> 0;
+    if (handle === 0 && this.#destroyed) throw destroyed('FixedPool', 'alloc');
+    return handle;
   }
 
   free(handle: number): void {
-    if (this.#destroyed) throw destroyed('FixedPool', 'free');
     // Anything but an integer in [0, 2^32) (wasm would wrap it) names no slot.
-    if (typeof handle !== 'number' || handle >>> 0 !== handle) throw notASlot('handle', handle, this);
-    const status = this.#free(handle);
-    if (status !== Status.OK) throw freeError(status, 'handle', handle, this);
+    const status = typeof handle === 'number' && handle >>> 0 === handle ? this.#free(handle) : Status.INVALID_HANDLE;
+    if (status !== Status.OK) {
+      if (this.#destroyed) throw destroyed('FixedPool', 'free');
+      throw freeError(status, 'handle', handle, this);
+    }
   }
 
   reset(): void {
@@ -171,7 +177,8 @@ export class WasmFixedPool implements FixedPool {
     this.#wasmMemory = undefined as unknown as WasmMemory;
     this.#batch = new Uint32Array(0);
     this.#stats64 = new Float64Array(0);
-    this.#alloc = this.#free = this.#allocMany = this.#freeManyCheck = this.#refusedAt = gone;
+    this.#free = refuseAll;
+    this.#alloc = this.#allocMany = this.#freeManyCheck = this.#refusedAt = gone;
     this.#reset = this.#freeManyUndo = this.#freeManyCommitSlots = this.#freeManyCommit = this.#stats = gone;
   }
 
