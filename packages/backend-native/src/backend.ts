@@ -26,7 +26,15 @@ import {
   type FixedPoolStats,
   type HandleArray,
 } from '@mempool/api';
-import type { NativeBinding, NativeHandle } from './binding.js';
+import {
+  argumentBlock,
+  BLOCK_ARG0,
+  BLOCK_ARG1,
+  BLOCK_ID,
+  BLOCK_RESULT,
+  type NativeBinding,
+  type NativeHandle,
+} from './binding.js';
 
 /** The native backend's allocators, over one loaded addon. */
 export interface NativeBackend extends Backend {
@@ -59,9 +67,16 @@ function created(result: NativeHandle | number, byteLength: number): NativeHandl
 /**
  * The backend over `binding`. Mirrors `@mempool/backend-js` method for method: arguments are
  * checked here with the `@mempool/api` helpers before they reach C, and C's statuses become the
- * contract's errors with the same helpers. Hot paths are one addon call each.
+ * contract's errors with the same helpers. Hot paths (`alloc`, `free`, arena `alloc`) are one addon
+ * call each with no JavaScript arguments and no return value: they go through the argument block
+ * (see `src/addon.cc`), written just before the call and read just after it, with nothing between
+ * that could run other JavaScript (every value written is a number checked beforehand, so no
+ * `valueOf` can run and reuse the block).
  */
 export function createNativeBackend(binding: NativeBinding, version: string): NativeBackend {
+  const block = argumentBlock(binding);
+  /** The id of the allocator the last successful create call made (it is in the block's RESULT). */
+  const createdId = (): number => block[BLOCK_RESULT]!;
   const {
     poolAlloc,
     poolFree,
@@ -85,6 +100,8 @@ export function createNativeBackend(binding: NativeBinding, version: string): Na
     readonly dataOffset: number;
     readonly memory: ArrayBuffer;
     readonly #pool: NativeHandle;
+    /** The pool's id in the addon's table (for the argument block); refused by C once destroyed. */
+    readonly #id: number;
     readonly #stats = new Float64Array(9);
     #destroyed = false;
 
@@ -92,6 +109,7 @@ export function createNativeBackend(binding: NativeBinding, version: string): Na
       const layout = fixedPoolLayout(objectSize, capacity, options, MAX_MEMORY_BYTES);
       const memory = reserveMemory(layout.byteLength);
       const pool = created(binding.createFixedPool(memory, layout.objectSize, layout.capacity, layout.align), layout.byteLength);
+      this.#id = createdId();
       this.objectSize = layout.objectSize;
       this.slotSize = layout.slotSize;
       this.capacity = layout.capacity;
@@ -106,14 +124,22 @@ export function createNativeBackend(binding: NativeBinding, version: string): Na
     }
 
     alloc(): number {
-      const handle = poolAlloc(this.#pool);
+      block[BLOCK_ID] = this.#id;
+      poolAlloc();
+      const handle = block[BLOCK_RESULT]!;
       // A destroyed pool's native side answers 0 too: tell the two apart only then.
       if (handle === 0 && this.#destroyed) throw destroyed('FixedPool', 'alloc');
       return handle;
     }
 
     free(handle: number): void {
-      const status = poolFree(this.#pool, handle);
+      // Only a number goes into the block (C refuses a non-integer one as INVALID_HANDLE, as it
+      // refuses anything else that is not a number).
+      if (typeof handle !== 'number') this.#refuse(Status.INVALID_HANDLE, 'free', 'handle', handle);
+      block[BLOCK_ID] = this.#id;
+      block[BLOCK_ARG0] = handle;
+      poolFree();
+      const status = block[BLOCK_RESULT]!;
       if (status !== Status.OK) this.#refuse(status, 'free', 'handle', handle);
     }
 
@@ -165,6 +191,8 @@ export function createNativeBackend(binding: NativeBinding, version: string): Na
     readonly dataOffset: number;
     readonly memory: ArrayBuffer;
     readonly #arena: NativeHandle;
+    /** The arena's id in the addon's table (for the argument block); refused by C once destroyed. */
+    readonly #id: number;
     readonly #stats = new Float64Array(6);
     #destroyed = false;
 
@@ -172,6 +200,7 @@ export function createNativeBackend(binding: NativeBinding, version: string): Na
       const layout = arenaLayout(bufferSize, options, MAX_MEMORY_BYTES);
       const memory = reserveMemory(layout.byteLength);
       const arena = created(binding.createArena(memory, layout.bufferSize, layout.align), layout.byteLength);
+      this.#id = createdId();
       this.bufferSize = layout.bufferSize;
       this.dataOffset = layout.dataOffset;
       this.memory = memory;
@@ -186,7 +215,12 @@ export function createNativeBackend(binding: NativeBinding, version: string): Na
       if (this.#destroyed) throw destroyed('Arena', 'alloc');
       if (!(Number.isSafeInteger(size) && size >= 1)) checkAllocSize(size);
       if (align !== DEFAULT_ALIGN) checkAlign('align', align);
-      return arenaAlloc(this.#arena, size, align);
+      // size and align are numbers here (checked above): writing them runs no JavaScript.
+      block[BLOCK_ID] = this.#id;
+      block[BLOCK_ARG0] = size;
+      block[BLOCK_ARG1] = align;
+      arenaAlloc();
+      return block[BLOCK_RESULT]!;
     }
 
     reset(): void {

@@ -1,18 +1,25 @@
 // A seeded random run of valid and invalid calls against the addon built with AddressSanitizer and
 // UndefinedBehaviorSanitizer (lib/asan/mempool_native.node, `make asan-addon`), through the same
 // TypeScript wrapper as the release build, plus direct calls of the raw binding with wrong
-// arguments. Run by test/fuzz.test.ts as
+// arguments, and garbage written straight into the argument block (random ids, stale ids of
+// destroyed allocators, ids of the wrong kind, NaN/huge/fractional values) before the hot calls,
+// in any order. Run by test/fuzz.test.ts as
 //   LD_PRELOAD=$(gcc -print-file-name=libasan.so) ASAN_OPTIONS=detect_leaks=0 node --expose-gc test/fuzz-asan.mjs [seed] [steps]
 // Any sanitizer report aborts the process; a broken invariant exits 1 naming the seed.
 import { fileURLToPath } from 'node:url';
 import { createNativeBackend } from '../dist/backend.js';
-import { loadBindingFrom } from '../dist/binding.js';
+import { argumentBlock, BLOCK_ARG0, BLOCK_ARG1, BLOCK_ID, BLOCK_LENGTH, BLOCK_RESULT, loadBindingFrom } from '../dist/binding.js';
 
 const seed = Number(process.argv[2] ?? Date.now() % 2 ** 31);
 const steps = Number(process.argv[3] ?? 40000);
 const addon = process.env.MEMPOOL_FUZZ_ADDON ?? fileURLToPath(new URL('../lib/asan/mempool_native.node', import.meta.url));
 const binding = loadBindingFrom(addon);
 const backend = createNativeBackend(binding, binding.version);
+const block = argumentBlock(binding);
+if (binding.takeArgumentBlock() !== undefined) {
+  console.error('the argument block was handed out twice');
+  process.exit(1);
+}
 
 let state = seed >>> 0 || 1;
 const next = () => {
@@ -52,9 +59,72 @@ function expectCode(act) {
   return undefined;
 }
 
-const pools = []; // { pool, live: Map<handle, tag>, view }
-const arenas = []; // { arena, marks: [] }
+const pools = []; // { pool, live: Map<handle, tag>, view, id }
+const arenas = []; // { arena, marks: [], id }
 let calls = 0;
+
+// ---- the argument block ----
+const SLOT = 2 ** 24; // ids are generation * 2^24 + slot (src/addon.cc), generation >= 1
+const stale = []; // ids of destroyed allocators (tracked or raw): C must refuse them for ever
+const raws = []; // allocators made through the raw binding: { external, memory, id, kind, slots }
+/** Ids of tracked allocators that are alive: garbage must never name one (the model would break). */
+const trackedLive = () => new Set([...pools.filter((p) => !p.pool.destroyed).map((p) => p.id),
+  ...arenas.filter((a) => !a.arena.destroyed).map((a) => a.id)]);
+const JUNK_NUMBERS = [NaN, -0, -1, -SLOT, 0.5, 1.5, SLOT + 0.5, Infinity, -Infinity, 2 ** 53, 2 ** 53 - 1, 2 ** 53 + 2,
+  2 ** 64, 1e300, -1e300, Number.MIN_VALUE, 2 ** 31, 2 ** 32, 2 ** 33, 2 ** 33 + 64];
+/** An id that is surely not a live allocator's: junk, a generation-0 slot, a stale id, a stale id +/- 0.5. */
+function deadId() {
+  switch (int(4)) {
+    case 0: return pick(JUNK_NUMBERS);
+    case 1: return int(SLOT); // generation 0: never handed out
+    case 2: return stale.length > 0 ? pick(stale) : -1;
+    default: return stale.length > 0 ? pick(stale) + pick([0.5, -0.5, 2 ** 53]) : NaN;
+  }
+}
+/** Any id but a tracked live one: dead ids, raw allocators' ids, random ids near the real ones. */
+function anyId() {
+  const r = next();
+  if (r < 0.4) return deadId();
+  if (r < 0.7 && raws.length > 0) return pick(raws).id;
+  const live = trackedLive();
+  for (let k = 0; k < 4; k++) {
+    const id = (1 + int(6)) * SLOT + int(64);
+    if (!live.has(id)) return id;
+  }
+  return deadId();
+}
+const anyValue = () => (next() < 0.5 ? pick(JUNK_NUMBERS) : pick([0, 1, 8, 16, 63, 64, 65, 72, 128, 4096, 8192, int(5000)]));
+/** Fills the whole block with garbage that names no tracked live allocator. */
+function scramble() {
+  for (let k = 0; k < BLOCK_LENGTH; k++) block[k] = anyValue();
+  block[BLOCK_ID] = anyId();
+}
+function rawCreate() {
+  const kind = next() < 0.5 ? 'pool' : 'arena';
+  const memory = new ArrayBuffer(4096);
+  const external = kind === 'pool' ? binding.createFixedPool(memory, 8, 8, 8) : binding.createArena(memory, 100, 8);
+  if (typeof external === 'number') fail(`raw create refused: ${external}`);
+  const id = block[BLOCK_RESULT];
+  if (!(Number.isSafeInteger(id) && id >= SLOT)) fail(`raw create wrote id ${id}`);
+  if (stale.includes(id) || raws.some((r) => r.id === id) || trackedLive().has(id)) fail(`id ${id} handed out twice`);
+  raws.push({ external, memory, id, kind });
+}
+function rawDestroy(k) {
+  const [r] = raws.splice(k, 1);
+  binding.destroy(r.external, next() < 0.8 ? r.memory : junk());
+  stale.push(r.id);
+  if (stale.length > 200) stale.splice(int(stale.length), 1);
+}
+/** A hot call over whatever the block holds: a dead id must be refused with 0 / NULL_POINTER. */
+function hotCall(fn, deadExpected) {
+  binding[fn]();
+  const result = block[BLOCK_RESULT];
+  if (typeof result !== 'number') fail(`${fn}() left ${result}`);
+  if (deadExpected) {
+    const want = fn === 'poolFree' ? -1 : 0;
+    if (result !== want) fail(`${fn}() with dead id ${block[BLOCK_ID]} gave ${result}`);
+  }
+}
 
 function checkPool(p) {
   if (p.pool.destroyed) return;
@@ -75,8 +145,11 @@ for (let step = 0; step < steps; step++) {
     }
     const align = pick([undefined, 1, 2, 8, 16, 64, 128, 4096]);
     const pool = backend.createFixedPool(1 + int(100), 1 + int(64), align === undefined ? undefined : { align });
-    pools.push({ pool, live: new Map(), view: new Uint8Array(pool.memory) });
-    arenas.push({ arena: backend.createArena(1 + int(5000), align === undefined ? undefined : { align }), marks: [] });
+    const poolId = block[BLOCK_RESULT];
+    pools.push({ pool, live: new Map(), view: new Uint8Array(pool.memory), id: poolId });
+    const arena = backend.createArena(1 + int(5000), align === undefined ? undefined : { align });
+    arenas.push({ arena, marks: [], id: block[BLOCK_RESULT] });
+    if (!(poolId >= SLOT) || stale.includes(poolId) || stale.includes(block[BLOCK_RESULT])) fail('create reused an id');
     if (pools.length > 12) {
       // drop one without destroy: the GC and the finalizer reclaim it
       pools.splice(int(pools.length), 1);
@@ -86,7 +159,7 @@ for (let step = 0; step < steps; step++) {
   }
   const p = pick(pools);
   const a = pick(arenas);
-  const op = int(22);
+  const op = int(24);
   switch (op) {
     case 0:
     case 1:
@@ -188,6 +261,7 @@ for (let step = 0; step < steps; step++) {
         const view = p.view;
         p.pool.destroy();
         p.pool.destroy();
+        stale.push(p.id);
         if (view.length !== 0 || p.pool.memory.byteLength !== 0) fail('destroy() did not detach memory');
         for (const call of [() => p.pool.alloc(), () => p.pool.free(64), () => p.pool.reset(), () => p.pool.stats(),
           () => p.pool.allocMany(new Uint32Array(2)), () => p.pool.freeMany(new Uint32Array(0))]) {
@@ -197,6 +271,7 @@ for (let step = 0; step < steps; step++) {
       }
       if (next() < 0.05) {
         a.arena[Symbol.dispose]();
+        stale.push(a.id);
         for (const call of [() => a.arena.alloc(8), () => a.arena.mark(), () => a.arena.rewind(0), () => a.arena.reset(), () => a.arena.stats()]) {
           if (expectCode(call) !== 'ERR_MEMPOOL_DESTROYED') fail('arena call after destroy() did not throw DESTROYED');
         }
@@ -208,6 +283,7 @@ for (let step = 0; step < steps; step++) {
       const fns = Object.values(binding).filter((f) => typeof f === 'function' && f !== binding.liveAllocators);
       const f = pick(fns);
       const args = Array.from({ length: int(5) }, () => junk());
+      scramble(); // the hot functions read the block, not their arguments
       try {
         f(...args);
       } catch {
@@ -221,14 +297,62 @@ for (let step = 0; step < steps; step++) {
       const rawArena = binding.createArena(new ArrayBuffer(4096), 100, 8);
       if (typeof raw === 'number' || typeof rawArena === 'number') fail('raw create refused');
       const victim = pick([raw, rawArena]);
+      scramble();
       const method = pick(['poolAlloc', 'poolFree', 'poolReset', 'poolAllocMany', 'poolFreeMany', 'poolStats',
         'arenaAlloc', 'arenaReset', 'arenaMark', 'arenaRewind', 'arenaStats']);
       if (next() < 0.5) binding.destroy(victim, new ArrayBuffer(8)); // not its memory: frees only the bookkeeping
       binding[method](victim, pick([64, 72, new Float64Array(9), new Uint32Array(3), junk()]), pick([1, 2, 8, junk()]));
       binding.destroy(victim, junk());
+      scramble();
       binding[method](victim, 64, 1);
       break;
     }
+    case 20:
+    case 21: {
+      // hammer the argument block: garbage ids and values, raw allocators made and destroyed in
+      // between, hot calls in any order; dead ids must be refused, raw pools must stay consistent
+      const rounds = 1 + int(16);
+      for (let k = 0; k < rounds; k++) {
+        const r = next();
+        if (r < 0.08 || raws.length === 0) rawCreate();
+        else if (r < 0.14) rawDestroy(int(raws.length));
+        else {
+          scramble();
+          let dead = false;
+          const r2 = next();
+          if (r2 < 0.3) {
+            block[BLOCK_ID] = deadId();
+            dead = true;
+          } else if (r2 < 0.7 && raws.length > 0) {
+            const target = pick(raws);
+            block[BLOCK_ID] = target.id;
+            if (next() < 0.5) block[BLOCK_ARG0] = pick([64, 72, 80, 128, 8, 64 + 8 * int(10)]);
+            if (next() < 0.5) block[BLOCK_ARG1] = pick([1, 2, 8, 64, 4096, 3, 8192, 0]);
+          }
+          const fn = pick(['poolAlloc', 'poolFree', 'arenaAlloc']);
+          hotCall(fn, dead);
+          // a raw allocator's id on the other kind's function is refused too
+          const other = raws.find((x) => x.id === block[BLOCK_ID]);
+          if (other !== undefined && (other.kind === 'pool') !== (fn !== 'arenaAlloc')) {
+            const want = fn === 'poolFree' ? -1 : 0;
+            if (block[BLOCK_RESULT] !== want) fail(`${fn}() on a ${other.kind}'s id gave ${block[BLOCK_RESULT]}`);
+          }
+        }
+      }
+      // the raw pools' own view of themselves stays sane whatever was thrown at them
+      const stats = new Float64Array(9);
+      for (const r of raws) {
+        if (r.kind !== 'pool') continue;
+        if (binding.poolStats(r.external, stats) !== 0) fail('raw pool stats refused');
+        if (stats[3] + stats[4] !== stats[2] || stats[3] > 8) fail(`raw pool stats broken: ${stats}`);
+      }
+      if (raws.length > 16) rawDestroy(int(raws.length));
+      break;
+    }
+    case 22:
+      // the wrapper after garbage: every hot method writes all it needs, whatever the block held
+      scramble();
+      break;
     case 18: {
       // write all over a pool's memory (never its bookkeeping): the pool must not notice
       if (!p.pool.destroyed) {
@@ -246,6 +370,11 @@ for (let step = 0; step < steps; step++) {
   }
 }
 for (const p of pools) checkPool(p);
+while (raws.length > 0) rawDestroy(raws.length - 1);
+for (const id of stale) {
+  block[BLOCK_ID] = id;
+  hotCall(pick(['poolAlloc', 'poolFree', 'arenaAlloc']), true);
+}
 for (const p of pools.slice(0, pools.length >> 1)) p.pool.destroy();
 for (const a of arenas.slice(0, arenas.length >> 1)) a.arena.destroy();
 pools.length = 0;

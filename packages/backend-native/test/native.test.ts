@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
+import { Worker } from 'node:worker_threads';
 import * as native from '../src/index.js';
+import { argumentBlock, BLOCK_ARG0, BLOCK_ARG1, BLOCK_ID, BLOCK_RESULT } from '../src/binding.js';
 
 const { backend } = native;
 const pkg = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -110,9 +112,6 @@ describe('the raw binding refuses what it does not expect', () => {
   it('with statuses or 0, never a crash', () => {
     const junk = [undefined, null, 0, -1, NaN, 2 ** 64, '1', {}, [], new ArrayBuffer(4), new Float64Array(9)];
     for (const value of junk) {
-      expect(binding.poolAlloc(value as never)).toBe(0);
-      expect(binding.poolFree(value as never, 64)).toBe(-1);
-      expect(binding.arenaAlloc(value as never, 8, 8)).toBe(0);
       expect(binding.arenaRewind(value as never, 0)).toBe(-1);
       expect(binding.createFixedPool(value as never, 8, 8, 8)).toBe(-2);
       expect(binding.createArena(value as never, 8, 8)).toBe(-2);
@@ -121,7 +120,6 @@ describe('the raw binding refuses what it does not expect', () => {
     // an arena is not a pool, and memory too small for the geometry is refused
     const arena = binding.createArena(new ArrayBuffer(128), 64, 8);
     expect(typeof arena).not.toBe('number');
-    expect(binding.poolAlloc(arena as never)).toBe(0);
     expect(binding.poolStats(arena as never, new Float64Array(9))).toBe(-1);
     expect(binding.createFixedPool(new ArrayBuffer(100), 8, 8, 8)).toBe(-2);
     const memory = new ArrayBuffer(64 + 8 * 8);
@@ -130,9 +128,134 @@ describe('the raw binding refuses what it does not expect', () => {
     expect(binding.poolAllocMany(pool as never, new Uint32Array(4), 100)).toBe(4); // count clamped
     expect(binding.destroy(pool as never, memory)).toBe(0);
     expect(memory.byteLength).toBe(0);
-    expect(binding.poolAlloc(pool as never)).toBe(0);
+    expect(binding.poolStats(pool as never, new Float64Array(9))).toBe(-1);
     expect(binding.destroy(arena as never, undefined as never)).toBe(-3); // frees the bookkeeping anyway
-    expect(binding.arenaAlloc(arena as never, 8, 8)).toBe(0);
+    expect(binding.arenaReset(arena as never)).toBe(-1);
+  });
+});
+
+describe('the argument block', () => {
+  const { binding } = backend;
+  const block = argumentBlock(binding);
+  const call = (fn: 'poolAlloc' | 'poolFree' | 'arenaAlloc', id: number, arg0 = 0, arg1 = 0): number => {
+    block[BLOCK_ID] = id;
+    block[BLOCK_ARG0] = arg0;
+    block[BLOCK_ARG1] = arg1;
+    block[BLOCK_RESULT] = 12345;
+    expect(binding[fn]()).toBeUndefined();
+    return block[BLOCK_RESULT]!;
+  };
+
+  it('is handed out once, when the addon is loaded', () => {
+    expect(block).toBeInstanceOf(Float64Array);
+    expect(block.length).toBe(binding.sizes().block);
+    expect(binding.takeArgumentBlock()).toBeUndefined();
+    expect(argumentBlock(binding)).toBe(block);
+  });
+
+  it('refuses bad, stale and wrong-kind ids, and bad values, with 0 or a status', () => {
+    const poolMemory = new ArrayBuffer(64 + 8 * 8);
+    const pool = binding.createFixedPool(poolMemory, 8, 8, 8);
+    const poolId = block[BLOCK_RESULT]!;
+    const arenaMemory = new ArrayBuffer(64 + 256);
+    const arena = binding.createArena(arenaMemory, 256, 8);
+    const arenaId = block[BLOCK_RESULT]!;
+    expect(typeof pool).not.toBe('number');
+    expect(typeof arena).not.toBe('number');
+    expect(Number.isSafeInteger(poolId) && poolId > 0).toBe(true);
+    expect(arenaId).not.toBe(poolId);
+
+    const badIds = [NaN, -0, -1, 0, 0.5, 1, poolId + 0.5, poolId - 2 ** 24, poolId + 2 ** 24, Infinity, -Infinity, 2 ** 53, 2 ** 64, 1e300];
+    for (const id of badIds) {
+      expect(call('poolAlloc', id), `poolAlloc id ${id}`).toBe(0);
+      expect(call('poolFree', id, 64), `poolFree id ${id}`).toBe(-1);
+      expect(call('arenaAlloc', id, 8, 8), `arenaAlloc id ${id}`).toBe(0);
+    }
+    // the other kind's id
+    expect(call('poolAlloc', arenaId)).toBe(0);
+    expect(call('poolFree', arenaId, 64)).toBe(-1);
+    expect(call('arenaAlloc', poolId, 8, 8)).toBe(0);
+    // bad handles, sizes and aligns on the right id
+    for (const handle of [NaN, -1, -0.5, 64.5, 2 ** 53, 2 ** 64, Infinity, 0, 63, 65, 64 + 8 * 8]) {
+      const status = call('poolFree', poolId, handle);
+      expect(status === -3 || status === -4, `poolFree ${handle}: ${status}`).toBe(true);
+    }
+    for (const [size, align] of [[0, 8], [-1, 8], [NaN, 8], [1.5, 8], [8, 3], [8, 8192], [8, NaN], [8, -8], [8, 1.5], [2 ** 64, 8], [Infinity, 8]]) {
+      expect(call('arenaAlloc', arenaId, size, align), `arenaAlloc(${size}, ${align})`).toBe(0);
+    }
+    expect(call('poolAlloc', poolId)).toBe(64);
+    expect(call('poolFree', poolId, 64)).toBe(0);
+    expect(call('poolFree', poolId, 64)).toBe(-4);
+    expect(call('arenaAlloc', arenaId, 8, 8)).toBe(64);
+    const stats = new Float64Array(6);
+    binding.arenaStats(arena as never, stats);
+    expect(stats[5]).toBe(2); // failedAllocs: [2 ** 64, 8] and [Infinity, 8] reached C and did not fit
+
+    // destroyed: the ids are dead for ever, whatever is created after
+    expect(binding.destroy(pool as never, poolMemory)).toBe(0);
+    expect(binding.destroy(arena as never, arenaMemory)).toBe(0);
+    const later = Array.from({ length: 4 }, () => {
+      const memory = new ArrayBuffer(64 + 8 * 8);
+      const external = binding.createFixedPool(memory, 8, 8, 8);
+      return { memory, external, id: block[BLOCK_RESULT]! };
+    });
+    for (const { id } of later) expect([poolId, arenaId]).not.toContain(id);
+    expect(call('poolAlloc', poolId)).toBe(0);
+    expect(call('poolFree', poolId, 64)).toBe(-1);
+    expect(call('arenaAlloc', arenaId, 8, 8)).toBe(0);
+    for (const { memory, external } of later) binding.destroy(external as never, memory);
+  });
+
+  it('garbage left in the block does not reach the wrapper', () => {
+    const pool = backend.createFixedPool(8, 4);
+    const arena = backend.createArena(64);
+    block.fill(NaN);
+    expect(pool.alloc()).toBe(64);
+    block.fill(2 ** 60);
+    pool.free(64);
+    block.fill(-1);
+    expect(arena.alloc(8, 16)).toBe(64);
+    expect(() => pool.free('64' as never)).toThrow(expect.objectContaining({ code: 'ERR_MEMPOOL_INVALID_ARGUMENT' }));
+    const evil = { valueOf: () => { pool.alloc(); return 64; } };
+    expect(() => pool.free(evil as never)).toThrow();
+    expect(pool.stats().allocated).toBe(0); // valueOf never ran
+    pool.destroy();
+    arena.destroy();
+    expect(() => pool.alloc()).toThrow(expect.objectContaining({ code: 'ERR_MEMPOOL_DESTROYED' }));
+    expect(() => pool.free(64)).toThrow(expect.objectContaining({ code: 'ERR_MEMPOOL_DESTROYED' }));
+    expect(() => arena.alloc(8)).toThrow(expect.objectContaining({ code: 'ERR_MEMPOOL_DESTROYED' }));
+  });
+
+  it('each worker thread has its own block and table', async () => {
+    const url = new URL('../dist/index.js', import.meta.url).href;
+    const source = `
+      import { parentPort } from 'node:worker_threads';
+      const { backend } = await import(${JSON.stringify(url)});
+      const pool = backend.createFixedPool(16, 1000);
+      const arena = backend.createArena(1 << 16);
+      const handles = [];
+      for (let i = 0; i < 1000; i++) handles.push(pool.alloc());
+      for (const h of handles) pool.free(h);
+      let last = 0;
+      for (let i = 0; i < 100; i++) last = arena.alloc(16, 8);
+      const s = pool.stats();
+      parentPort.postMessage({ first: handles[0], last, allocCount: s.allocCount, allocated: s.allocated });
+      backend.createFixedPool(8, 8).alloc(); // left for the env teardown to reclaim
+    `;
+    const pool = backend.createFixedPool(16, 1000);
+    const mine = pool.alloc();
+    const results = await Promise.all([0, 1].map(() => new Promise<unknown>((resolve, reject) => {
+      const worker = new Worker(source, { eval: true, type: 'module' } as never);
+      worker.once('message', (message) => {
+        resolve(message);
+        void worker.terminate();
+      });
+      worker.once('error', reject);
+    })));
+    for (const result of results) expect(result).toEqual({ first: 64, last: 64 + 99 * 16, allocCount: 1000, allocated: 0 });
+    expect(pool.alloc()).toBe(mine + 16);
+    expect(pool.stats().allocated).toBe(2);
+    pool.destroy();
   });
 });
 
