@@ -6,8 +6,6 @@ import {
   destroyed,
   encodeMark,
   MARK_GENERATIONS,
-  markGeneration,
-  markOffset,
   DEFAULT_ALIGN,
   type Arena,
   type ArenaLayout,
@@ -27,6 +25,8 @@ export class JsArena implements Arena {
   readonly #limit: number;
   /** Resets so far, modulo 2^20: what makes a mark from before a reset stale. */
   #generation = 0;
+  /** `encodeMark(generation, 0)`: a mark is this plus an offset. */
+  #markBase = 0;
   #allocations = 0;
   #peakOffset = 0;
   #failedAllocs = 0;
@@ -67,26 +67,22 @@ export class JsArena implements Arena {
     if (this.#destroyed) throw destroyed('Arena', 'reset');
     this.#end = this.dataOffset;
     this.#generation = (this.#generation + 1) % MARK_GENERATIONS;
+    this.#markBase = encodeMark(this.#generation, 0);
   }
 
   mark(): number {
     if (this.#destroyed) throw destroyed('Arena', 'mark');
-    return encodeMark(this.#generation, this.#end - this.dataOffset);
+    return this.#markBase + (this.#end - this.dataOffset);
   }
 
   rewind(mark: number): void {
     if (this.#destroyed) throw destroyed('Arena', 'rewind');
-    const offset = this.#end - this.dataOffset;
-    if (
-      typeof mark !== 'number' ||
-      !Number.isSafeInteger(mark) ||
-      mark < 0 ||
-      markGeneration(mark) !== this.#generation ||
-      markOffset(mark) > offset
-    ) {
-      throw badMark(mark, offset, this.#generation);
-    }
-    this.#end = this.dataOffset + markOffset(mark);
+    const current = this.#end - this.dataOffset;
+    // Offsets stay below 2^33, so a mark of another generation lands outside [0, current] here;
+    // the subtraction is exact because marks are below 2^53.
+    const offset = typeof mark === 'number' ? mark - this.#markBase : NaN;
+    if (!(offset >= 0 && offset <= current && Number.isInteger(offset))) throw badMark(mark, current, this.#generation);
+    this.#end = this.dataOffset + offset;
   }
 
   stats(): ArenaStats {
