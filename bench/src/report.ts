@@ -45,8 +45,9 @@ export function consoleTable(report: Report): string {
   const line = (r: string[]) => r.map((c, i) => (i >= 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
   lines.push(line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line));
   lines.push('', 'targets (issue 5):');
+  const vw = Math.max(...report.ratios.map((r) => verdict(r).length));
   for (const r of report.ratios) {
-    lines.push(`  [${verdict(r).padEnd(26)}] ${r.target}: ${fmtRatio(r)} (${limitText(r)})${r.missing ? ` — ${r.missing}` : ''}`);
+    lines.push(`  [${verdict(r).padEnd(vw)}] ${r.target}: ${fmtRatio(r)} (${limitText(r)})${r.missing ? ` — ${r.missing}` : ''}`);
   }
   if (report.skipped.length) {
     lines.push('', 'skipped:');

@@ -72,8 +72,11 @@ void mp_arena_destroy(MP_Arena *arena) {
     free(arena);
 }
 
-size_t mp_arena_alloc_offset(MP_Arena *arena, size_t size, size_t align) {
-    if (arena == NULL || size == 0) return 0;
+/* The start of `size` bytes at `align` after the end, or 0. static inline so the pointer and the
+ * offset entry points each compile to one function (with -fPIC gcc will not inline an exported
+ * function into another). */
+static inline size_t mp_bump(MP_Arena *arena, size_t size, size_t align) {
+    if (size == 0) return 0;
     align = mp_normalize_align(align);
     if (align == 0) return 0;
     size_t start = (arena->end + (align - 1)) & ~(align - 1); /* end <= 2^33: no overflow */
@@ -88,8 +91,13 @@ size_t mp_arena_alloc_offset(MP_Arena *arena, size_t size, size_t align) {
     return start;
 }
 
+size_t mp_arena_alloc_offset(MP_Arena *arena, size_t size, size_t align) {
+    return arena == NULL ? 0 : mp_bump(arena, size, align);
+}
+
 void *mp_arena_alloc(MP_Arena *arena, size_t size, size_t align) {
-    size_t offset = mp_arena_alloc_offset(arena, size, align);
+    if (arena == NULL) return NULL;
+    size_t offset = mp_bump(arena, size, align);
     return offset == 0 ? NULL : arena->base + offset;
 }
 

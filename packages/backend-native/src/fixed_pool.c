@@ -103,8 +103,10 @@ void mp_fixed_pool_destroy(MP_FixedPool *pool) {
     free(pool);
 }
 
-size_t mp_fixed_pool_alloc_offset(MP_FixedPool *pool) {
-    if (pool == NULL) return 0;
+/* The index of the slot to hand out next, or UINT32_MAX (counted as a failure) when all are taken.
+ * static inline so the pointer and the offset entry points each compile to one function: with
+ * -fPIC, gcc will not inline one exported function into another. */
+static inline uint32_t mp_take_slot(MP_FixedPool *pool) {
     uint32_t index;
     if (pool->free_top > 0) {
         index = pool->free_stack[--pool->free_top];
@@ -112,17 +114,27 @@ size_t mp_fixed_pool_alloc_offset(MP_FixedPool *pool) {
         index = pool->untouched++;
     } else {
         pool->failed_allocs++;
-        return 0;
+        return UINT32_MAX;
     }
     pool->live_epoch[index] = pool->epoch;
     if (++pool->allocated > pool->peak_allocated) pool->peak_allocated = pool->allocated;
     pool->alloc_count++;
-    return pool->data_offset + (size_t)index * pool->slot_size;
+    return index;
+}
+
+static inline size_t mp_take_offset(MP_FixedPool *pool) {
+    uint32_t index = mp_take_slot(pool);
+    return index == UINT32_MAX ? 0 : pool->data_offset + (size_t)index * pool->slot_size;
+}
+
+size_t mp_fixed_pool_alloc_offset(MP_FixedPool *pool) {
+    return pool == NULL ? 0 : mp_take_offset(pool);
 }
 
 void *mp_fixed_pool_alloc(MP_FixedPool *pool) {
-    size_t offset = mp_fixed_pool_alloc_offset(pool);
-    return offset == 0 ? NULL : pool->base + offset;
+    if (pool == NULL) return NULL;
+    uint32_t index = mp_take_slot(pool);
+    return index == UINT32_MAX ? NULL : pool->base + pool->data_offset + (size_t)index * pool->slot_size;
 }
 
 /* The slot index of the live allocation at `offset`, or the status that refuses it. */
@@ -150,13 +162,17 @@ static inline void mp_release(MP_FixedPool *pool, uint32_t index) {
     pool->free_count++;
 }
 
-int mp_fixed_pool_free_offset(MP_FixedPool *pool, size_t offset) {
-    if (pool == NULL) return MP_ERR_NULL_POINTER;
+static inline int mp_free_at(MP_FixedPool *pool, size_t offset) {
     uint32_t index;
     int status = mp_live_index(pool, offset, &index);
     if (status != MP_OK) return status;
     mp_release(pool, index);
     return MP_OK;
+}
+
+int mp_fixed_pool_free_offset(MP_FixedPool *pool, size_t offset) {
+    if (pool == NULL) return MP_ERR_NULL_POINTER;
+    return mp_free_at(pool, offset);
 }
 
 /* A pointer as an offset from the base; SIZE_MAX (never a slot) when it is below the base. */
@@ -169,7 +185,7 @@ static inline size_t mp_offset_of(const MP_FixedPool *pool, const void *ptr) {
 int mp_fixed_pool_free(MP_FixedPool *pool, void *ptr) {
     if (pool == NULL) return MP_ERR_NULL_POINTER;
     if (ptr == NULL) return MP_OK;
-    return mp_fixed_pool_free_offset(pool, mp_offset_of(pool, ptr));
+    return mp_free_at(pool, mp_offset_of(pool, ptr));
 }
 
 int mp_fixed_pool_reset(MP_FixedPool *pool) {
@@ -209,7 +225,7 @@ size_t mp_fixed_pool_alloc_many(MP_FixedPool *pool, void **out, size_t count) {
     if (pool == NULL || out == NULL) return 0;
     size_t placed = 0;
     while (placed < count) {
-        size_t offset = mp_fixed_pool_alloc_offset(pool);
+        size_t offset = mp_take_offset(pool);
         if (offset == 0) break;
         out[placed++] = pool->base + offset;
     }
@@ -223,7 +239,7 @@ size_t mp_fixed_pool_alloc_many_u32(MP_FixedPool *pool, uint32_t *out, size_t co
         /* An offset past 2^32 - 1 cannot be stored: stop before handing it out (nothing counted). */
         uint32_t next = pool->free_top > 0 ? pool->free_stack[pool->free_top - 1] : pool->untouched;
         if (next < pool->capacity && pool->data_offset + (size_t)next * pool->slot_size > 0xFFFFFFFFu) break;
-        size_t offset = mp_fixed_pool_alloc_offset(pool);
+        size_t offset = mp_take_offset(pool);
         if (offset == 0) break;
         out[placed++] = (uint32_t)offset;
     }
@@ -234,7 +250,7 @@ size_t mp_fixed_pool_alloc_many_f64(MP_FixedPool *pool, double *out, size_t coun
     if (pool == NULL || out == NULL) return 0;
     size_t placed = 0;
     while (placed < count) {
-        size_t offset = mp_fixed_pool_alloc_offset(pool);
+        size_t offset = mp_take_offset(pool);
         if (offset == 0) break;
         out[placed++] = (double)offset;
     }
