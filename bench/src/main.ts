@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { environment, versions } from './env.js';
 import { computeRatios } from './ratios.js';
 import { consoleTable, sortFigures, writeReport, type Report } from './report.js';
+import { updateReadme } from './readme.js';
 import { runC } from './scenarios/c.js';
 import { SUBJECTS, type SubjectSpec } from './subjects.js';
 import { budgetFor, type Figure, type Skip, type SubjectResult } from './types.js';
@@ -105,6 +106,8 @@ async function main(): Promise<void> {
   console.log(consoleTable(report));
   if (report.orderbookConsistent === false) console.log('\nWARNING: order book checksums differ across subjects');
   const written = await writeReport(resultsDir, report);
+  // A full run is what the README shows; quick and --only runs never touch it.
+  if (!quick && !only && updateReadme(join(benchDir, '..', 'README.md'), report)) written.push(join(benchDir, '..', 'README.md'));
   // Skips are reported, not fatal; a run that measured nothing at all is.
   if (sorted.length === 0) process.exitCode = 1;
   console.log(`\nwrote ${written.map((w) => w.replace(benchDir, 'bench/')).join(', ')} in ${elapsed()}`);

@@ -56,6 +56,15 @@ export function consoleTable(report: Report): string {
   return lines.join('\n');
 }
 
+/** The issue's targets as markdown table lines: ratio, formula, limit and verdict. */
+export function targetsTable(report: Report): string[] {
+  const lines = ['| target | ratio | formula | limit | result |', '|---|---:|---|---:|---|'];
+  for (const r of report.ratios) {
+    lines.push(`| ${r.target} | ${fmtRatio(r)} | ${r.formula} | ${limitText(r)} | ${verdict(r)}${r.missing ? ` (${r.missing})` : ''} |`);
+  }
+  return lines;
+}
+
 export function markdown(report: Report): string {
   const e = report.environment;
   const out: string[] = [];
@@ -64,10 +73,7 @@ export function markdown(report: Report): string {
     `${report.generatedAt} · Node ${e['node']} · V8 ${e['v8']} · ${e['cpu']} × ${e['cores']} · ${e['os']} · ${e['gcc']} · load average ${e['loadAverage1mAtStart']} at start, ${e['loadAverage1m']} at end · wall time ${report.wallSeconds.toFixed(0)} s`,
     '',
   );
-  out.push('## Targets from issue 5', '', '| target | ratio | formula | limit | result |', '|---|---:|---|---:|---|');
-  for (const r of report.ratios) {
-    out.push(`| ${r.target} | ${fmtRatio(r)} | ${r.formula} | ${limitText(r)} | ${verdict(r)}${r.missing ? ` (${r.missing})` : ''} |`);
-  }
+  out.push('## Targets from issue 5', '', ...targetsTable(report));
   out.push('', '## Every figure', '', '![ns per operation by scenario and subject](chart.svg)', '');
   out.push('| scenario | subject | ns/op | ±rme | p99 ns/op | samples | one op is |', '|---|---|---:|---:|---:|---:|---|');
   for (const f of report.figures) {

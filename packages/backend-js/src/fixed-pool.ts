@@ -69,7 +69,9 @@ export class JsFixedPool implements FixedPool {
   }
 
   free(handle: number): void {
-    this.#release(this.#liveIndexOf('handle', handle));
+    const index = this.#liveIndex(handle);
+    if (index < 0) throw this.#refusal('handle', handle);
+    this.#release(index);
   }
 
   reset(): void {
@@ -101,17 +103,19 @@ export class JsFixedPool implements FixedPool {
     if (this.#destroyed) throw destroyed('FixedPool', 'freeMany');
     const n = checkBatch('handles', handles, count, this.memory.byteLength);
     const liveEpoch = this.#liveEpoch;
-    for (let k = 0; k < n; k++) {
-      let index: number;
-      try {
-        index = this.#liveIndexOf(`handles[${k}]`, handles[k]!);
-      } catch (error) {
-        for (let j = 0; j < k; j++) liveEpoch[this.#indexOf(handles[j]!)] = this.#epoch;
-        throw error;
-      }
+    // Pass 1 claims every slot (PENDING is never an epoch, so a duplicate fails as already free);
+    // on the first refusal it gives the claimed ones back and throws, having freed nothing.
+    let k = 0;
+    for (; k < n; k++) {
+      const index = this.#liveIndex(handles[k]!);
+      if (index < 0) break;
       liveEpoch[index] = PENDING;
     }
-    for (let k = 0; k < n; k++) this.#release(this.#indexOf(handles[k]!));
+    if (k < n) {
+      for (let j = 0; j < k; j++) liveEpoch[this.#indexOf(handles[j]!)] = this.#epoch;
+      throw this.#refusal(`handles[${k}]`, handles[k]!);
+    }
+    for (k = 0; k < n; k++) this.#release(this.#indexOf(handles[k]!));
   }
 
   stats(): FixedPoolStats {
@@ -155,15 +159,13 @@ export class JsFixedPool implements FixedPool {
     return (handle - this.dataOffset) / this.slotSize;
   }
 
-  /** The slot index of a live allocation, or the contract's error for `handle`. */
-  #liveIndexOf(name: string, handle: number): number {
-    if (typeof handle === 'number') {
-      const index = (handle - this.dataOffset) / this.slotSize;
-      // Slot indices fit in 32 bits, so `index >>> 0 === index` tests integer, non-negative and
-      // below 2^32 at once (NaN and fractions fail it) and lets the engine index as uint32.
-      if (index >>> 0 === index && index < this.capacity && this.#liveEpoch[index] === this.#epoch) return index;
-    }
-    throw this.#refusal(name, handle);
+  /** The slot index of a live allocation at `handle`, or -1. */
+  #liveIndex(handle: number): number {
+    if (typeof handle !== 'number') return -1;
+    const index = (handle - this.dataOffset) / this.slotSize;
+    // Slot indices fit in 32 bits, so `index >>> 0 === index` tests integer, non-negative and
+    // below 2^32 at once (NaN and fractions fail it) and lets the engine index as uint32.
+    return index >>> 0 === index && index < this.capacity && this.#liveEpoch[index] === this.#epoch ? index : -1;
   }
 
   /** Why `handle` was refused; a destroyed pool refuses everything, its bookkeeping is gone. */
