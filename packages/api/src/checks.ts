@@ -84,6 +84,15 @@ export function checkAllocSize(size: unknown): number {
 }
 
 /**
+ * `Arena.alloc(size, align)`'s arguments. Every backend calls it on every alloc, so valid
+ * arguments cost two comparisons and the full checks run only for the others.
+ */
+export function checkArenaAlloc(size: unknown, align: unknown): void {
+  if (!(Number.isSafeInteger(size) && (size as number) >= 1)) checkAllocSize(size);
+  if (align !== DEFAULT_ALIGN) checkAlign('align', align);
+}
+
+/**
  * `allocMany`'s or `freeMany`'s batch: a `Uint32Array` or `Float64Array`, and a count from 0 to
  * its length. A `Uint32Array` cannot hold handles of a memory past 4 GiB.
  */

@@ -1,10 +1,10 @@
 import {
   arenaStatsFrom,
   badMark,
-  checkAlign,
-  checkAllocSize,
+  checkArenaAlloc,
   destroyed,
   encodeMark,
+  rewindOffset,
   MARK_GENERATIONS,
   DEFAULT_ALIGN,
   type Arena,
@@ -25,8 +25,6 @@ export class JsArena implements Arena {
   readonly #limit: number;
   /** Resets so far, modulo 2^20: what makes a mark from before a reset stale. */
   #generation = 0;
-  /** `encodeMark(generation, 0)`: a mark is this plus an offset. */
-  #markBase = 0;
   #allocations = 0;
   #peakOffset = 0;
   #failedAllocs = 0;
@@ -46,8 +44,7 @@ export class JsArena implements Arena {
 
   alloc(size: number, align: number = DEFAULT_ALIGN): number {
     if (this.#destroyed) throw destroyed('Arena', 'alloc');
-    if (!(Number.isSafeInteger(size) && size >= 1)) checkAllocSize(size);
-    if (align !== DEFAULT_ALIGN) checkAlign('align', align);
+    checkArenaAlloc(size, align);
     // `&` keeps the low 32 bits of any integer below 2^53, and align <= 4096 needs only 12 of them,
     // so this is exact for offsets past 2^31 too.
     const misalignment = this.#end & (align - 1);
@@ -67,21 +64,18 @@ export class JsArena implements Arena {
     if (this.#destroyed) throw destroyed('Arena', 'reset');
     this.#end = this.dataOffset;
     this.#generation = (this.#generation + 1) % MARK_GENERATIONS;
-    this.#markBase = encodeMark(this.#generation, 0);
   }
 
   mark(): number {
     if (this.#destroyed) throw destroyed('Arena', 'mark');
-    return this.#markBase + (this.#end - this.dataOffset);
+    return encodeMark(this.#generation, this.#end - this.dataOffset);
   }
 
   rewind(mark: number): void {
     if (this.#destroyed) throw destroyed('Arena', 'rewind');
     const current = this.#end - this.dataOffset;
-    // Offsets stay below 2^33, so a mark of another generation lands outside [0, current] here;
-    // the subtraction is exact because marks are below 2^53.
-    const offset = typeof mark === 'number' ? mark - this.#markBase : NaN;
-    if (!(offset >= 0 && offset <= current && Number.isInteger(offset))) throw badMark(mark, current, this.#generation);
+    const offset = rewindOffset(mark, this.#generation, current);
+    if (offset < 0) throw badMark(mark, current, this.#generation);
     this.#end = this.dataOffset + offset;
   }
 

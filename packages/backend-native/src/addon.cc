@@ -177,13 +177,17 @@ inline MP_Arena* ArenaOf(napi_env env, napi_value value) {
   return box == nullptr ? nullptr : static_cast<MP_Arena*>(box->live);
 }
 
-// A JavaScript number that is an integer in [0, 2^53 - 1], or false.
-inline bool ToIndex(napi_env env, napi_value value, uint64_t* out) {
-  double d;
-  if (napi_get_value_double(env, value, &d) != napi_ok) return false;
+// A double (from the argument block or a JavaScript number) that is an integer in [0, 2^53 - 1].
+inline bool BlockIndex(double d, uint64_t* out) {
   if (!(d >= 0.0 && d <= kMaxSafe) || std::floor(d) != d) return false;
   *out = static_cast<uint64_t>(d);
   return true;
+}
+
+// A JavaScript number that is an integer in [0, 2^53 - 1], or false.
+inline bool ToIndex(napi_env env, napi_value value, uint64_t* out) {
+  double d;
+  return napi_get_value_double(env, value, &d) == napi_ok && BlockIndex(d, out);
 }
 
 inline napi_value Number(napi_env env, double value) {
@@ -268,13 +272,6 @@ Napi::Value CreateFixedPool(const Napi::CallbackInfo& info) {
   MP_FixedPool* pool = mp_fixed_pool_create_in(data, length, object_size, capacity, align);
   if (pool == nullptr) return Napi::Number::New(env, MP_ERR_OUT_OF_MEMORY);
   return Wrap(env, kPoolMagic, pool, data);
-}
-
-// A block value that is an integer in [0, 2^53 - 1], or false.
-inline bool BlockIndex(double d, uint64_t* out) {
-  if (!(d >= 0.0 && d <= kMaxSafe) || std::floor(d) != d) return false;
-  *out = static_cast<uint64_t>(d);
-  return true;
 }
 
 // poolAlloc() over the block: [id] -> [result] = handle | 0 (0 for a bad or stale id too).

@@ -3,8 +3,7 @@ import {
   arenaLayout,
   arenaStatsFrom,
   badMark,
-  checkAlign,
-  checkAllocSize,
+  checkArenaAlloc,
   checkBatch,
   DEFAULT_ALIGN,
   destroyed,
@@ -213,8 +212,7 @@ export function createNativeBackend(binding: NativeBinding, version: string): Na
 
     alloc(size: number, align: number = DEFAULT_ALIGN): number {
       if (this.#destroyed) throw destroyed('Arena', 'alloc');
-      if (!(Number.isSafeInteger(size) && size >= 1)) checkAllocSize(size);
-      if (align !== DEFAULT_ALIGN) checkAlign('align', align);
+      checkArenaAlloc(size, align);
       // size and align are numbers here (checked above): writing them runs no JavaScript.
       block[BLOCK_ID] = this.#id;
       block[BLOCK_ARG0] = size;

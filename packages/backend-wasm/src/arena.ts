@@ -1,14 +1,12 @@
 import {
   arenaStatsFrom,
   badMark,
-  checkAlign,
-  checkAllocSize,
+  checkArenaAlloc,
   DEFAULT_ALIGN,
   destroyed,
   encodeMark,
+  rewindOffset,
   MARK_GENERATIONS,
-  markGeneration,
-  markOffset,
   type Arena,
   type ArenaLayout,
   type ArenaStats,
@@ -64,17 +62,9 @@ export class WasmArena implements Arena {
   }
 
   alloc(size: number, align: number = DEFAULT_ALIGN): number {
-    if (!(Number.isSafeInteger(size) && size >= 1) || align !== DEFAULT_ALIGN) this.#checkAlloc(size, align);
-    const handle = this.#alloc(size > MAX_U32 ? MAX_U32 : size, align) >>> 0;
-    // destroy() rebinds the engine's alloc to one that answers 0: look at `destroyed` only then.
-    if (handle === 0 && this.#destroyed) throw destroyed('Arena', 'alloc');
-    return handle;
-  }
-
-  #checkAlloc(size: number, align: number): void {
     if (this.#destroyed) throw destroyed('Arena', 'alloc');
-    checkAllocSize(size);
-    checkAlign('align', align);
+    checkArenaAlloc(size, align);
+    return this.#alloc(size > MAX_U32 ? MAX_U32 : size, align) >>> 0;
   }
 
   reset(): void {
@@ -89,18 +79,11 @@ export class WasmArena implements Arena {
 
   rewind(mark: number): void {
     if (this.#destroyed) throw destroyed('Arena', 'rewind');
-    const offset = this.#offset() >>> 0;
+    const current = this.#offset() >>> 0;
     const generation = this.#currentGeneration();
-    if (
-      typeof mark !== 'number' ||
-      !Number.isSafeInteger(mark) ||
-      mark < 0 ||
-      markGeneration(mark) !== generation ||
-      markOffset(mark) > offset
-    ) {
-      throw badMark(mark, offset, generation);
-    }
-    this.#rewind(markOffset(mark));
+    const offset = rewindOffset(mark, generation, current);
+    if (offset < 0) throw badMark(mark, current, generation);
+    this.#rewind(offset);
   }
 
   stats(): ArenaStats {

@@ -3,7 +3,6 @@ import {
   destroyed,
   fixedPoolStatsFrom,
   freeError,
-  notASlot,
   Status,
   type FixedPool,
   type FixedPoolLayout,
