@@ -47,8 +47,8 @@ function findLibrary(dir: string, depth = 3): string | undefined {
 
 /** Builds the harness; returns the reason when it cannot. */
 function buildHarness(): string | undefined {
-  const header = join(NATIVE_DIR, 'include/memory_pool_core.h');
-  if (!existsSync(header)) return `packages/backend-native/include/memory_pool_core.h does not exist yet`;
+  const header = join(NATIVE_DIR, 'c/include/memory_pool_core.h');
+  if (!existsSync(header)) return `packages/backend-native/c/include/memory_pool_core.h is missing`;
   let lib = findLibrary(NATIVE_DIR);
   if (!lib && existsSync(join(NATIVE_DIR, 'Makefile'))) {
     process.stderr.write('    building libmemory_pool_core.a with `make` in packages/backend-native\n');
@@ -62,7 +62,7 @@ function buildHarness(): string | undefined {
     existsSync(HARNESS_BIN) &&
     statSync(HARNESS_BIN).mtimeMs > Math.max(statSync(HARNESS_SRC).mtimeMs, statSync(lib).mtimeMs, statSync(header).mtimeMs);
   if (fresh) return undefined;
-  const args = ['-O2', '-std=c11', '-o', HARNESS_BIN, HARNESS_SRC, `-I${join(NATIVE_DIR, 'include')}`, lib, '-lm'];
+  const args = ['-O2', '-std=c11', '-o', HARNESS_BIN, HARNESS_SRC, `-I${join(NATIVE_DIR, 'c/include')}`, lib, '-lm'];
   const cc = spawnSync('gcc', args, { encoding: 'utf8', timeout: 120_000 });
   if (cc.error) return `gcc not available: ${cc.error.message}`;
   if (cc.status !== 0) return `gcc failed: ${cc.stderr.trim().split('\n').slice(0, 4).join(' | ')}`;

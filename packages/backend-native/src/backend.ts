@@ -68,7 +68,7 @@ function created(result: NativeHandle | number, byteLength: number): NativeHandl
  * checked here with the `@mempool/api` helpers before they reach C, and C's statuses become the
  * contract's errors with the same helpers. Hot paths (`alloc`, `free`, arena `alloc`) are one addon
  * call each with no JavaScript arguments and no return value: they go through the argument block
- * (see `src/addon.cc`), written just before the call and read just after it, with nothing between
+ * (see `addon/addon.cc`), written just before the call and read just after it, with nothing between
  * that could run other JavaScript (every value written is a number checked beforehand, so no
  * `valueOf` can run and reuse the block).
  */

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 export type NativeHandle = { readonly __nativeAllocator: unique symbol };
 
 /**
- * The argument block's layout (`src/addon.cc` mirrors it): indexes into its `Float64Array`.
+ * The argument block's layout (`addon/addon.cc` mirrors it): indexes into its `Float64Array`.
  * The hot paths take no arguments and return nothing: the caller writes `ID` (and `ARG0`, `ARG1`),
  * calls, and reads `RESULT`. A create call that succeeds writes the new allocator's id to `RESULT`.
  */
@@ -16,7 +16,7 @@ export const BLOCK_RESULT = 3;
 export const BLOCK_LENGTH = 8;
 
 /**
- * What `src/addon.cc` exports. Internal: `backend.ts` checks every argument before it calls these.
+ * What `addon/addon.cc` exports. Internal: `backend.ts` checks every argument before it calls these.
  * Statuses are `Status` of `@mempool/api`; handles and marks are plain numbers.
  */
 export interface NativeBinding {

@@ -64,7 +64,7 @@ const arenas = []; // { arena, marks: [], id }
 let calls = 0;
 
 // ---- the argument block ----
-const SLOT = 2 ** 24; // ids are generation * 2^24 + slot (src/addon.cc), generation >= 1
+const SLOT = 2 ** 24; // ids are generation * 2^24 + slot (addon/addon.cc), generation >= 1
 const stale = []; // ids of destroyed allocators (tracked or raw): C must refuse them for ever
 const raws = []; // allocators made through the raw binding: { external, memory, id, kind, slots }
 /** Ids of tracked allocators that are alive: garbage must never name one (the model would break). */

@@ -7,7 +7,7 @@ import { argumentBlock, BLOCK_ARG0, BLOCK_ARG1, BLOCK_ID, BLOCK_RESULT } from '.
 
 const { backend } = native;
 const pkg = createRequire(import.meta.url)('../package.json') as { version: string };
-const header = readFileSync(new URL('../include/memory_pool_core.h', import.meta.url), 'utf8');
+const header = readFileSync(new URL('../c/include/memory_pool_core.h', import.meta.url), 'utf8');
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 describe('package', () => {
