@@ -5,4 +5,5 @@ export * from './checks.js';
 export * from './marks.js';
 export * from './status.js';
 export * from './stats.js';
+export * from './engine-facts.js';
 export * from './load-backend.js';
