@@ -91,6 +91,7 @@ export function renderEngineFiles() {
     [HEADER]: header.slice(0, start) + headerRegion() + header.slice(end + END.length),
     'packages/backend-native/addon/engine_facts.h': addonFacts(),
     'packages/backend-wasm/assembly/engine-facts.ts': assemblyFacts(),
+    'packages/api/src/version.ts': `// ${NOTICE}\n\n/** The version every published package shares (one fixed changesets group). */\nexport const VERSION = '${version}';\n`,
   };
 }
 

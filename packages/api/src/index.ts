@@ -6,4 +6,5 @@ export * from './marks.js';
 export * from './status.js';
 export * from './stats.js';
 export * from './engine-facts.js';
+export * from './version.js';
 export * from './load-backend.js';
