@@ -3,7 +3,7 @@ import { ErrorCode, HEADER_BYTES, type FixedPool } from '@mempool/api';
 import type { SuiteContext } from '../context.js';
 import { expectError, expectFilled, fill } from '../support.js';
 
-/** The seed's fixed-pool rows: `Fixed pool lifecycle` to `Fixed pool stats`. */
+/** The test table's fixed-pool rows: `Fixed pool lifecycle` to `Fixed pool stats`. */
 export function fixedPoolRows({ backend, scope }: SuiteContext): void {
   const pool = (objectSize = 64, capacity = 256, align?: number): FixedPool =>
     scope.add(backend.createFixedPool(objectSize, capacity, align === undefined ? undefined : { align }));

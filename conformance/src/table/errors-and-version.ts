@@ -5,7 +5,7 @@ import { expectError } from '../support.js';
 
 const SEMVER = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
 
-/** The seed's `Error handling` and `Version info` rows, in JavaScript's terms. */
+/** The test table's `Error handling` and `Version info` rows, in JavaScript's terms. */
 export function errorAndVersionRows({ module, backend, scope }: SuiteContext): void {
   describe('Error handling', () => {
     it('free(0), the null handle, throws ERR_MEMPOOL_INVALID_HANDLE', () => {

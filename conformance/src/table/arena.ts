@@ -5,7 +5,7 @@ import { expectFilled, fill } from '../support.js';
 
 const roundUp = (value: number, align: number): number => Math.ceil(value / align) * align;
 
-/** The seed's arena rows: `Arena lifecycle` to `Arena stats`. */
+/** The test table's arena rows: `Arena lifecycle` to `Arena stats`. */
 export function arenaRows({ backend, scope }: SuiteContext): void {
   const arena = (bufferSize = 1024 * 1024): Arena => scope.add(backend.createArena(bufferSize));
 
