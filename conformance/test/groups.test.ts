@@ -40,7 +40,11 @@ describe('registerConformanceSuite switches groups by the supports manifest and 
   });
   it('refuses an unknown group name with ERR_MEMPOOL_INVALID_ARGUMENT', () => {
     expect(() => planGroups({ backend: js, options: { groups: ['speed' as never] } })).toThrow(
-      expect.objectContaining({ name: 'RangeError', code: 'ERR_MEMPOOL_INVALID_ARGUMENT', message: expect.stringContaining('got "speed"') }),
+      expect.objectContaining({
+        name: 'RangeError',
+        code: 'ERR_MEMPOOL_INVALID_ARGUMENT',
+        message: expect.stringContaining('got "speed"'),
+      }),
     );
   });
 });

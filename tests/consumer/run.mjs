@@ -21,7 +21,6 @@ const work = mkdtempSync(join(tmpdir(), 'mempool-consumer-'));
 const project = join(work, 'project');
 const results = [];
 
-
 function run(command, args, cwd, env = {}) {
   const result = spawnSync(command, args, { cwd, encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 64 << 20 });
   return { ok: result.status === 0, output: `${result.stdout ?? ''}${result.stderr ?? ''}${result.error ? String(result.error) : ''}` };
@@ -40,7 +39,15 @@ function check(name, act) {
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   results.push({ name, ok: failure === undefined });
   console.log(`${failure === undefined ? 'ok  ' : 'FAIL'} ${name} (${seconds} s)`);
-  if (failure !== undefined) console.log(failure.trim().split('\n').slice(-25).map((line) => `     | ${line}`).join('\n'));
+  if (failure !== undefined)
+    console.log(
+      failure
+        .trim()
+        .split('\n')
+        .slice(-25)
+        .map((line) => `     | ${line}`)
+        .join('\n'),
+    );
 }
 
 try {
@@ -100,7 +107,8 @@ try {
   else rmSync(work, { recursive: true, force: true });
 }
 
-
 const failed = results.filter((r) => !r.ok);
-console.log(`consumer: ${results.length - failed.length} passed, ${failed.length} failed${failed.length > 0 ? ` (${failed.map((r) => r.name).join('; ')})` : ''}`);
+console.log(
+  `consumer: ${results.length - failed.length} passed, ${failed.length} failed${failed.length > 0 ? ` (${failed.map((r) => r.name).join('; ')})` : ''}`,
+);
 process.exitCode = failed.length > 0 ? 1 : 0;

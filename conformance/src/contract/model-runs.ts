@@ -51,78 +51,78 @@ const poolCommands = (counter: Counter) => {
     checkedCommand<PoolRun>(counter, label, canRun, step, (run) => run.model.check(run.real));
   const hasLive = (run: PoolRun) => run.model.live.size > 0;
   return [
-  fc.constant(null).map(() =>
-    poolCommand('alloc', always, (run) => {
-      const tag = run.nextTag++;
-      const handle = run.real.alloc();
-      expect(handle).toBe(run.model.alloc(tag));
-      if (handle !== 0) fill(run.real.memory, handle, run.model.objectSize, tag);
-    }),
-  ),
-  fc.nat().map((pick) =>
-    poolCommand(`free(live #${pick})`, hasLive, (run) => {
-      const handles = [...run.model.live.keys()];
-      const handle = handles[pick % handles.length]!;
-      run.real.free(handle);
-      run.model.free(handle);
-    }),
-  ),
-  fc.tuple(fc.constantFrom('freed', 'misaligned', 'foreign', 'zero'), fc.nat()).map(([kind, pick]) =>
-    poolCommand(
-      `free(${kind} #${pick})`,
-      ({ model }) => {
-        if (kind === 'freed') return !model.live.has(freedSlot(model, pick));
-        return kind !== 'misaligned' || (model.live.size > 0 && model.slotSize > 1);
-      },
-      (run) => {
-      const { model, real } = run;
-      const live = [...model.live.keys()];
-      let handle: number;
-      if (kind === 'freed') {
-        handle = freedSlot(model, pick);
-      } else if (kind === 'misaligned') {
-        handle = live[pick % live.length]! + 1 + (pick % (model.slotSize - 1));
-      } else handle = kind === 'foreign' ? model.dataOffset + (model.capacity + (pick % 4)) * model.slotSize : 0;
-      const code = kind === 'freed' ? ErrorCode.DOUBLE_FREE : ErrorCode.INVALID_HANDLE;
-      expectError(() => real.free(handle), kind === 'freed' ? Error : RangeError, code, 'handle');
-      },
-    ),
-  ),
-  fc.integer({ min: 0, max: 8 }).map((count) =>
-    poolCommand(`allocMany(${count})`, always, (run) => {
-      const out = new Float64Array(count);
-      const placed = run.real.allocMany(out, count);
-      let expected = 0;
-      for (let k = 0; k < count; k++) {
+    fc.constant(null).map(() =>
+      poolCommand('alloc', always, (run) => {
         const tag = run.nextTag++;
-        const handle = run.model.alloc(tag);
-        if (handle === 0) break;
-        expect(out[k]).toBe(handle);
-        fill(run.real.memory, handle, run.model.objectSize, tag);
-        expected++;
-      }
-      expect(placed).toBe(expected);
-    }),
-  ),
-  fc.tuple(fc.array(fc.nat(), { maxLength: 6 }), fc.boolean()).map(([picks, poison]) =>
-    poolCommand(`freeMany(${picks.length}${poison ? ', poisoned' : ''})`, hasLive, (run) => {
-      const live = [...run.model.live.keys()];
-      const chosen = [...new Set(picks.map((p) => live[p % live.length]!))];
-      if (poison && chosen.length > 0) {
-        // A duplicate at the end: the whole batch must be refused and nothing freed.
-        expectError(() => run.real.freeMany(Float64Array.from([...chosen, chosen[0]!])), Error, ErrorCode.DOUBLE_FREE, 'handles');
-        return;
-      }
-      run.real.freeMany(Uint32Array.from(chosen));
-      chosen.forEach((h) => run.model.free(h));
-    }),
-  ),
-  fc.constant(null).map(() =>
-    poolCommand('reset', always, (run) => {
-      run.real.reset();
-      run.model.reset();
-    }),
-  ),
+        const handle = run.real.alloc();
+        expect(handle).toBe(run.model.alloc(tag));
+        if (handle !== 0) fill(run.real.memory, handle, run.model.objectSize, tag);
+      }),
+    ),
+    fc.nat().map((pick) =>
+      poolCommand(`free(live #${pick})`, hasLive, (run) => {
+        const handles = [...run.model.live.keys()];
+        const handle = handles[pick % handles.length]!;
+        run.real.free(handle);
+        run.model.free(handle);
+      }),
+    ),
+    fc.tuple(fc.constantFrom('freed', 'misaligned', 'foreign', 'zero'), fc.nat()).map(([kind, pick]) =>
+      poolCommand(
+        `free(${kind} #${pick})`,
+        ({ model }) => {
+          if (kind === 'freed') return !model.live.has(freedSlot(model, pick));
+          return kind !== 'misaligned' || (model.live.size > 0 && model.slotSize > 1);
+        },
+        (run) => {
+          const { model, real } = run;
+          const live = [...model.live.keys()];
+          let handle: number;
+          if (kind === 'freed') {
+            handle = freedSlot(model, pick);
+          } else if (kind === 'misaligned') {
+            handle = live[pick % live.length]! + 1 + (pick % (model.slotSize - 1));
+          } else handle = kind === 'foreign' ? model.dataOffset + (model.capacity + (pick % 4)) * model.slotSize : 0;
+          const code = kind === 'freed' ? ErrorCode.DOUBLE_FREE : ErrorCode.INVALID_HANDLE;
+          expectError(() => real.free(handle), kind === 'freed' ? Error : RangeError, code, 'handle');
+        },
+      ),
+    ),
+    fc.integer({ min: 0, max: 8 }).map((count) =>
+      poolCommand(`allocMany(${count})`, always, (run) => {
+        const out = new Float64Array(count);
+        const placed = run.real.allocMany(out, count);
+        let expected = 0;
+        for (let k = 0; k < count; k++) {
+          const tag = run.nextTag++;
+          const handle = run.model.alloc(tag);
+          if (handle === 0) break;
+          expect(out[k]).toBe(handle);
+          fill(run.real.memory, handle, run.model.objectSize, tag);
+          expected++;
+        }
+        expect(placed).toBe(expected);
+      }),
+    ),
+    fc.tuple(fc.array(fc.nat(), { maxLength: 6 }), fc.boolean()).map(([picks, poison]) =>
+      poolCommand(`freeMany(${picks.length}${poison ? ', poisoned' : ''})`, hasLive, (run) => {
+        const live = [...run.model.live.keys()];
+        const chosen = [...new Set(picks.map((p) => live[p % live.length]!))];
+        if (poison && chosen.length > 0) {
+          // A duplicate at the end: the whole batch must be refused and nothing freed.
+          expectError(() => run.real.freeMany(Float64Array.from([...chosen, chosen[0]!])), Error, ErrorCode.DOUBLE_FREE, 'handles');
+          return;
+        }
+        run.real.freeMany(Uint32Array.from(chosen));
+        chosen.forEach((h) => run.model.free(h));
+      }),
+    ),
+    fc.constant(null).map(() =>
+      poolCommand('reset', always, (run) => {
+        run.real.reset();
+        run.model.reset();
+      }),
+    ),
   ];
 };
 
@@ -130,38 +130,42 @@ const arenaCommands = (counter: Counter) => {
   const arenaCommand = (label: string, canRun: (run: ArenaRun) => boolean, step: (run: ArenaRun) => void) =>
     checkedCommand<ArenaRun>(counter, label, canRun, step, (run) => run.model.check(run.real));
   return [
-  fc.tuple(fc.integer({ min: 1, max: 96 }), fc.integer({ min: 0, max: 7 })).map(([size, shift]) =>
-    arenaCommand(`alloc(${size}, ${2 ** shift})`, always, (run) => {
-      const tag = run.nextTag++;
-      const handle = run.real.alloc(size, 2 ** shift);
-      expect(handle).toBe(run.model.alloc(size, 2 ** shift, tag));
-      if (handle !== 0) fill(run.real.memory, handle, size, tag);
-    }),
-  ),
-  fc.constant(null).map(() =>
-    arenaCommand('mark', always, (run) => {
-      const mark = run.real.mark();
-      expect(mark).toBe(run.model.mark());
-      run.marks.push(mark);
-    }),
-  ),
-  fc.nat().map((pick) =>
-    arenaCommand(`rewind(mark #${pick})`, (run) => run.marks.length > 0, (run) => {
-      const mark = run.marks[pick % run.marks.length]!;
-      if (run.model.accepts(mark)) {
-        run.real.rewind(mark);
-        run.model.rewind(mark);
-      } else {
-        expectError(() => run.real.rewind(mark), RangeError, ErrorCode.INVALID_HANDLE, 'mark');
-      }
-    }),
-  ),
-  fc.constant(null).map(() =>
-    arenaCommand('reset', always, (run) => {
-      run.real.reset();
-      run.model.reset();
-    }),
-  ),
+    fc.tuple(fc.integer({ min: 1, max: 96 }), fc.integer({ min: 0, max: 7 })).map(([size, shift]) =>
+      arenaCommand(`alloc(${size}, ${2 ** shift})`, always, (run) => {
+        const tag = run.nextTag++;
+        const handle = run.real.alloc(size, 2 ** shift);
+        expect(handle).toBe(run.model.alloc(size, 2 ** shift, tag));
+        if (handle !== 0) fill(run.real.memory, handle, size, tag);
+      }),
+    ),
+    fc.constant(null).map(() =>
+      arenaCommand('mark', always, (run) => {
+        const mark = run.real.mark();
+        expect(mark).toBe(run.model.mark());
+        run.marks.push(mark);
+      }),
+    ),
+    fc.nat().map((pick) =>
+      arenaCommand(
+        `rewind(mark #${pick})`,
+        (run) => run.marks.length > 0,
+        (run) => {
+          const mark = run.marks[pick % run.marks.length]!;
+          if (run.model.accepts(mark)) {
+            run.real.rewind(mark);
+            run.model.rewind(mark);
+          } else {
+            expectError(() => run.real.rewind(mark), RangeError, ErrorCode.INVALID_HANDLE, 'mark');
+          }
+        },
+      ),
+    ),
+    fc.constant(null).map(() =>
+      arenaCommand('reset', always, (run) => {
+        run.real.reset();
+        run.model.reset();
+      }),
+    ),
   ];
 };
 
@@ -230,4 +234,3 @@ export function modelRuns({ backend, options: { modelRuns: options = {} } }: Sui
     });
   });
 }
-

@@ -59,9 +59,15 @@ export class PoolModel {
 
   stats(): FixedPoolStats {
     return {
-      objectSize: this.objectSize, slotSize: this.slotSize, capacity: this.capacity,
-      allocated: this.live.size, available: this.capacity - this.live.size, peakAllocated: this.peakAllocated,
-      allocCount: this.allocCount, freeCount: this.freeCount, failedAllocs: this.failedAllocs,
+      objectSize: this.objectSize,
+      slotSize: this.slotSize,
+      capacity: this.capacity,
+      allocated: this.live.size,
+      available: this.capacity - this.live.size,
+      peakAllocated: this.peakAllocated,
+      allocCount: this.allocCount,
+      freeCount: this.freeCount,
+      failedAllocs: this.failedAllocs,
     };
   }
 
@@ -142,8 +148,12 @@ export class ArenaModel {
   stats(): ArenaStats {
     const offset = this.end - this.dataOffset;
     return {
-      bufferSize: this.bufferSize, offset, remaining: this.bufferSize - offset,
-      allocations: this.allocations, peakOffset: this.peakOffset, failedAllocs: this.failedAllocs,
+      bufferSize: this.bufferSize,
+      offset,
+      remaining: this.bufferSize - offset,
+      allocations: this.allocations,
+      peakOffset: this.peakOffset,
+      failedAllocs: this.failedAllocs,
     };
   }
 
@@ -161,4 +171,3 @@ export class ArenaModel {
     }
   }
 }
-

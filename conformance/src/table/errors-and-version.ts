@@ -27,7 +27,12 @@ export function errorAndVersionRows({ module, backend, scope }: SuiteContext): v
       expectError(() => p.free(h), Error, ErrorCode.DOUBLE_FREE, String(h));
     });
     it('a pool of zero-sized objects is refused', () => {
-      expectError(() => backend.createFixedPool(0, 4), RangeError, ErrorCode.INVALID_ARGUMENT, 'objectSize must be a positive integer, got 0');
+      expectError(
+        () => backend.createFixedPool(0, 4),
+        RangeError,
+        ErrorCode.INVALID_ARGUMENT,
+        'objectSize must be a positive integer, got 0',
+      );
     });
     it('an arena of zero bytes is refused', () => {
       expectError(() => backend.createArena(0), RangeError, ErrorCode.INVALID_ARGUMENT, 'bufferSize');

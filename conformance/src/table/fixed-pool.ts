@@ -175,8 +175,15 @@ export function fixedPoolRows({ backend, scope }: SuiteContext): void {
   describe('Fixed pool stats', () => {
     it('a fresh pool reports its geometry and zero counts', () => {
       expect(pool(60, 10).stats()).toEqual({
-        objectSize: 60, slotSize: 64, capacity: 10, allocated: 0, available: 10,
-        peakAllocated: 0, allocCount: 0, freeCount: 0, failedAllocs: 0,
+        objectSize: 60,
+        slotSize: 64,
+        capacity: 10,
+        allocated: 0,
+        available: 10,
+        peakAllocated: 0,
+        allocCount: 0,
+        freeCount: 0,
+        failedAllocs: 0,
       });
     });
     it('allocated and available follow allocations', () => {

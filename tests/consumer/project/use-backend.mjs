@@ -15,7 +15,17 @@ assert.deepEqual([a, b], [64, 88]);
 f64[a / 8] = 1.5;
 pool.free(a);
 assert.equal(pool.alloc(), a);
-assert.deepEqual(pool.stats(), { objectSize: 24, slotSize: 24, capacity: 4, allocated: 2, available: 2, peakAllocated: 2, allocCount: 3, freeCount: 1, failedAllocs: 0 });
+assert.deepEqual(pool.stats(), {
+  objectSize: 24,
+  slotSize: 24,
+  capacity: 4,
+  allocated: 2,
+  available: 2,
+  peakAllocated: 2,
+  allocCount: 3,
+  freeCount: 1,
+  failedAllocs: 0,
+});
 pool.destroy();
 assert.equal(f64.length, 0);
 
