@@ -4,7 +4,7 @@ import { encodeMark, markGeneration, markOffset, MARK_GENERATIONS } from '@mempo
 import { expectFilled } from '../support.js';
 
 /**
- * Plain, obviously-correct models of the contract's two allocators, written from CONTRACT.md
+ * Plain, obviously-correct models of the contract's two allocators, written from the contract (docs/CONTRACT.md)
  * rather than from any backend: the model-based runs and the reference trace compare backends
  * against them.
  */
