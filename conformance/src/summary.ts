@@ -61,7 +61,9 @@ export default class ConformanceSummary implements Reporter {
       const detail = [
         tableSelected
           ? `test table ${tablePassed} passed, ${tableExpected} required${short.length > 0 ? `, short: ${short.join(', ')}` : ''}`
-          : 'test table not selected',
+          : passed + skipped === 0
+            ? 'nothing ran'
+            : 'test table not selected',
         `contract ${passed - tablePassed} passed`,
         ...(skipped > 0 ? [`${skipped} not run`] : []),
         ...notes,
