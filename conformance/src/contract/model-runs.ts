@@ -17,7 +17,7 @@ type PoolRun = { model: PoolModel; real: FixedPool; nextTag: number };
 type ArenaRun = { model: ArenaModel; real: Arena; marks: number[]; nextTag: number };
 
 /** How many commands really ran (fast-check skips a command whose `check` says it cannot run now). */
-interface Counter {
+export interface Counter {
   ran: number;
 }
 
@@ -26,7 +26,7 @@ interface Counter {
  * `canRun` tells fast-check when the step has nothing to act on (no live handle, no mark), so such
  * a command is skipped, not counted.
  */
-function checkedCommand<Run extends object>(
+export function checkedCommand<Run extends object>(
   counter: Counter,
   label: string,
   canRun: (run: Run) => boolean,
