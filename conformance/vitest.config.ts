@@ -4,9 +4,8 @@ import ConformanceSummary from './src/summary.js';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    // One process per backend file, with gc() exposed for the reclaim case.
+    // One process per backend file. No --expose-gc: the suite gets a collector without the flag.
     pool: 'forks',
-    execArgv: ['--expose-gc'],
     testTimeout: 120_000,
     hookTimeout: 60_000,
     reporters: ['default', new ConformanceSummary()],

@@ -5,4 +5,4 @@ import { writeFileSync } from 'node:fs';
 import { backend } from '@mempool/backend-js';
 import { recordTrace } from '../dist/contract/reference-trace.js';
 
-writeFileSync(new URL('../reference-trace.json', import.meta.url), `${JSON.stringify(recordTrace(backend))}\n`);
+writeFileSync(new URL('../src/contract/reference-trace.json', import.meta.url), `${JSON.stringify(recordTrace(backend))}\n`);

@@ -1,29 +1,33 @@
 import type { Reporter, TestModule } from 'vitest/node';
-import { SEED_TABLE } from './seed/table.js';
+import { TEST_TABLE } from './table/table.js';
 
-/** Every backend's cases sit under a top-level `describe` named `conformance <backend>`. */
-export const SUITE_PREFIX = 'conformance ';
+import { SUITE_PREFIX } from './summary-prefix.js';
+
+export { SUITE_PREFIX };
 
 interface Counts {
   passed: number;
   failed: number;
   skipped: number;
-  /** Passed cases per seed-table row. */
-  seedRows: Map<string, number>;
+  /** Passed cases per test-table row. */
+  tableRows: Map<string, number>;
+  /** Whether any test-table row was registered (a caller may select groups without it). */
+  tableSelected: boolean;
   notes: string[];
 }
 
 /**
  * A vitest reporter that closes the run with one line per backend:
- * `conformance js: N passed, M failed (seed table 84/84 ..., contract K/K)`. A test file that could
- * not load its backend counts as a failure of that backend, never as nothing; a seed row with fewer
- * passing cases than the seed's count is named.
+ * `conformance js: N passed, M failed (test table 84 passed, 84 required; contract K passed)`. A test
+ * file that could not load its backend counts as a failure of that backend, never as nothing; a
+ * test-table row with fewer passing cases than the table's count is named, and so is every group
+ * this platform could not run.
  */
 export default class ConformanceSummary implements Reporter {
   onTestRunEnd(modules: readonly TestModule[]): void {
     const counts = new Map<string, Counts>();
     const entry = (name: string): Counts => {
-      if (!counts.has(name)) counts.set(name, { passed: 0, failed: 0, skipped: 0, seedRows: new Map(), notes: [] });
+      if (!counts.has(name)) counts.set(name, { passed: 0, failed: 0, skipped: 0, tableRows: new Map(), tableSelected: false, notes: [] });
       return counts.get(name)!;
     };
     for (const module of modules) {
@@ -34,7 +38,10 @@ export default class ConformanceSummary implements Reporter {
         seen++;
         const state = test.result().state;
         const counter = entry(root.slice(SUITE_PREFIX.length));
-        if (state === 'passed' && SEED_TABLE.has(row)) counter.seedRows.set(row, (counter.seedRows.get(row) ?? 0) + 1);
+        if (TEST_TABLE.has(row)) counter.tableSelected = true;
+        // A group this platform cannot check registers one case named `not run: <why>`.
+        if (state === 'skipped' && test.name.startsWith('not run: ')) counter.notes.push(`${row} ${test.name}`);
+        if (state === 'passed' && TEST_TABLE.has(row)) counter.tableRows.set(row, (counter.tableRows.get(row) ?? 0) + 1);
         if (state === 'passed') counter.passed++;
         else if (state === 'failed') counter.failed++;
         else counter.skipped++;
@@ -47,19 +54,23 @@ export default class ConformanceSummary implements Reporter {
         counter.notes.push(`did not load: ${errors[0]?.message ?? 'unknown error'}`);
       }
     }
-    for (const [name, { passed, failed, skipped, seedRows, notes }] of counts) {
-      const seedPassed = [...seedRows.values()].reduce((a, b) => a + b, 0);
-      const seedExpected = [...SEED_TABLE.values()].reduce((a, b) => a + b, 0);
-      const short = [...SEED_TABLE].filter(([row, n]) => (seedRows.get(row) ?? 0) < n).map(([row]) => row);
+    for (const [name, { passed, failed, skipped, tableRows, tableSelected, notes }] of counts) {
+      const tablePassed = [...tableRows.values()].reduce((a, b) => a + b, 0);
+      const tableExpected = [...TEST_TABLE.values()].reduce((a, b) => a + b, 0);
+      const short = [...TEST_TABLE].filter(([row, n]) => (tableRows.get(row) ?? 0) < n).map(([row]) => row);
       const detail = [
-        `seed table ${seedPassed} passed, ${seedExpected} required${short.length > 0 ? `, short: ${short.join(', ')}` : ''}`,
-        `contract ${passed - seedPassed} passed`,
+        tableSelected
+          ? `test table ${tablePassed} passed, ${tableExpected} required${short.length > 0 ? `, short: ${short.join(', ')}` : ''}`
+          : passed + skipped === 0
+            ? 'nothing ran'
+            : 'test table not selected',
+        `contract ${passed - tablePassed} passed`,
         ...(skipped > 0 ? [`${skipped} not run`] : []),
         ...notes,
       ];
       process.stdout.write(`${SUITE_PREFIX}${name}: ${passed} passed, ${failed} failed (${detail.join('; ')})\n`);
-      // A full run (nothing filtered out) that leaves a seed row short fails, even if all passed.
-      if (skipped === 0 && short.length > 0) process.exitCode = 1;
+      // A run with the test table and nothing filtered out that leaves a row short fails, even if all passed.
+      if (tableSelected && skipped === notes.length && short.length > 0) process.exitCode = 1;
     }
   }
 }

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { expect } from 'vitest';
 import type { Allocator, Arena, ErrorCode, FixedPool } from '@mempool/api';
 
@@ -46,10 +45,24 @@ export function expectFilled(memory: ArrayBuffer, handle: number, size: number, 
 
 /**
  * Everything observable about an allocator, to compare before and after a refused call: its stats
- * and a digest of every byte of its memory (the bookkeeping too, where a backend keeps it there).
+ * and a copy of every byte of its memory (the bookkeeping too, where a backend keeps it there).
  */
-export function snapshot(allocator: FixedPool | Arena): { stats: unknown; bytes: string } {
-  return { stats: allocator.stats(), bytes: createHash('sha256').update(new Uint8Array(allocator.memory)).digest('hex') };
+export interface Snapshot {
+  readonly stats: unknown;
+  readonly bytes: Uint8Array;
+}
+
+export function snapshot(allocator: FixedPool | Arena): Snapshot {
+  return { stats: allocator.stats(), bytes: new Uint8Array(allocator.memory).slice() };
+}
+
+/** Asserts the allocator's stats and every byte of its memory are as `before` recorded them. */
+export function expectUnchanged(allocator: FixedPool | Arena, before: Snapshot, label: string): void {
+  expect(allocator.stats(), `${label} stats`).toEqual(before.stats);
+  const now = new Uint8Array(allocator.memory);
+  expect(now.length, `${label} memory length`).toBe(before.bytes.length);
+  const changed = now.findIndex((byte, i) => byte !== before.bytes[i]);
+  expect(changed, `${label} memory: first changed byte`).toBe(-1);
 }
 
 /** Destroys whatever a test created, even when the test failed half way. */

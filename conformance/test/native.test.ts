@@ -1,3 +1,5 @@
 import { registerConformanceSuite } from '../src/index.js';
 
-registerConformanceSuite(await import('@mempool/backend-native'));
+const native = await import('@mempool/backend-native');
+// The addon's test hook gives the addresses that supports.absoluteAlignment promises.
+registerConformanceSuite(native, { addressOf: native.backend.binding.addressOf });

@@ -2,6 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { SuiteContext } from '../context.js';
 
 const TWO_GIB = 2 ** 31;
+const POOL_SLOT = 2 ** 20;
+const POOL_SLOTS = 2050;
+
+/**
+ * The largest `memory` the group creates (the pool: 2050 slots of 1 MiB after the header). It runs
+ * only on a backend whose `supports.maxMemoryBytes` reaches it, on a machine with that much memory.
+ */
+export const BIG_MEMORY_BYTES = 64 + POOL_SLOTS * POOL_SLOT;
 
 /** Handles above 2^31 are exact, readable and writable: no `| 0`, no signed shifts anywhere. */
 export function bigMemory({ backend, scope }: SuiteContext): void {
@@ -25,12 +33,12 @@ export function bigMemory({ backend, scope }: SuiteContext): void {
       expect(arena.stats().offset).toBe(high + 64 - arena.dataOffset);
     });
     it('a pool over 2 GiB frees, reuses and batches slots above 2^31 exactly', () => {
-      const slot = 2 ** 20;
-      const pool = scope.add(backend.createFixedPool(slot, 2050));
-      const out = new Float64Array(2050);
-      expect(pool.allocMany(out)).toBe(2050);
-      const high = out[2049]!;
-      expect(high).toBe(pool.dataOffset + 2049 * slot);
+      const slot = POOL_SLOT;
+      const pool = scope.add(backend.createFixedPool(slot, POOL_SLOTS));
+      const out = new Float64Array(POOL_SLOTS);
+      expect(pool.allocMany(out)).toBe(POOL_SLOTS);
+      const high = out[POOL_SLOTS - 1]!;
+      expect(high).toBe(pool.dataOffset + (POOL_SLOTS - 1) * slot);
       expect(high).toBeGreaterThan(TWO_GIB);
       new Uint8Array(pool.memory)[high + slot - 1] = 7;
       pool.free(high);
@@ -39,7 +47,7 @@ export function bigMemory({ backend, scope }: SuiteContext): void {
       pool.freeMany(top);
       expect([pool.alloc(), pool.alloc()]).toEqual([out[2047], out[2048]]);
       expect(new Uint8Array(pool.memory)[high + slot - 1]).toBe(7);
-      expect(pool.stats()).toMatchObject({ allocated: 2050, available: 0 });
+      expect(pool.stats()).toMatchObject({ allocated: POOL_SLOTS, available: 0 });
     });
   });
 }

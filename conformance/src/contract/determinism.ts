@@ -1,10 +1,11 @@
-import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import type { SuiteContext } from '../context.js';
 import { recordTrace, type TraceEntry } from './reference-trace.js';
 import { ArenaModel, PoolModel } from './model.js';
 
-const reference = createRequire(import.meta.url)('../../reference-trace.json') as TraceEntry[];
+import trace from './reference-trace.json' with { type: 'json' };
+
+const reference = trace as unknown as TraceEntry[];
 
 /** The same calls give the same handles, marks and stats on every backend. */
 export function determinism({ backend }: SuiteContext): void {

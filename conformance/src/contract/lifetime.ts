@@ -3,9 +3,7 @@ import { ErrorCode } from '@mempool/api';
 import type { SuiteContext } from '../context.js';
 import { expectError } from '../support.js';
 
-const gc = (globalThis as { gc?: () => void }).gc;
-
-/** `destroy()`, `Symbol.dispose`, `using`, and reclaim by the garbage collector. */
+/** `destroy()`, `Symbol.dispose` and `using`. */
 export function lifetime({ backend }: SuiteContext): void {
   describe('Destroy and dispose', () => {
     it('destroy() detaches every view over a pool and an arena', () => {
@@ -63,22 +61,5 @@ export function lifetime({ backend }: SuiteContext): void {
       expect(view[h]).toBe(99);
       pool.destroy();
     });
-    if (backend.supports.gcReclaim) {
-      it('allocators dropped without destroy() are reclaimed by the garbage collector', () => {
-        expect(gc, 'run with node --expose-gc').toBeTypeOf('function');
-        const size = 64 * 1024 * 1024;
-        gc!();
-        const before = process.memoryUsage().rss;
-        for (let i = 0; i < 48; i++) {
-          // Touch every page so the memory is really committed: 3 GiB in all if nothing is reclaimed.
-          const arena = backend.createArena(size);
-          const bytes = new Uint8Array(arena.memory);
-          for (let p = 64; p < size; p += 4096) bytes[p] = 1;
-          if (i % 4 === 3) gc!();
-        }
-        gc!();
-        expect(process.memoryUsage().rss - before).toBeLessThan(1024 * 1024 * 1024);
-      });
-    }
   });
 }

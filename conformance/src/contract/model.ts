@@ -4,7 +4,7 @@ import { encodeMark, markGeneration, markOffset, MARK_GENERATIONS } from '@mempo
 import { expectFilled } from '../support.js';
 
 /**
- * Plain, obviously-correct models of the contract's two allocators, written from CONTRACT.md
+ * Plain, obviously-correct models of the contract's two allocators, written from the contract (docs/CONTRACT.md)
  * rather than from any backend: the model-based runs and the reference trace compare backends
  * against them.
  */
@@ -59,9 +59,15 @@ export class PoolModel {
 
   stats(): FixedPoolStats {
     return {
-      objectSize: this.objectSize, slotSize: this.slotSize, capacity: this.capacity,
-      allocated: this.live.size, available: this.capacity - this.live.size, peakAllocated: this.peakAllocated,
-      allocCount: this.allocCount, freeCount: this.freeCount, failedAllocs: this.failedAllocs,
+      objectSize: this.objectSize,
+      slotSize: this.slotSize,
+      capacity: this.capacity,
+      allocated: this.live.size,
+      available: this.capacity - this.live.size,
+      peakAllocated: this.peakAllocated,
+      allocCount: this.allocCount,
+      freeCount: this.freeCount,
+      failedAllocs: this.failedAllocs,
     };
   }
 
@@ -142,8 +148,12 @@ export class ArenaModel {
   stats(): ArenaStats {
     const offset = this.end - this.dataOffset;
     return {
-      bufferSize: this.bufferSize, offset, remaining: this.bufferSize - offset,
-      allocations: this.allocations, peakOffset: this.peakOffset, failedAllocs: this.failedAllocs,
+      bufferSize: this.bufferSize,
+      offset,
+      remaining: this.bufferSize - offset,
+      allocations: this.allocations,
+      peakOffset: this.peakOffset,
+      failedAllocs: this.failedAllocs,
     };
   }
 
@@ -161,4 +171,3 @@ export class ArenaModel {
     }
   }
 }
-

@@ -509,6 +509,15 @@ Napi::Value LiveBoxes(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), static_cast<double>(g_live_boxes.load()));
 }
 
+// The absolute address of an ArrayBuffer's first byte, for the conformance suite's check of
+// supports.absoluteAlignment (JavaScript cannot see addresses). A test hook: nothing else calls it.
+Napi::Value AddressOf(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsArrayBuffer()) return env.Undefined();
+  const auto address = reinterpret_cast<uintptr_t>(info[0].As<Napi::ArrayBuffer>().Data());
+  return Napi::Number::New(env, static_cast<double>(address));
+}
+
 Napi::Value Sizes(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::Object sizes = Napi::Object::New(env);
@@ -567,6 +576,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("liveAllocators", Napi::Function::New(env, LiveAllocators, "liveAllocators"));
   exports.Set("liveBoxes", Napi::Function::New(env, LiveBoxes, "liveBoxes"));
   exports.Set("sizes", Napi::Function::New(env, Sizes, "sizes"));
+  exports.Set("addressOf", Napi::Function::New(env, AddressOf, "addressOf"));
   SetRaw(env, exports, "poolAlloc", PoolAlloc);
   SetRaw(env, exports, "poolFree", PoolFree);
   SetRaw(env, exports, "poolReset", PoolReset);

@@ -39,6 +39,8 @@ export interface NativeBinding {
   /** How many Externals are not finalized yet. */
   liveBoxes(): number;
   sizes(): { fixedPool: number; arena: number; box: number; block: number };
+  /** The absolute address of `memory`'s first byte (below 2^53 on every 64-bit platform): a test hook. */
+  addressOf(memory: ArrayBuffer): number;
 
   /** Block `[ID]` -> `[RESULT]`: a handle, or 0 when full (or the id is not a live pool's). */
   poolAlloc(): undefined;

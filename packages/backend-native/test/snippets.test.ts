@@ -1,20 +1,24 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
-// The seed lives in shared/, beside the repository (../../../shared from this package).
-const candidates = ['../../../../shared/seed/000_efb88dac96de32a0.md', '../../../../../shared/seed/000_efb88dac96de32a0.md'].map(
-  (path) => fileURLToPath(new URL(path, import.meta.url)),
-);
-const seedPath = candidates.find((path) => existsSync(path));
+// The C API's example programs are fixtures: they must compile and run as written (make test does
+// that), so the text itself must not drift. SHA256SUMS (sha256sum's format) pins each *.inc.
+const dir = new URL('../c/test/snippets/', import.meta.url);
+const pinned = readFileSync(new URL('SHA256SUMS', dir), 'utf8')
+  .trim()
+  .split('\n')
+  .map((line) => line.split(/\s+/) as [string, string]);
 const snippets = ['fixed_pool_api', 'arena_api', 'hft_order_book', 'scratch_buffers'];
 
-describe('the seed C snippets in c/test/snippets are the seed text, unchanged', () => {
-  it.skipIf(seedPath === undefined)('each .inc is a ```c block of the seed, byte for byte', () => {
-    const blocks = [...readFileSync(seedPath!, 'utf8').matchAll(/```c\n([\s\S]*?)```/g)].map((m) => m[1]);
-    snippets.forEach((name, i) => {
-      const text = readFileSync(new URL(`../c/test/snippets/${name}.inc`, import.meta.url), 'utf8');
-      expect(text, name).toBe(blocks[i]);
-    });
+describe('the C examples in c/test/snippets are kept as written', () => {
+  it('SHA256SUMS pins exactly the four examples', () => {
+    expect(pinned.map(([, file]) => file).sort()).toEqual(snippets.map((name) => `${name}.inc`).sort());
+  });
+  it.each(snippets)('%s.inc matches its pinned sha-256, and %s.c includes it unchanged', (name) => {
+    const text = readFileSync(new URL(`${name}.inc`, dir));
+    const sum = pinned.find(([, file]) => file === `${name}.inc`)?.[0];
+    expect(createHash('sha256').update(text).digest('hex'), `${name}.inc`).toBe(sum);
+    expect(readFileSync(new URL(`${name}.c`, dir), 'utf8')).toContain(`#include "${name}.inc"`);
   });
 });

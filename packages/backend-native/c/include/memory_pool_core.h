@@ -18,8 +18,7 @@
  * Sizes. sizeof the opaque structs, on x86-64 (see mp_fixed_pool_struct_size()/mp_arena_struct_size()):
  *   MP_FixedPool: 112 bytes + 8 bytes per slot (free stack + live epoch, both uint32_t) + the buffer
  *   MP_Arena:      72 bytes + the buffer
- * (the original product promised ~200 and ~32 bytes; this pool's fixed part is smaller, its
- * per-slot words are what buys O(1) double-free detection without touching user memory).
+ * (the per-slot words are what buys O(1) double-free detection without touching user memory).
  * The buffer itself is data_offset + payload bytes, plus up to (alignment - 1) bytes of slack.
  *
  * Limits. Every buffer (header included) is at most MP_MAX_MEMORY_BYTES (2^33 bytes on 64-bit

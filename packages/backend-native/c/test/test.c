@@ -1,5 +1,5 @@
 /*
- * The C suite: every row of the original product's test table (at least its number of checks;
+ * The C suite: every row of the library's test table (at least its number of checks;
  * 84 in all), then the contract's own rows. Prints one line per row and closes with
  * "N passed, M failed"; exits nonzero on any failure or on a row with fewer checks than the table.
  */
@@ -34,7 +34,7 @@ static void run_row(const char *name, int expected, void (*row)(void)) {
 
 #define OFF(base, p) ((size_t)((uintptr_t)(p) - (uintptr_t)(base)))
 
-/* ---------------- the seed's table ---------------- */
+/* ---------------- the test table ---------------- */
 
 static void fixed_pool_lifecycle(void) {
     MP_FixedPool *pool = mp_fixed_pool_create(64, 256);

@@ -3,7 +3,7 @@ import { ErrorCode, HEADER_BYTES, type FixedPool } from '@mempool/api';
 import type { SuiteContext } from '../context.js';
 import { expectError, expectFilled, fill } from '../support.js';
 
-/** The seed's fixed-pool rows: `Fixed pool lifecycle` to `Fixed pool stats`. */
+/** The test table's fixed-pool rows: `Fixed pool lifecycle` to `Fixed pool stats`. */
 export function fixedPoolRows({ backend, scope }: SuiteContext): void {
   const pool = (objectSize = 64, capacity = 256, align?: number): FixedPool =>
     scope.add(backend.createFixedPool(objectSize, capacity, align === undefined ? undefined : { align }));
@@ -175,8 +175,15 @@ export function fixedPoolRows({ backend, scope }: SuiteContext): void {
   describe('Fixed pool stats', () => {
     it('a fresh pool reports its geometry and zero counts', () => {
       expect(pool(60, 10).stats()).toEqual({
-        objectSize: 60, slotSize: 64, capacity: 10, allocated: 0, available: 10,
-        peakAllocated: 0, allocCount: 0, freeCount: 0, failedAllocs: 0,
+        objectSize: 60,
+        slotSize: 64,
+        capacity: 10,
+        allocated: 0,
+        available: 10,
+        peakAllocated: 0,
+        allocCount: 0,
+        freeCount: 0,
+        failedAllocs: 0,
       });
     });
     it('allocated and available follow allocations', () => {

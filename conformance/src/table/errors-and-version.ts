@@ -5,7 +5,7 @@ import { expectError } from '../support.js';
 
 const SEMVER = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
 
-/** The seed's `Error handling` and `Version info` rows, in JavaScript's terms. */
+/** The test table's `Error handling` and `Version info` rows, in JavaScript's terms. */
 export function errorAndVersionRows({ module, backend, scope }: SuiteContext): void {
   describe('Error handling', () => {
     it('free(0), the null handle, throws ERR_MEMPOOL_INVALID_HANDLE', () => {
@@ -27,7 +27,12 @@ export function errorAndVersionRows({ module, backend, scope }: SuiteContext): v
       expectError(() => p.free(h), Error, ErrorCode.DOUBLE_FREE, String(h));
     });
     it('a pool of zero-sized objects is refused', () => {
-      expectError(() => backend.createFixedPool(0, 4), RangeError, ErrorCode.INVALID_ARGUMENT, 'objectSize must be a positive integer, got 0');
+      expectError(
+        () => backend.createFixedPool(0, 4),
+        RangeError,
+        ErrorCode.INVALID_ARGUMENT,
+        'objectSize must be a positive integer, got 0',
+      );
     });
     it('an arena of zero bytes is refused', () => {
       expectError(() => backend.createArena(0), RangeError, ErrorCode.INVALID_ARGUMENT, 'bufferSize');

@@ -1,9 +1,9 @@
 /**
- * The original product's test table: each row's name and its number of cases. Every row is a
- * `describe` of the suite with at least that many `it` cases; the rows add up to 84 (the seed's
- * headline of 82 is a miscount).
+ * The test table the library was specified with (the C library's original test plan): each row's
+ * name and its number of cases. Every row is a `describe` of the suite with at least that many
+ * `it` cases; the rows add up to 84.
  */
-export const SEED_TABLE: ReadonlyMap<string, number> = new Map([
+export const TEST_TABLE: ReadonlyMap<string, number> = new Map([
   ['Fixed pool lifecycle', 2],
   ['Fixed pool allocation', 6],
   ['Fixed pool capacity', 5],

@@ -5,7 +5,7 @@ import { expectFilled, fill } from '../support.js';
 
 const roundUp = (value: number, align: number): number => Math.ceil(value / align) * align;
 
-/** The seed's arena rows: `Arena lifecycle` to `Arena stats`. */
+/** The test table's arena rows: `Arena lifecycle` to `Arena stats`. */
 export function arenaRows({ backend, scope }: SuiteContext): void {
   const arena = (bufferSize = 1024 * 1024): Arena => scope.add(backend.createArena(bufferSize));
 
@@ -138,7 +138,18 @@ export function arenaRows({ backend, scope }: SuiteContext): void {
   describe('Arena sequential', () => {
     // Twelve sizes: each case lays out eight allocations and checks every handle and the offset.
     for (const [size, align] of [
-      [1, 1], [2, 2], [3, 1], [4, 4], [7, 8], [8, 8], [15, 8], [16, 16], [17, 8], [31, 32], [64, 64], [100, 4],
+      [1, 1],
+      [2, 2],
+      [3, 1],
+      [4, 4],
+      [7, 8],
+      [8, 8],
+      [15, 8],
+      [16, 16],
+      [17, 8],
+      [31, 32],
+      [64, 64],
+      [100, 4],
     ] as const) {
       it(`eight allocations of ${size} bytes at align ${align} sit back to back with padding to ${align}`, () => {
         const a = arena(8192);
@@ -234,4 +245,3 @@ export function arenaRows({ backend, scope }: SuiteContext): void {
     });
   });
 }
-

@@ -1,0 +1,27 @@
+// Typechecked, not run: what a TypeScript user writes against the installed packages.
+import { ErrorCode, loadBackend, type Arena, type Backend, type FixedPool, type FixedPoolStats } from '@mempool/api';
+import { backend as js, createArena, createFixedPool } from '@mempool/backend-js';
+import wasm from '@mempool/backend-wasm';
+import { backend as native } from '@mempool/backend-native';
+import { registerConformanceSuite, type ConformanceOptions } from '@mempool/conformance';
+
+const backends: readonly Backend[] = [js, wasm, native];
+const pool: FixedPool = createFixedPool(24, 16, { align: 8 });
+const stats: FixedPoolStats = pool.stats();
+const arena: Arena = createArena(1024);
+const handle: number = pool.alloc();
+const code: ErrorCode = ErrorCode.DOUBLE_FREE;
+
+export function scoped(): number {
+  using scratch = createArena(4096);
+  return scratch.alloc(16, 16);
+}
+
+export async function pick(): Promise<Backend> {
+  return loadBackend('auto');
+}
+
+const options: ConformanceOptions = { groups: ['testTable', 'determinism'] };
+registerConformanceSuite(await import('@mempool/backend-js'), options);
+
+export { arena, backends, code, handle, stats };

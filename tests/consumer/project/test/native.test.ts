@@ -1,0 +1,5 @@
+import { registerConformanceSuite } from '@mempool/conformance';
+
+const native = await import('@mempool/backend-native');
+// The addon's test hook gives the addresses that supports.absoluteAlignment promises.
+registerConformanceSuite(native, { addressOf: native.backend.binding.addressOf });

@@ -1,0 +1,3 @@
+import { registerConformanceSuite } from '@mempool/conformance';
+
+registerConformanceSuite(await import('@mempool/backend-wasm'));
