@@ -6,3 +6,4 @@ export * from './marks.js';
 export * from './status.js';
 export * from './stats.js';
 export * from './load-backend.js';
+export * from './layout/index.js';
