@@ -31,8 +31,9 @@ export interface ArrayAccessor<V> {
 }
 
 /** The error of an access that found no element: detached memory, or a handle that names no record. */
-function accessError(words: Words, path: string, method: 'get' | 'set', size: number, handle: unknown): Error {
+function accessError(words: Words, path: string, method: 'get' | 'set', size: number, handle: unknown, index = 0, length = 1): Error {
   if (words.u8.length === 0) return destroyed(path, method);
+  if (!Number.isInteger(index)) return indexError(path, length, index);
   if (typeof handle !== 'number') return invalidType('handle', 'a number', handle);
   return invalidHandle(
     'handle',
@@ -71,13 +72,13 @@ function f64Array(w: Words, offset: number, length: number, path: string): Array
     get: (h: number, j: number): number => {
       if (!(j >= 0 && j < length)) throw indexError(path, length, j);
       const v = a[h / 8 + k + j];
-      if (v === undefined) throw accessError(w, path, 'get', 8, h);
+      if (v === undefined) throw accessError(w, path, 'get', 8, h, j, length);
       return v;
     },
     set: (h: number, j: number, value: number): void => {
       if (!(j >= 0 && j < length)) throw indexError(path, length, j);
       const i = h / 8 + k + j;
-      if (a[i] === undefined) throw accessError(w, path, 'set', 8, h);
+      if (a[i] === undefined) throw accessError(w, path, 'set', 8, h, j, length);
       a[i] = value;
     },
   };
@@ -108,13 +109,13 @@ function f32Array(w: Words, offset: number, length: number, path: string): Array
     get: (h: number, j: number): number => {
       if (!(j >= 0 && j < length)) throw indexError(path, length, j);
       const v = a[h / 4 + k + j];
-      if (v === undefined) throw accessError(w, path, 'get', 4, h);
+      if (v === undefined) throw accessError(w, path, 'get', 4, h, j, length);
       return v;
     },
     set: (h: number, j: number, value: number): void => {
       if (!(j >= 0 && j < length)) throw indexError(path, length, j);
       const i = h / 4 + k + j;
-      if (a[i] === undefined) throw accessError(w, path, 'set', 4, h);
+      if (a[i] === undefined) throw accessError(w, path, 'set', 4, h, j, length);
       a[i] = value;
     },
   };
@@ -145,13 +146,13 @@ function u32Array(w: Words, offset: number, length: number, path: string): Array
     get: (h: number, j: number): number => {
       if (!(j >= 0 && j < length)) throw indexError(path, length, j);
       const v = a[h / 4 + k + j];
-      if (v === undefined) throw accessError(w, path, 'get', 4, h);
+      if (v === undefined) throw accessError(w, path, 'get', 4, h, j, length);
       return v;
     },
     set: (h: number, j: number, value: number): void => {
       if (!(j >= 0 && j < length)) throw indexError(path, length, j);
       const i = h / 4 + k + j;
-      if (a[i] === undefined) throw accessError(w, path, 'set', 4, h);
+      if (a[i] === undefined) throw accessError(w, path, 'set', 4, h, j, length);
       a[i] = value;
     },
   };
@@ -182,13 +183,13 @@ function i32Array(w: Words, offset: number, length: number, path: string): Array
     get: (h: number, j: number): number => {
       if (!(j >= 0 && j < length)) throw indexError(path, length, j);
       const v = a[h / 4 + k + j];
-      if (v === undefined) throw accessError(w, path, 'get', 4, h);
+      if (v === undefined) throw accessError(w, path, 'get', 4, h, j, length);
       return v;
     },
     set: (h: number, j: number, value: number): void => {
       if (!(j >= 0 && j < length)) throw indexError(path, length, j);
       const i = h / 4 + k + j;
-      if (a[i] === undefined) throw accessError(w, path, 'set', 4, h);
+      if (a[i] === undefined) throw accessError(w, path, 'set', 4, h, j, length);
       a[i] = value;
     },
   };
@@ -219,13 +220,13 @@ function u16Array(w: Words, offset: number, length: number, path: string): Array
     get: (h: number, j: number): number => {
       if (!(j >= 0 && j < length)) throw indexError(path, length, j);
       const v = a[h / 2 + k + j];
-      if (v === undefined) throw accessError(w, path, 'get', 2, h);
+      if (v === undefined) throw accessError(w, path, 'get', 2, h, j, length);
       return v;
     },
     set: (h: number, j: number, value: number): void => {
       if (!(j >= 0 && j < length)) throw indexError(path, length, j);
       const i = h / 2 + k + j;
-      if (a[i] === undefined) throw accessError(w, path, 'set', 2, h);
+      if (a[i] === undefined) throw accessError(w, path, 'set', 2, h, j, length);
       a[i] = value;
     },
   };
@@ -256,13 +257,13 @@ function i16Array(w: Words, offset: number, length: number, path: string): Array
     get: (h: number, j: number): number => {
       if (!(j >= 0 && j < length)) throw indexError(path, length, j);
       const v = a[h / 2 + k + j];
-      if (v === undefined) throw accessError(w, path, 'get', 2, h);
+      if (v === undefined) throw accessError(w, path, 'get', 2, h, j, length);
       return v;
     },
     set: (h: number, j: number, value: number): void => {
       if (!(j >= 0 && j < length)) throw indexError(path, length, j);
       const i = h / 2 + k + j;
-      if (a[i] === undefined) throw accessError(w, path, 'set', 2, h);
+      if (a[i] === undefined) throw accessError(w, path, 'set', 2, h, j, length);
       a[i] = value;
     },
   };
@@ -293,13 +294,13 @@ function u8Array(w: Words, offset: number, length: number, path: string): ArrayA
     get: (h: number, j: number): number => {
       if (!(j >= 0 && j < length)) throw indexError(path, length, j);
       const v = a[h / 1 + k + j];
-      if (v === undefined) throw accessError(w, path, 'get', 1, h);
+      if (v === undefined) throw accessError(w, path, 'get', 1, h, j, length);
       return v;
     },
     set: (h: number, j: number, value: number): void => {
       if (!(j >= 0 && j < length)) throw indexError(path, length, j);
       const i = h / 1 + k + j;
-      if (a[i] === undefined) throw accessError(w, path, 'set', 1, h);
+      if (a[i] === undefined) throw accessError(w, path, 'set', 1, h, j, length);
       a[i] = value;
     },
   };
@@ -330,13 +331,13 @@ function i8Array(w: Words, offset: number, length: number, path: string): ArrayA
     get: (h: number, j: number): number => {
       if (!(j >= 0 && j < length)) throw indexError(path, length, j);
       const v = a[h / 1 + k + j];
-      if (v === undefined) throw accessError(w, path, 'get', 1, h);
+      if (v === undefined) throw accessError(w, path, 'get', 1, h, j, length);
       return v;
     },
     set: (h: number, j: number, value: number): void => {
       if (!(j >= 0 && j < length)) throw indexError(path, length, j);
       const i = h / 1 + k + j;
-      if (a[i] === undefined) throw accessError(w, path, 'set', 1, h);
+      if (a[i] === undefined) throw accessError(w, path, 'set', 1, h, j, length);
       a[i] = value;
     },
   };
@@ -367,13 +368,13 @@ function u64Array(w: Words, offset: number, length: number, path: string): Array
     get: (h: number, j: number): bigint => {
       if (!(j >= 0 && j < length)) throw indexError(path, length, j);
       const v = a[h / 8 + k + j];
-      if (v === undefined) throw accessError(w, path, 'get', 8, h);
+      if (v === undefined) throw accessError(w, path, 'get', 8, h, j, length);
       return v;
     },
     set: (h: number, j: number, value: bigint): void => {
       if (!(j >= 0 && j < length)) throw indexError(path, length, j);
       const i = h / 8 + k + j;
-      if (a[i] === undefined) throw accessError(w, path, 'set', 8, h);
+      if (a[i] === undefined) throw accessError(w, path, 'set', 8, h, j, length);
       a[i] = value;
     },
   };
@@ -404,13 +405,13 @@ function i64Array(w: Words, offset: number, length: number, path: string): Array
     get: (h: number, j: number): bigint => {
       if (!(j >= 0 && j < length)) throw indexError(path, length, j);
       const v = a[h / 8 + k + j];
-      if (v === undefined) throw accessError(w, path, 'get', 8, h);
+      if (v === undefined) throw accessError(w, path, 'get', 8, h, j, length);
       return v;
     },
     set: (h: number, j: number, value: bigint): void => {
       if (!(j >= 0 && j < length)) throw indexError(path, length, j);
       const i = h / 8 + k + j;
-      if (a[i] === undefined) throw accessError(w, path, 'set', 8, h);
+      if (a[i] === undefined) throw accessError(w, path, 'set', 8, h, j, length);
       a[i] = value;
     },
   };

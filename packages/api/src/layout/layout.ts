@@ -1,6 +1,6 @@
 import { checkAlign } from '../checks.js';
 import { MAX_ALIGN, MAX_MEMORY_BYTES } from '../constants.js';
-import { invalidRange, invalidType } from '../errors.js';
+import { destroyed, invalidRange, invalidType } from '../errors.js';
 import { ARRAY_ACCESSORS, recordClearer, SCALAR_ACCESSORS, type ArrayAccessor, type ScalarAccessor } from './accessors.js';
 import { ArrayType, isScalarType, SCALAR_LIST, SCALAR_SIZES, type ScalarType, type ScalarValues } from './scalars.js';
 import { wordsOf, type Words } from './words.js';
@@ -145,6 +145,7 @@ export class Layout<F extends Fields> {
    */
   view(memory: ArrayBufferLike): RecordView<F> {
     let view = this.#views.get(memory);
+    if (view !== undefined && memory.byteLength === 0) throw destroyed(this.name, 'view');
     if (view === undefined) {
       view = buildView(this, wordsOf(memory, this.name), 0, this.name) as RecordView<F>;
       this.#views.set(memory, view);
