@@ -8,6 +8,7 @@ import { batchesAndMarks } from './contract/batches-and-marks.js';
 import { bigMemory } from './contract/big-memory.js';
 import { determinism } from './contract/determinism.js';
 import { errorMatrix } from './contract/error-matrix.js';
+import { layouts } from './contract/layouts.js';
 import { lifetime } from './contract/lifetime.js';
 import { modelRuns, type ModelRunOptions } from './contract/model-runs.js';
 
@@ -36,6 +37,7 @@ export function registerConformanceSuite(module: BackendModule, options: Conform
     batchesAndMarks(context);
     bigMemory(context);
     lifetime(context);
+    layouts(context);
     modelRuns(context, options.modelRuns);
   });
 }
