@@ -449,32 +449,70 @@ export const ARRAY_ACCESSORS: { readonly [T in ScalarType]: ArrayFactory<T> } = 
 /** Records shorter than this are zeroed word by word; longer ones by `Uint8Array.fill`. */
 const FILL_FROM_BYTES = 256;
 
+type Clear = (handle: number, count?: number) => void;
+
+function clearError(w: Words, path: string, word: number, handle: number, count: unknown): Error {
+  if (w.u8.length === 0) return destroyed(path, 'clear');
+  if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) return invalidRange('count', 'a non-negative integer', count);
+  if (typeof handle !== 'number') return invalidType('handle', 'a number', handle);
+  return invalidHandle('handle', `a multiple of ${word} from ${HEADER_BYTES} with every ${path} record inside memory (${w.byteLength} bytes)`, handle);
+}
+
+/*
+ * One clearer per word size, for the same reason as the accessors: each loop stores one element
+ * kind. `count % 1 === 0` refuses NaN, Infinity and fractions along with the other checks in one
+ * branch.
+ */
+function clear8(w: Words, base: number, byteSize: number, path: string): Clear {
+  const { u8, f64 } = w;
+  return (h: number, count = 1): void => {
+    const start = h + base;
+    const end = start + byteSize * count;
+    if (!(h >= HEADER_BYTES && end <= u8.length && start % 8 === 0 && count >= 0 && count % 1 === 0)) throw clearError(w, path, 8, h, count);
+    if (end - start > FILL_FROM_BYTES) u8.fill(0, start, end);
+    else for (let i = start / 8, stop = end / 8; i < stop; i++) f64[i] = 0;
+  };
+}
+
+function clear4(w: Words, base: number, byteSize: number, path: string): Clear {
+  const { u8, u32 } = w;
+  return (h: number, count = 1): void => {
+    const start = h + base;
+    const end = start + byteSize * count;
+    if (!(h >= HEADER_BYTES && end <= u8.length && start % 4 === 0 && count >= 0 && count % 1 === 0)) throw clearError(w, path, 4, h, count);
+    if (end - start > FILL_FROM_BYTES) u8.fill(0, start, end);
+    else for (let i = start / 4, stop = end / 4; i < stop; i++) u32[i] = 0;
+  };
+}
+
+function clear2(w: Words, base: number, byteSize: number, path: string): Clear {
+  const { u8, u16 } = w;
+  return (h: number, count = 1): void => {
+    const start = h + base;
+    const end = start + byteSize * count;
+    if (!(h >= HEADER_BYTES && end <= u8.length && start % 2 === 0 && count >= 0 && count % 1 === 0)) throw clearError(w, path, 2, h, count);
+    if (end - start > FILL_FROM_BYTES) u8.fill(0, start, end);
+    else for (let i = start / 2, stop = end / 2; i < stop; i++) u16[i] = 0;
+  };
+}
+
+function clear1(w: Words, base: number, byteSize: number, path: string): Clear {
+  const { u8 } = w;
+  return (h: number, count = 1): void => {
+    const start = h + base;
+    const end = start + byteSize * count;
+    if (!(h >= HEADER_BYTES && end <= u8.length && start % 1 === 0 && count >= 0 && count % 1 === 0)) throw clearError(w, path, 1, h, count);
+    if (end - start > FILL_FROM_BYTES) u8.fill(0, start, end);
+    else for (let i = start; i < end; i++) u8[i] = 0;
+  };
+}
+
 /**
  * `clear(handle, count = 1)`: zeroes `count` records of `byteSize` bytes at `handle + base`, in
  * the widest words the record's alignment allows. Refuses, changing nothing, a range that is not
  * inside memory past the header or not aligned to those words.
  */
-export function recordClearer(w: Words, base: number, byteSize: number, align: number, path: string): (handle: number, count?: number) => void {
+export function recordClearer(w: Words, base: number, byteSize: number, align: number, path: string): Clear {
   const word = Math.min(align, 8);
-  const { u8, u16, u32, f64 } = w;
-  return (h: number, count = 1): void => {
-    const start = h + base;
-    const bytes = byteSize * count;
-    if (!(h >= HEADER_BYTES && start % word === 0 && Number.isInteger(count) && count >= 0 && start + bytes <= u8.length)) {
-      if (u8.length === 0) throw destroyed(path, 'clear');
-      if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) throw invalidRange('count', 'a non-negative integer', count);
-      throw accessError(w, path, 'set', word, h);
-    }
-    if (bytes > FILL_FROM_BYTES) {
-      u8.fill(0, start, start + bytes);
-    } else if (word === 8) {
-      for (let i = start / 8, end = i + bytes / 8; i < end; i++) f64[i] = 0;
-    } else if (word === 4) {
-      for (let i = start / 4, end = i + bytes / 4; i < end; i++) u32[i] = 0;
-    } else if (word === 2) {
-      for (let i = start / 2, end = i + bytes / 2; i < end; i++) u16[i] = 0;
-    } else {
-      for (let i = start, end = i + bytes; i < end; i++) u8[i] = 0;
-    }
-  };
+  return (word === 8 ? clear8 : word === 4 ? clear4 : word === 2 ? clear2 : clear1)(w, base, byteSize, path);
 }
