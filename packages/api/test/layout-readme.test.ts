@@ -43,5 +43,5 @@ describe('README order book', () => {
     expect(logged).toEqual([{ price: 12345, quantity: 60, id: 1, side: 0 }]);
     expect(orders.destroyed).toBe(true);
     expect(() => order.price.get(h)).toThrowError(expect.objectContaining({ code: ErrorCode.DESTROYED }));
-  });
+  }, 30_000); // loads the TypeScript compiler
 });
