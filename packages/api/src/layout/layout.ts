@@ -6,7 +6,6 @@ import { ArrayType, isScalarType, SCALAR_LIST, SCALAR_SIZES, type ScalarType, ty
 import { wordsOf, type Words } from './words.js';
 
 /** What a field can be: a scalar type, a fixed-length {@link array} of one, or a nested layout. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type FieldType = ScalarType | ArrayType | Layout<any>;
 
 /** A layout's fields, in declaration order (which is the order in memory, as in C). */
@@ -200,7 +199,6 @@ function measure(field: string, spec: unknown): { type: string; size: number; al
 }
 
 /** The accessors of `layout`'s fields for records whose start is `base` bytes past the handle. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 function buildView(layout: Layout<any>, words: Words, base: number, path: string): unknown {
   const view: Record<string, unknown> = { memory: words.memory, clear: recordClearer(words, base, layout.byteSize, layout.align, path) };
   for (const { name, field, offset } of layout.fields) {
@@ -213,7 +211,6 @@ function buildView(layout: Layout<any>, words: Words, base: number, path: string
   return Object.freeze(view);
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 function readRecord(layout: Layout<any>, view: RecordView<any>, handle: number): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const { name, field } of layout.fields) {
@@ -227,7 +224,6 @@ function readRecord(layout: Layout<any>, view: RecordView<any>, handle: number):
   return out;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 function describeInto(layout: Layout<any>, base: number, prefix: string, rows: FieldRow[]): void {
   let end = 0;
   const pad = (to: number) => {
