@@ -460,50 +460,67 @@ function clearError(w: Words, path: string, word: number, handle: number, count:
 
 /*
  * One clearer per word size, for the same reason as the accessors: each loop stores one element
- * kind. `count % 1 === 0` refuses NaN, Infinity and fractions along with the other checks in one
- * branch.
+ * kind. The checks index the word array rather than take `%` of the handle: a handle read from a
+ * `Uint32Array` can be a double to the JIT, and `%` of a double is a call. `a[k]` is `undefined`
+ * for a start outside memory or off the word (a fractional index), as in the accessors.
  */
 function clear8(w: Words, base: number, byteSize: number, path: string): Clear {
   const { u8, f64 } = w;
+  const words = byteSize / 8;
+  const first = base / 8;
   return (h: number, count = 1): void => {
-    const start = h + base;
-    const end = start + byteSize * count;
-    if (!(h >= HEADER_BYTES && end <= u8.length && start % 8 === 0 && count >= 0 && count % 1 === 0)) throw clearError(w, path, 8, h, count);
-    if (end - start > FILL_FROM_BYTES) u8.fill(0, start, end);
-    else for (let i = start / 8, stop = end / 8; i < stop; i++) f64[i] = 0;
+    const k = h / 8 + first;
+    const end = k + words * count;
+    if (!(h >= HEADER_BYTES && f64[k] !== undefined && end <= f64.length && Number.isInteger(count) && count >= 0)) {
+      throw clearError(w, path, 8, h, count);
+    }
+    if (end - k > FILL_FROM_BYTES / 8) u8.fill(0, k * 8, end * 8);
+    else for (let i = k; i < end; i++) f64[i] = 0;
   };
 }
 
 function clear4(w: Words, base: number, byteSize: number, path: string): Clear {
   const { u8, u32 } = w;
+  const words = byteSize / 4;
+  const first = base / 4;
   return (h: number, count = 1): void => {
-    const start = h + base;
-    const end = start + byteSize * count;
-    if (!(h >= HEADER_BYTES && end <= u8.length && start % 4 === 0 && count >= 0 && count % 1 === 0)) throw clearError(w, path, 4, h, count);
-    if (end - start > FILL_FROM_BYTES) u8.fill(0, start, end);
-    else for (let i = start / 4, stop = end / 4; i < stop; i++) u32[i] = 0;
+    const k = h / 4 + first;
+    const end = k + words * count;
+    if (!(h >= HEADER_BYTES && u32[k] !== undefined && end <= u32.length && Number.isInteger(count) && count >= 0)) {
+      throw clearError(w, path, 4, h, count);
+    }
+    if (end - k > FILL_FROM_BYTES / 4) u8.fill(0, k * 4, end * 4);
+    else for (let i = k; i < end; i++) u32[i] = 0;
   };
 }
 
 function clear2(w: Words, base: number, byteSize: number, path: string): Clear {
   const { u8, u16 } = w;
+  const words = byteSize / 2;
+  const first = base / 2;
   return (h: number, count = 1): void => {
-    const start = h + base;
-    const end = start + byteSize * count;
-    if (!(h >= HEADER_BYTES && end <= u8.length && start % 2 === 0 && count >= 0 && count % 1 === 0)) throw clearError(w, path, 2, h, count);
-    if (end - start > FILL_FROM_BYTES) u8.fill(0, start, end);
-    else for (let i = start / 2, stop = end / 2; i < stop; i++) u16[i] = 0;
+    const k = h / 2 + first;
+    const end = k + words * count;
+    if (!(h >= HEADER_BYTES && u16[k] !== undefined && end <= u16.length && Number.isInteger(count) && count >= 0)) {
+      throw clearError(w, path, 2, h, count);
+    }
+    if (end - k > FILL_FROM_BYTES / 2) u8.fill(0, k * 2, end * 2);
+    else for (let i = k; i < end; i++) u16[i] = 0;
   };
 }
 
 function clear1(w: Words, base: number, byteSize: number, path: string): Clear {
   const { u8 } = w;
+  const words = byteSize;
+  const first = base;
   return (h: number, count = 1): void => {
-    const start = h + base;
-    const end = start + byteSize * count;
-    if (!(h >= HEADER_BYTES && end <= u8.length && start % 1 === 0 && count >= 0 && count % 1 === 0)) throw clearError(w, path, 1, h, count);
-    if (end - start > FILL_FROM_BYTES) u8.fill(0, start, end);
-    else for (let i = start; i < end; i++) u8[i] = 0;
+    const k = h + first;
+    const end = k + words * count;
+    if (!(h >= HEADER_BYTES && u8[k] !== undefined && end <= u8.length && Number.isInteger(count) && count >= 0)) {
+      throw clearError(w, path, 1, h, count);
+    }
+    if (end - k > FILL_FROM_BYTES / 1) u8.fill(0, k, end);
+    else for (let i = k; i < end; i++) u8[i] = 0;
   };
 }
 
