@@ -7,6 +7,7 @@ import type { Backend, BackendModule } from '@mempool/api';
 import { describe, measure, type Case } from './measure.js';
 import { arenaCases } from './scenarios/arena.js';
 import { baselineCases, BASELINES, type BaselineName } from './scenarios/baselines.js';
+import { fieldCases } from './scenarios/fields.js';
 import { floorCases, FLOORS, type FloorName } from './scenarios/floors.js';
 import { ObjectBook, PoolBook, runOrderBook } from './scenarios/orderbook.js';
 import { poolCases } from './scenarios/pool.js';
@@ -51,6 +52,10 @@ async function run(): Promise<SubjectResult> {
     const b = await loadBackend(name);
     meta['version'] = b.version;
     await timed(name, () => [...poolCases(b), ...arenaCases(b)]);
+  } else if (kind === 'fields' && isBackend(name)) {
+    const b = await loadBackend(name);
+    meta['version'] = b.version;
+    await timed(name, () => fieldCases(b));
   } else if (kind === 'orderbook') {
     const events = budget.quick ? 100_000 : 1_000_000;
     const passes = budget.quick ? 1 : 3;

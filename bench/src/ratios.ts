@@ -78,6 +78,11 @@ export function computeRatios(figures: readonly Figure[]): RatioResult[] {
     ...['js', 'wasm', 'native'].map((b) =>
       ratio(find, `${b}: at least 50x faster than MemPool in churn`, t('pool.churn', 'MemPool'), t('pool.churn', b), '>=', 50),
     ),
+    ...['js', 'wasm', 'native'].flatMap((b) =>
+      (['read', 'write'] as const).map((op) =>
+        ratio(find, `${b}: a layout field ${op} at most 1.2x hand-written indexing`, t(`field.${op}.layout`, b), t(`field.${op}.hand`, b), '<=', 1.2),
+      ),
+    ),
     // Context, not a target: the same churn (1,000 allocs, then 1,000 frees) through the batch API,
     // which is how a native user would write it.
     ...['wasm', 'native'].map((b) => ({

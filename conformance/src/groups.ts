@@ -11,6 +11,7 @@ import { BIG_MEMORY_BYTES, bigMemory } from './contract/big-memory.js';
 import { determinism } from './contract/determinism.js';
 import { errorMatrix } from './contract/error-matrix.js';
 import { gcReclaim } from './contract/gc-reclaim.js';
+import { layouts } from './contract/layouts.js';
 import { lifetime } from './contract/lifetime.js';
 import { modelRuns } from './contract/model-runs.js';
 import { garbageCollector, residentBytes, totalMemoryBytes } from './platform.js';
@@ -79,6 +80,7 @@ const GROUPS: Record<ConformanceGroup, Group> = {
         : undefined,
     register: absoluteAlignment,
   },
+  layouts: { title: 'Struct layouts', register: layouts },
   modelRuns: { title: 'Model-based random runs', register: modelRuns },
 };
 

@@ -10,6 +10,7 @@ export const CONFORMANCE_GROUPS = [
   'gcReclaim',
   'bigMemory',
   'absoluteAlignment',
+  'layouts',
   'modelRuns',
 ] as const;
 

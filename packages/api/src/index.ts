@@ -8,3 +8,4 @@ export * from './stats.js';
 export * from './engine-facts.js';
 export * from './version.js';
 export * from './load-backend.js';
+export * from './layout/index.js';
