@@ -164,8 +164,9 @@ void mp_fixed_pool_destroy(MP_FixedPool *pool);
 
 /* The thread-safe pool (see "Threads" above): mp_fixed_pool_create_aligned's arguments and result,
  * and every mp_fixed_pool_* function takes it; mp_fixed_pool_create_shared_in is the same over
- * caller-provided memory (see mp_fixed_pool_create_in), which may itself be shared between
- * threads or processes. NULL as the unshared creators do. */
+ * caller-provided memory (see mp_fixed_pool_create_in). The atomic bookkeeping is allocated by the
+ * library, in this process: the threads that share the pool are threads of one process. NULL as
+ * the unshared creators do. */
 MP_NODISCARD MP_FixedPool *mp_fixed_pool_create_shared(size_t object_size, size_t capacity, size_t align);
 MP_NODISCARD MP_FixedPool *mp_fixed_pool_create_shared_in(void *buffer, size_t buffer_bytes, size_t object_size,
                                                           size_t capacity, size_t align);

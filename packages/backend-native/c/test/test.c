@@ -1,10 +1,10 @@
 /*
- * The C suite: every row of the project's table of named cases (the one the conformance
- * suite runs too, conformance/src/seed/table.ts: at least each row's number of checks, 84 in all), then the contract's own rows. It runs twice: on the
- * allocators of mp_*_create*, then on their thread-safe twins (mp_*_create_shared*), which must
- * give the same pointers, offsets, marks and stats from one thread. Prints one line per row and
- * closes with "N passed, M failed"; exits nonzero on any failure or on a row with fewer checks
- * than the table.
+ * The C suite: every row of the project's table of named cases (the one the conformance suite
+ * runs too: at least each row's number of checks, 84 in all), then the contract's own rows. It
+ * runs twice: on the allocators of mp_*_create*, then on their thread-safe twins
+ * (mp_*_create_shared*), which must give the same pointers, offsets, marks and stats from one
+ * thread. Prints one line per row and closes with "N passed, M failed"; exits nonzero on any
+ * failure or on a row with fewer checks than the table.
  */
 #include <stdint.h>
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* The seed's "API Reference / Arena Allocator" snippet, unchanged, inside a main. */
+/* The README's "API / Arena Allocator" example (arena_api.inc), unchanged, inside a main. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-/* The seed's "API Reference / Fixed Pool" snippet, unchanged, inside a main. */
+/* The README's "API / Fixed Pool" example (fixed_pool_api.inc), unchanged, inside a main. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

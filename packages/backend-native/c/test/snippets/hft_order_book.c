@@ -1,4 +1,4 @@
-/* The seed's "HFT Order Book" snippet, unchanged, inside a main. */
+/* The README's "HFT Order Book" example (hft_order_book.inc), unchanged, inside a main. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

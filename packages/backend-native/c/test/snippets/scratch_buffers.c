@@ -1,4 +1,4 @@
-/* The seed's "Temporary Computation Buffers" snippet, unchanged, inside a main. */
+/* The README's "Temporary Computation Buffers" example (scratch_buffers.inc), unchanged, inside a main. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
