@@ -10,9 +10,9 @@
  *   delayed for exactly a multiple of 2^32 stack operations for it to match again.
  * - A free is a compare-and-swap of the slot's live epoch from `epoch` to 0: of any number of
  *   threads freeing one handle, exactly one wins; the others get MP_ERR_DOUBLE_FREE.
- * - `allocated` rises before a slot's epoch is stamped and falls before the slot is pushed, so it
- *   never exceeds the slots that are out of the stack: allocated + available == capacity whenever
- *   no call is in flight.
+ * - Two counters, one atomic add per call: alloc_count rises before a slot's epoch is stamped,
+ *   free_count before the slot is pushed back; allocated is their difference (less what reset
+ *   gave back), exact whenever no call is in flight, and clamped to [0, capacity] in between.
  * - Push releases and pop acquires the head, so what a thread wrote into a slot before freeing it
  *   happens before whatever the next owner does with it.
  * Used from one thread, the pool hands out exactly the unshared pool's offsets: a fresh or reset
@@ -27,9 +27,9 @@ struct mp_shared_pool {
     _Atomic uint64_t head;           /* version tag << 32 | (top slot index + 1), 0 when empty */
     _Atomic uint32_t untouched;      /* first slot never handed out since creation or reset */
     _Atomic uint32_t epoch;          /* changed by reset only */
-    _Atomic uint32_t allocated;
+    _Atomic size_t alloc_count;      /* allocated = alloc_count - free_count - released_by_reset */
+    _Atomic size_t free_count;
     _Atomic uint32_t peak_allocated;
-    _Atomic size_t alloc_count;
     _Atomic size_t failed_allocs;
     size_t released_by_reset;        /* changed by reset only */
     _Atomic uint32_t *live_epoch;    /* [capacity]: == epoch exactly when the slot is allocated */
@@ -50,6 +50,15 @@ struct mp_shared_pool *mp_shared_pool_new(MP_FixedPool *pool) {
     shared->next_free = shared->live_epoch + capacity;
     atomic_init(&shared->epoch, 1);
     return shared;
+}
+
+/* alloc_count - free_count - released_by_reset: exact when no call is in flight; in between, two
+ * counters read at slightly different moments, kept within [0, capacity]. */
+static inline uint32_t mp_allocated(const MP_FixedPool *pool, size_t alloc_count, size_t free_count) {
+    size_t settled = free_count + pool->shared->released_by_reset;
+    if (alloc_count <= settled) return 0;
+    size_t allocated = alloc_count - settled;
+    return allocated < pool->capacity ? (uint32_t)allocated : pool->capacity;
 }
 
 /* Pops the free stack: a slot index, or MP_NO_INDEX when it is empty. */
@@ -107,13 +116,12 @@ size_t mp_shared_pool_alloc(MP_FixedPool *pool, size_t max_offset) {
         mp_push(shared, index);
         return 0;
     }
-    uint32_t allocated = atomic_fetch_add_explicit(&shared->allocated, 1, RELAXED) + 1;
-    MP_ASSERT(allocated <= pool->capacity);
+    size_t alloc_count = atomic_fetch_add_explicit(&shared->alloc_count, 1, RELAXED) + 1;
+    uint32_t allocated = mp_allocated(pool, alloc_count, atomic_load_explicit(&shared->free_count, RELAXED));
     uint32_t peak = atomic_load_explicit(&shared->peak_allocated, RELAXED);
     while (allocated > peak &&
            !atomic_compare_exchange_weak_explicit(&shared->peak_allocated, &peak, allocated, RELAXED, RELAXED)) {
     }
-    atomic_fetch_add_explicit(&shared->alloc_count, 1, RELAXED);
     uint32_t epoch = atomic_load_explicit(&shared->epoch, RELAXED);
     MP_ASSERT(atomic_load_explicit(&shared->live_epoch[index], RELAXED) != epoch);
     atomic_store_explicit(&shared->live_epoch[index], epoch, RELAXED);
@@ -122,8 +130,7 @@ size_t mp_shared_pool_alloc(MP_FixedPool *pool, size_t max_offset) {
 
 /* Frees the claimed or live slot `index` whose live epoch the caller just swapped to 0. */
 static inline void mp_shared_release(struct mp_shared_pool *shared, uint32_t index) {
-    uint32_t before = atomic_fetch_sub_explicit(&shared->allocated, 1, RELAXED);
-    MP_ASSERT(before > 0);
+    atomic_fetch_add_explicit(&shared->free_count, 1, RELAXED);
     mp_push(shared, index);
 }
 
@@ -179,8 +186,8 @@ int mp_shared_pool_free_batch(MP_FixedPool *pool, const void *items, enum mp_bat
 
 void mp_shared_pool_reset(MP_FixedPool *pool) {
     struct mp_shared_pool *shared = pool->shared;
-    uint32_t allocated = atomic_exchange_explicit(&shared->allocated, 0, RELAXED);
-    shared->released_by_reset += allocated;
+    size_t alloc_count = atomic_load_explicit(&shared->alloc_count, RELAXED);
+    shared->released_by_reset = alloc_count - atomic_load_explicit(&shared->free_count, RELAXED);
     uint64_t head = atomic_load_explicit(&shared->head, RELAXED);
     atomic_store_explicit(&shared->head, (head & ~(uint64_t)0xFFFFFFFFu) + TAG_STEP, memory_order_release);
     atomic_store_explicit(&shared->untouched, 0, RELAXED);
@@ -194,14 +201,14 @@ void mp_shared_pool_reset(MP_FixedPool *pool) {
 
 void mp_shared_pool_stats(const MP_FixedPool *pool, MP_FixedPoolStats *out) {
     struct mp_shared_pool *shared = pool->shared;
-    size_t allocated = atomic_load_explicit(&shared->allocated, RELAXED);
+    /* free_count first: every free it counts had its allocation counted before it. */
+    size_t free_count = atomic_load_explicit(&shared->free_count, RELAXED);
     size_t alloc_count = atomic_load_explicit(&shared->alloc_count, RELAXED);
-    size_t settled = allocated + shared->released_by_reset;
+    size_t allocated = mp_allocated(pool, alloc_count, free_count);
     out->allocated = allocated;
     out->available = (size_t)pool->capacity - allocated;
     out->peak_allocated = atomic_load_explicit(&shared->peak_allocated, RELAXED);
     out->alloc_count = alloc_count;
-    /* Exact when no call is in flight; mid-call, a counter may be one step behind another. */
-    out->free_count = alloc_count >= settled ? alloc_count - settled : 0;
+    out->free_count = free_count;
     out->failed_allocs = atomic_load_explicit(&shared->failed_allocs, RELAXED);
 }
