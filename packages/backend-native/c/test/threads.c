@@ -12,6 +12,9 @@
  *          = their failures), and all `capacity` slots come back, distinct (conservation).
  *   race   RACE_ROUNDS rounds of RACERS threads freeing the same live offset at once, half of
  *          them through free_many: exactly one MP_OK per round, the rest MP_ERR_DOUBLE_FREE.
+ *   handoff PAIRS producers allocate slots and stamp them, PAIRS consumers (other threads) check
+ *          the stamps and free the slots, OPS each through a ring per pair, on one pool with fewer
+ *          slots than the rings hold: what one thread wrote must reach the next, through the pool.
  *   arena  THREADS threads x OPS random-sized, random-aligned allocations from one shared arena
  *          that fills up part-way; each fills its region with its own byte. At the end the
  *          regions are pairwise disjoint, aligned, inside the buffer, still hold their bytes, and
@@ -244,6 +247,80 @@ static void free_race(void) {
     mp_fixed_pool_destroy(g_race_pool);
 }
 
+/* ---------------- producer / consumer: one thread allocates and fills, another frees ---------------- */
+
+#define PAIRS 2
+#define RING 64 /* a power of two */
+
+typedef struct Channel {
+    MP_FixedPool *pool;
+    unsigned id;
+    pthread_t producer, consumer;
+    _Atomic size_t head, tail; /* single producer, single consumer ring of offsets */
+    size_t ring[RING];
+    size_t produced, consumed;
+} Channel;
+
+/* The stamp of the n-th slot a channel's producer fills: the consumer can recompute it. */
+static uint32_t channel_thread(const Channel *c) { return 1000 + c->id; }
+
+static void *producer(void *arg) {
+    Channel *c = arg;
+    unsigned char *base = mp_fixed_pool_base(c->pool);
+    for (uint32_t n = 0; n < OPS; n++) {
+        size_t offset;
+        while ((offset = mp_fixed_pool_alloc_offset(c->pool)) == 0) sched_yield(); /* full: wait for frees */
+        stamp((Stamp *)(void *)(base + offset), channel_thread(c), n);
+        size_t head = atomic_load_explicit(&c->head, memory_order_relaxed);
+        while (head - atomic_load_explicit(&c->tail, memory_order_acquire) == RING) sched_yield();
+        c->ring[head % RING] = offset;
+        atomic_store_explicit(&c->head, head + 1, memory_order_release);
+        c->produced++;
+    }
+    return NULL;
+}
+
+static void *consumer(void *arg) {
+    Channel *c = arg;
+    const unsigned char *base = mp_fixed_pool_base(c->pool);
+    for (uint32_t n = 0; n < OPS; n++) {
+        size_t tail = atomic_load_explicit(&c->tail, memory_order_relaxed);
+        while (atomic_load_explicit(&c->head, memory_order_acquire) == tail) sched_yield();
+        size_t offset = c->ring[tail % RING];
+        atomic_store_explicit(&c->tail, tail + 1, memory_order_release);
+        if (!stamp_holds((const Stamp *)(const void *)(base + offset), channel_thread(c), n)) fail("handoff: stamp overwritten", c->id, n);
+        if (mp_fixed_pool_free_offset(c->pool, offset) != MP_OK) fail("handoff: free refused", c->id, n);
+        else c->consumed++;
+    }
+    return NULL;
+}
+
+static void producer_consumer(void) {
+    /* Fewer slots than the rings hold: producers wait on frees made by other threads. */
+    MP_FixedPool *pool = mp_fixed_pool_create_shared(sizeof(Stamp), RING, 8);
+    Channel channels[PAIRS];
+    for (unsigned i = 0; i < PAIRS; i++) {
+        Channel *c = &channels[i];
+        *c = (Channel){.pool = pool, .id = i};
+        atomic_init(&c->head, 0);
+        atomic_init(&c->tail, 0);
+        pthread_create(&c->producer, NULL, producer, c);
+        pthread_create(&c->consumer, NULL, consumer, c);
+    }
+    size_t moved = 0;
+    for (unsigned i = 0; i < PAIRS; i++) {
+        pthread_join(channels[i].producer, NULL);
+        pthread_join(channels[i].consumer, NULL);
+        if (channels[i].produced != OPS || channels[i].consumed != OPS) fail("handoff: counts", i, channels[i].consumed);
+        moved += channels[i].consumed;
+    }
+    MP_FixedPoolStats s;
+    mp_fixed_pool_stats(pool, &s);
+    if (s.allocated != 0 || s.alloc_count != moved || s.free_count != moved) fail("handoff: stats", 0, s.allocated);
+    printf("handoff: %d producers fill slots that %d consumers check and free: %zu slots moved\n", PAIRS, PAIRS, moved);
+    mp_fixed_pool_destroy(pool);
+}
+
 /* ---------------- arena ---------------- */
 
 typedef struct Region {
@@ -337,6 +414,7 @@ int main(int argc, char **argv) {
     pool_stress(POOL_CAPACITY, HELD); /* many slots in flight */
     pool_stress(4, 2);                /* every call on the free stack's head: where ABA would strike */
     free_race();
+    producer_consumer();
     arena_stress();
     printf("threads: %s\n", g_failures == 0 ? "all passed" : "FAILED");
     return g_failures == 0 ? 0 : 1;
