@@ -1,10 +1,7 @@
 /*
- * The C suite: every row of the project's table of named cases (the one the conformance suite
- * runs too: at least each row's number of checks, 84 in all), then the contract's own rows. It
- * runs twice: on the allocators of mp_*_create*, then on their thread-safe twins
- * (mp_*_create_shared*), which must give the same pointers, offsets, marks and stats from one
- * thread. Prints one line per row and closes with "N passed, M failed"; exits nonzero on any
- * failure or on a row with fewer checks than the table.
+ * The C suite: every row of the library's test table (at least its number of checks;
+ * 84 in all), then the contract's own rows. Prints one line per row and closes with
+ * "N passed, M failed"; exits nonzero on any failure or on a row with fewer checks than the table.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -37,11 +34,15 @@ static void run_row(const char *name, int expected, void (*row)(void)) {
 
 #define OFF(base, p) ((size_t)((uintptr_t)(p) - (uintptr_t)(base)))
 
+/* ---------------- the test table ---------------- */
+
 /* An allocation whose result this check does not need (the header's MP_NODISCARD warns when a
  * result is dropped, and GCC does not accept a (void) cast for it). */
 static void dropped(const void *p) { (void)p; }
 
-/* The second run: every creator below makes the thread-safe twin instead. */
+/* The suite runs twice: on the allocators of mp_*_create*, then (g_shared) on their thread-safe
+ * twins (mp_*_create_shared*), which must give the same pointers, offsets, marks and stats from
+ * one thread: on the second run every creator below makes the twin. */
 static int g_shared;
 
 static MP_FixedPool *pool_create(size_t object_size, size_t capacity, size_t align) {
@@ -65,8 +66,6 @@ static MP_Arena *arena_create_in(void *buffer, size_t bytes, size_t buffer_size,
 #define mp_arena_create(buffer_size) arena_create(buffer_size, MP_DEFAULT_ALIGN)
 #define mp_arena_create_aligned arena_create
 #define mp_arena_create_in arena_create_in
-
-/* ---------------- the test table ---------------- */
 
 static void fixed_pool_lifecycle(void) {
     MP_FixedPool *pool = mp_fixed_pool_create(64, 256);

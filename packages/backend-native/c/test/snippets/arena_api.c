@@ -1,4 +1,4 @@
-/* The README's "API / Arena Allocator" example (arena_api.inc), unchanged, inside a main. */
+/* The "API Reference / Arena Allocator" example of the C API (arena_api.inc, unchanged), inside a main. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

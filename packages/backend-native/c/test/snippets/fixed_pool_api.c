@@ -1,4 +1,4 @@
-/* The README's "API / Fixed Pool" example (fixed_pool_api.inc), unchanged, inside a main. */
+/* The "API Reference / Fixed Pool" example of the C API (fixed_pool_api.inc, unchanged), inside a main. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-/* The README's "HFT Order Book" example (hft_order_book.inc), unchanged, inside a main. */
+/* The "HFT Order Book" example of the C API (hft_order_book.inc, unchanged), inside a main. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

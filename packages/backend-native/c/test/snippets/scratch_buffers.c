@@ -1,4 +1,4 @@
-/* The README's "Temporary Computation Buffers" example (scratch_buffers.inc), unchanged, inside a main. */
+/* The "Temporary Computation Buffers" example of the C API (scratch_buffers.inc, unchanged), inside a main. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
