@@ -23,19 +23,6 @@ static int g_passed, g_failed, g_row_checks, g_short_rows;
         }                                                                              \
     } while (0)
 
-static void run_row(const char *name, int expected, void (*row)(void)) {
-    g_row_checks = 0;
-    int failed_before = g_failed;
-    row();
-    int ok = g_failed == failed_before && g_row_checks >= expected;
-    if (g_row_checks < expected) g_short_rows++;
-    printf("%-4s %-28s %3d checks (at least %d)\n", ok ? "ok" : "FAIL", name, g_row_checks, expected);
-}
-
-#define OFF(base, p) ((size_t)((uintptr_t)(p) - (uintptr_t)(base)))
-
-/* ---------------- the test table ---------------- */
-
 /* An allocation whose result this check does not need (the header's MP_NODISCARD warns when a
  * result is dropped, and GCC does not accept a (void) cast for it). */
 static void dropped(const void *p) { (void)p; }
@@ -66,6 +53,19 @@ static MP_Arena *arena_create_in(void *buffer, size_t bytes, size_t buffer_size,
 #define mp_arena_create(buffer_size) arena_create(buffer_size, MP_DEFAULT_ALIGN)
 #define mp_arena_create_aligned arena_create
 #define mp_arena_create_in arena_create_in
+
+static void run_row(const char *name, int expected, void (*row)(void)) {
+    g_row_checks = 0;
+    int failed_before = g_failed;
+    row();
+    int ok = g_failed == failed_before && g_row_checks >= expected;
+    if (g_row_checks < expected) g_short_rows++;
+    printf("%-4s %-28s %3d checks (at least %d)\n", ok ? "ok" : "FAIL", name, g_row_checks, expected);
+}
+
+#define OFF(base, p) ((size_t)((uintptr_t)(p) - (uintptr_t)(base)))
+
+/* ---------------- the test table ---------------- */
 
 static void fixed_pool_lifecycle(void) {
     MP_FixedPool *pool = mp_fixed_pool_create(64, 256);
