@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "mempool_native",
-      "sources": ["addon/addon.cc", "c/src/fixed_pool.c", "c/src/arena.c", "c/src/version.c"],
+      "sources": ["addon/addon.cc", "c/src/fixed_pool.c", "c/src/shared_pool.c", "c/src/arena.c", "c/src/shared_arena.c", "c/src/version.c"],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")", "c/include"],
       "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
       "cflags": ["-O2", "-Wall", "-Wextra", "-Werror"],

@@ -1,23 +1,10 @@
 /* Arena (docs/ALGORITHMS.md, "Arena"): a bump pointer, a reset generation, lifetime counters.
- * Like the pool, the arena never reads or writes its buffer: it hands out addresses in it. */
+ * Like the pool, the arena never reads or writes its buffer: it hands out addresses in it.
+ * An arena made by mp_arena_create_shared bumps with a compare-and-swap loop (shared_arena.c);
+ * every public function here hands it over. */
 #include <string.h>
 
 #include "mp_internal.h"
-
-#define MP_MARK_OFFSET_MASK (((uint64_t)1 << MP_MARK_OFFSET_BITS) - 1)
-
-struct MP_Arena {
-    unsigned char *base; /* aligned buffer: header, then the data region */
-    size_t end;          /* offset of the first free byte, from data_offset to limit */
-    size_t limit;        /* data_offset + buffer_size */
-    size_t data_offset;
-    size_t allocations;
-    size_t peak_offset;
-    size_t failed_allocs;
-    void *raw;           /* what calloc returned; NULL when the caller owns the buffer */
-    uint32_t generation; /* resets so far, modulo 2^20 */
-    uint32_t align;      /* creation align */
-};
 
 MP_Arena *mp_arena_create(size_t buffer_size) { return mp_arena_create_aligned(buffer_size, MP_DEFAULT_ALIGN); }
 
@@ -35,7 +22,7 @@ size_t mp_arena_required_bytes(size_t buffer_size, size_t align) {
     return mp_arena_geometry(buffer_size, &align, &data_offset);
 }
 
-static MP_Arena *mp_arena_new(unsigned char *base, void *raw, size_t limit, size_t align, size_t data_offset) {
+static MP_Arena *mp_arena_new(unsigned char *base, void *raw, size_t limit, size_t data_offset, int shared) {
     MP_Arena *arena = calloc(1, sizeof(MP_Arena));
     if (arena == NULL) return NULL;
     arena->base = base;
@@ -43,34 +30,62 @@ static MP_Arena *mp_arena_new(unsigned char *base, void *raw, size_t limit, size
     arena->end = data_offset;
     arena->limit = limit;
     arena->data_offset = data_offset;
-    arena->align = (uint32_t)align;
+    if (shared && (arena->shared = mp_shared_arena_new(arena)) == NULL) {
+        free(arena);
+        return NULL;
+    }
     return arena;
 }
 
-MP_Arena *mp_arena_create_aligned(size_t buffer_size, size_t align) {
+/* An arena in its own buffer, or over the caller's `buffer` when it is not NULL. */
+static MP_Arena *mp_arena_make(void *buffer, size_t buffer_bytes, size_t buffer_size, size_t align, int shared) {
     size_t data_offset;
     size_t limit = mp_arena_geometry(buffer_size, &align, &data_offset);
     if (limit == 0) return NULL;
+    if (buffer != NULL) return buffer_bytes < limit ? NULL : mp_arena_new(buffer, NULL, limit, data_offset, shared);
     void *raw = NULL;
-    unsigned char *base = mp_buffer_new(limit, align > MP_HEADER_BYTES ? align : MP_HEADER_BYTES, &raw);
+    unsigned char *base = mp_buffer_new(limit, data_offset, &raw);
     if (base == NULL) return NULL;
-    MP_Arena *arena = mp_arena_new(base, raw, limit, align, data_offset);
+    MP_Arena *arena = mp_arena_new(base, raw, limit, data_offset, shared);
     if (arena == NULL) free(raw);
     return arena;
 }
 
-MP_Arena *mp_arena_create_in(void *buffer, size_t buffer_bytes, size_t buffer_size, size_t align) {
-    size_t data_offset;
-    size_t limit = mp_arena_geometry(buffer_size, &align, &data_offset);
-    if (buffer == NULL || limit == 0 || buffer_bytes < limit) return NULL;
-    return mp_arena_new(buffer, NULL, limit, align, data_offset);
+MP_Arena *mp_arena_create_aligned(size_t buffer_size, size_t align) {
+    return mp_arena_make(NULL, 0, buffer_size, align, 0);
 }
+
+MP_Arena *mp_arena_create_in(void *buffer, size_t buffer_bytes, size_t buffer_size, size_t align) {
+    if (buffer == NULL) return NULL;
+    return mp_arena_make(buffer, buffer_bytes, buffer_size, align, 0);
+}
+
+MP_Arena *mp_arena_create_shared(size_t buffer_size, size_t align) {
+    return mp_arena_make(NULL, 0, buffer_size, align, 1);
+}
+
+MP_Arena *mp_arena_create_shared_in(void *buffer, size_t buffer_bytes, size_t buffer_size, size_t align) {
+    if (buffer == NULL) return NULL;
+    return mp_arena_make(buffer, buffer_bytes, buffer_size, align, 1);
+}
+
+int mp_arena_is_shared(const MP_Arena *arena) { return arena != NULL && arena->shared != NULL; }
 
 void mp_arena_destroy(MP_Arena *arena) {
     if (arena == NULL) return;
+    free(arena->shared);
     free(arena->raw);
     free(arena);
 }
+
+/* The invariants of an unshared arena between calls. */
+#define MP_ARENA_CONSISTENT(arena)                                                               \
+    do {                                                                                         \
+        MP_ASSERT((arena)->data_offset <= (arena)->end && (arena)->end <= (arena)->limit);       \
+        MP_ASSERT((arena)->end - (arena)->data_offset <= (arena)->peak_offset);                  \
+        MP_ASSERT((arena)->peak_offset <= (arena)->limit - (arena)->data_offset);                \
+        MP_ASSERT((arena)->generation < MP_MARK_GENERATIONS);                                    \
+    } while (0)
 
 /* The start of `size` bytes at `align` after the end, or 0. static inline so the pointer and the
  * offset entry points each compile to one function (with -fPIC gcc will not inline an exported
@@ -79,6 +94,7 @@ static inline size_t mp_bump(MP_Arena *arena, size_t size, size_t align) {
     if (size == 0) return 0;
     align = mp_normalize_align(align);
     if (align == 0) return 0;
+    if (arena->shared != NULL) return mp_shared_arena_alloc(arena, size, align);
     size_t start = (arena->end + (align - 1)) & ~(align - 1); /* end <= 2^33: no overflow */
     if (start > arena->limit || size > arena->limit - start) {
         arena->failed_allocs++;
@@ -88,6 +104,7 @@ static inline size_t mp_bump(MP_Arena *arena, size_t size, size_t align) {
     arena->allocations++;
     size_t offset = arena->end - arena->data_offset;
     if (offset > arena->peak_offset) arena->peak_offset = offset;
+    MP_ARENA_CONSISTENT(arena);
     return start;
 }
 
@@ -103,24 +120,30 @@ void *mp_arena_alloc(MP_Arena *arena, size_t size, size_t align) {
 
 int mp_arena_reset(MP_Arena *arena) {
     if (arena == NULL) return MP_ERR_NULL_POINTER;
+    if (arena->shared != NULL) {
+        mp_shared_arena_reset(arena);
+        return MP_OK;
+    }
     arena->end = arena->data_offset;
     arena->generation = (arena->generation + 1) % MP_MARK_GENERATIONS;
+    MP_ARENA_CONSISTENT(arena);
     return MP_OK;
 }
 
 uint64_t mp_arena_mark(const MP_Arena *arena) {
     if (arena == NULL) return 0;
-    return ((uint64_t)arena->generation << MP_MARK_OFFSET_BITS) | (uint64_t)(arena->end - arena->data_offset);
+    if (arena->shared != NULL) return mp_shared_arena_mark(arena);
+    return mp_mark_of(arena->generation, arena->end - arena->data_offset);
 }
 
 int mp_arena_rewind(MP_Arena *arena, uint64_t mark) {
     if (arena == NULL) return MP_ERR_NULL_POINTER;
-    uint64_t generation = mark >> MP_MARK_OFFSET_BITS;
-    uint64_t offset = mark & MP_MARK_OFFSET_MASK;
-    if (generation != arena->generation || offset > (uint64_t)(arena->end - arena->data_offset)) {
+    if (arena->shared != NULL) return mp_shared_arena_rewind(arena, mark);
+    if (mp_mark_generation(mark) != arena->generation || mp_mark_offset(mark) > (uint64_t)(arena->end - arena->data_offset)) {
         return MP_ERR_INVALID_HANDLE;
     }
-    arena->end = arena->data_offset + (size_t)offset;
+    arena->end = arena->data_offset + (size_t)mp_mark_offset(mark);
+    MP_ARENA_CONSISTENT(arena);
     return MP_OK;
 }
 
@@ -131,6 +154,10 @@ int mp_arena_stats(const MP_Arena *arena, MP_ArenaStats *out) {
         return MP_ERR_NULL_POINTER;
     }
     out->buffer_size = arena->limit - arena->data_offset;
+    if (arena->shared != NULL) {
+        mp_shared_arena_stats(arena, out);
+        return MP_OK;
+    }
     out->offset = arena->end - arena->data_offset;
     out->remaining = arena->limit - arena->end;
     out->allocations = arena->allocations;

@@ -1,4 +1,5 @@
-/* Shared helpers of the C library (not installed). */
+/* What the C library's sources share (not installed): the allocators' structs, the checks and
+ * helpers every file uses, and the thread-safe variants' entry points. */
 #ifndef MP_INTERNAL_H
 #define MP_INTERNAL_H
 
@@ -8,6 +9,72 @@
 
 #include "memory_pool_core.h"
 
+/*
+ * MP_ASSERT(cond): an invariant of the library's own state (never a check of the caller's input,
+ * which gets a status). Compiled in when MP_ASSERTS is defined, as the sanitizer builds of
+ * `make test` do: a broken invariant prints where and aborts. Compiled out otherwise, so release
+ * builds pay nothing.
+ */
+#ifdef MP_ASSERTS
+#include <stdio.h>
+#define MP_ASSERT(cond)                                                                         \
+    do {                                                                                        \
+        if (!(cond)) {                                                                          \
+            fprintf(stderr, "memory_pool_core: invariant failed at %s:%d: %s\n", __FILE__,      \
+                    __LINE__, #cond);                                                           \
+            abort();                                                                            \
+        }                                                                                       \
+    } while (0)
+#else
+#define MP_ASSERT(cond) ((void)sizeof(cond)) /* not evaluated; keeps its variables "used" */
+#endif
+
+/* A live epoch of a slot that free_many has claimed while it checks the batch; never a real epoch.
+ * Epochs run from 1 to MP_PENDING - 1: the one after that is 1 again (see mp_next_epoch). */
+#define MP_PENDING 0xFFFFFFFFu
+/* slot_shift when slot_size is not a power of two. */
+#define MP_NO_SHIFT 0xFFu
+/* The index mp_live_index and friends answer for "no slot". */
+#define MP_NO_INDEX UINT32_MAX
+
+struct mp_shared_pool;
+struct mp_shared_arena;
+
+struct MP_FixedPool {
+    unsigned char *base;  /* aligned buffer: header, then the slots */
+    uint32_t *live_epoch; /* [capacity]: == epoch exactly when the slot is allocated */
+    uint32_t *free_stack; /* [capacity]: freed slot indices, last freed on top */
+    struct mp_shared_pool *shared; /* the atomic state of a thread-safe pool; NULL otherwise */
+    size_t object_size;
+    size_t slot_size;
+    size_t data_offset;
+    size_t alloc_count;
+    size_t released_by_reset; /* allocations reset gave back: free_count is derived from it */
+    size_t failed_allocs;
+    void *raw;            /* what calloc returned for the buffer; NULL when the caller owns it */
+    uint32_t capacity;
+    uint32_t free_top;
+    uint32_t untouched;   /* first slot never handed out since creation or reset */
+    uint32_t allocated;
+    uint32_t peak_allocated;
+    uint32_t epoch;       /* from 1; reset moves it on */
+    uint16_t align;       /* <= 4096 */
+    uint8_t slot_shift;   /* log2(slot_size), or MP_NO_SHIFT when not a power of two */
+};
+
+struct MP_Arena {
+    unsigned char *base; /* aligned buffer: header, then the data region */
+    struct mp_shared_arena *shared; /* the atomic state of a thread-safe arena; NULL otherwise */
+    size_t end;          /* offset of the first free byte, from data_offset to limit */
+    size_t limit;        /* data_offset + buffer_size */
+    size_t data_offset;
+    size_t allocations;
+    size_t peak_offset;
+    size_t failed_allocs;
+    void *raw;           /* what calloc returned; NULL when the caller owns the buffer */
+    uint32_t generation; /* resets so far, modulo MP_MARK_GENERATIONS */
+};
+
 /* A power of two from 1 to MP_MAX_ALIGN; 0 becomes MP_DEFAULT_ALIGN. Returns 0 when invalid. */
 static inline size_t mp_normalize_align(size_t align) {
     if (align == 0) return MP_DEFAULT_ALIGN;
@@ -15,9 +82,14 @@ static inline size_t mp_normalize_align(size_t align) {
     return align;
 }
 
-/* max(MP_HEADER_BYTES, align) */
+/* max(MP_HEADER_BYTES, align): where user data starts, and how aligned the library's buffers are. */
 static inline size_t mp_data_offset_for(size_t align) {
     return align > MP_HEADER_BYTES ? align : MP_HEADER_BYTES;
+}
+
+/* The epoch after `epoch`: 1 again after MP_PENDING - 1, that is once every 2^32 - 2 resets. */
+static inline uint32_t mp_next_epoch(uint32_t epoch) {
+    return epoch + 1 == MP_PENDING ? 1 : epoch + 1;
 }
 
 /*
@@ -34,5 +106,88 @@ static inline unsigned char *mp_buffer_new(size_t bytes, size_t alignment, void 
     *raw = block;
     return (unsigned char *)block + (aligned - address);
 }
+
+/* A pointer as an offset from the pool's base; SIZE_MAX (never a slot) when it is below the base. */
+static inline size_t mp_offset_of(const MP_FixedPool *pool, const void *ptr) {
+    uintptr_t p = (uintptr_t)ptr;
+    uintptr_t b = (uintptr_t)pool->base;
+    return p < b ? SIZE_MAX : (size_t)(p - b);
+}
+
+/* What a free_many batch holds: pointers, uint32_t offsets or double offsets (from JavaScript). */
+enum mp_batch_kind { MP_BATCH_PTR, MP_BATCH_U32, MP_BATCH_F64 };
+
+/* Entry k of a batch as an offset; SIZE_MAX (never a slot) for what cannot be one. */
+static inline size_t mp_batch_offset(const MP_FixedPool *pool, const void *items, enum mp_batch_kind kind, size_t k) {
+    switch (kind) {
+    case MP_BATCH_PTR: {
+        const void *ptr = ((void *const *)items)[k];
+        return ptr == NULL ? SIZE_MAX : mp_offset_of(pool, ptr);
+    }
+    case MP_BATCH_U32:
+        return ((const uint32_t *)items)[k];
+    default: {
+        double d = ((const double *)items)[k];
+        if (!(d >= 0.0 && d <= 9007199254740991.0)) return SIZE_MAX; /* NaN too */
+        uint64_t u = (uint64_t)d;
+        if ((double)u != d || u >= (uint64_t)SIZE_MAX) return SIZE_MAX;
+        return (size_t)u;
+    }
+    }
+}
+
+/* The slot index at `offset` (in range and on a slot start), or MP_NO_INDEX. */
+static inline uint32_t mp_slot_index(const MP_FixedPool *pool, size_t offset) {
+    if (offset < pool->data_offset) return MP_NO_INDEX;
+    size_t rel = offset - pool->data_offset;
+    size_t i;
+    if (pool->slot_shift != MP_NO_SHIFT) {
+        if ((rel & (pool->slot_size - 1)) != 0) return MP_NO_INDEX;
+        i = rel >> pool->slot_shift;
+    } else {
+        i = rel / pool->slot_size;
+        if (i * pool->slot_size != rel) return MP_NO_INDEX;
+    }
+    return i < pool->capacity ? (uint32_t)i : MP_NO_INDEX;
+}
+
+/* Why a free of `offset` was refused, once mp_live_index (or its atomic twin) said "not live":
+ * not a slot of this pool, or a slot that is free. */
+static inline int mp_refusal(const MP_FixedPool *pool, size_t offset) {
+    return mp_slot_index(pool, offset) == MP_NO_INDEX ? MP_ERR_INVALID_HANDLE : MP_ERR_DOUBLE_FREE;
+}
+
+/* Marks: (generation mod MP_MARK_GENERATIONS) << MP_MARK_OFFSET_BITS | offset from data_offset. */
+static inline uint64_t mp_mark_of(uint32_t generation, size_t offset) {
+    return ((uint64_t)generation << MP_MARK_OFFSET_BITS) | (uint64_t)offset;
+}
+static inline uint64_t mp_mark_generation(uint64_t mark) { return mark >> MP_MARK_OFFSET_BITS; }
+static inline uint64_t mp_mark_offset(uint64_t mark) {
+    return mark & (((uint64_t)1 << MP_MARK_OFFSET_BITS) - 1);
+}
+
+/* ---- the thread-safe variants (shared_pool.c, shared_arena.c), called by the public functions
+ * of fixed_pool.c and arena.c when `shared` is set. Same arguments, checked by the caller.
+ * MP_HIDDEN keeps them out of the shared library's exported symbols. ---- */
+#if defined(__GNUC__) || defined(__clang__)
+#define MP_HIDDEN __attribute__((visibility("hidden")))
+#else
+#define MP_HIDDEN
+#endif
+
+MP_HIDDEN struct mp_shared_pool *mp_shared_pool_new(MP_FixedPool *pool);
+MP_HIDDEN size_t mp_shared_pool_alloc(MP_FixedPool *pool, size_t max_offset);
+MP_HIDDEN int mp_shared_pool_free(MP_FixedPool *pool, size_t offset);
+MP_HIDDEN int mp_shared_pool_free_batch(MP_FixedPool *pool, const void *items, enum mp_batch_kind kind, size_t count,
+                              size_t *bad_index);
+MP_HIDDEN void mp_shared_pool_reset(MP_FixedPool *pool);
+MP_HIDDEN void mp_shared_pool_stats(const MP_FixedPool *pool, MP_FixedPoolStats *out);
+
+MP_HIDDEN struct mp_shared_arena *mp_shared_arena_new(const MP_Arena *arena);
+MP_HIDDEN size_t mp_shared_arena_alloc(MP_Arena *arena, size_t size, size_t align);
+MP_HIDDEN void mp_shared_arena_reset(MP_Arena *arena);
+MP_HIDDEN uint64_t mp_shared_arena_mark(const MP_Arena *arena);
+MP_HIDDEN int mp_shared_arena_rewind(MP_Arena *arena, uint64_t mark);
+MP_HIDDEN void mp_shared_arena_stats(const MP_Arena *arena, MP_ArenaStats *out);
 
 #endif

@@ -1,10 +1,12 @@
 /*
  * White-box test of the one path no black-box test can reach: the live-epoch counter wrapping
- * after 2^32 - 2 resets. It includes the pool's source to set the epoch just below the wrap, then
- * checks that reset still frees every slot, that old handles are still refused as double frees,
- * and that the counter restarted.
+ * after 2^32 - 2 resets (epochs run from 1 to 2^32 - 2; 2^32 - 1 marks a slot a batch has
+ * claimed). It includes the pool's sources to set the epoch just below the wrap, then checks that
+ * reset still frees every slot, that old handles are still refused as double frees, and that the
+ * counter restarted: on the unshared pool and on the thread-safe one.
  */
 #include "../src/fixed_pool.c"
+#include "../src/shared_pool.c"
 
 #include <stdio.h>
 
@@ -17,31 +19,43 @@ static int failures = 0;
         }                                                                \
     } while (0)
 
-int main(void) {
-    MP_FixedPool *pool = mp_fixed_pool_create(16, 4);
+static uint32_t epoch_of(const MP_FixedPool *pool) {
+    return pool->shared != NULL ? atomic_load(&pool->shared->epoch) : pool->epoch;
+}
+
+static uint32_t live_epoch_of(const MP_FixedPool *pool, uint32_t i) {
+    return pool->shared != NULL ? atomic_load(&pool->shared->live_epoch[i]) : pool->live_epoch[i];
+}
+
+static void wrap(MP_FixedPool *pool) {
     CHECK(pool != NULL);
-    if (pool == NULL) return 1;
-    pool->epoch = MP_PENDING - 1; /* the next reset wraps */
+    if (pool == NULL) return;
+    if (pool->shared != NULL) atomic_store(&pool->shared->epoch, MP_PENDING - 1); /* the next reset wraps */
+    else pool->epoch = MP_PENDING - 1;
     void *a = mp_fixed_pool_alloc(pool);
     void *b = mp_fixed_pool_alloc(pool);
     CHECK(a != NULL && b != NULL);
     CHECK(mp_fixed_pool_free(pool, b) == MP_OK);
 
     CHECK(mp_fixed_pool_reset(pool) == MP_OK);
-    CHECK(pool->epoch == 1);
-    for (uint32_t i = 0; i < pool->capacity; i++) CHECK(pool->live_epoch[i] == 0);
+    CHECK(epoch_of(pool) == 1);
+    for (uint32_t i = 0; i < pool->capacity; i++) CHECK(live_epoch_of(pool, i) == 0);
     CHECK(mp_fixed_pool_free(pool, a) == MP_ERR_DOUBLE_FREE);
     CHECK(mp_fixed_pool_free(pool, b) == MP_ERR_DOUBLE_FREE);
 
     /* After the wrap the pool behaves as a fresh one: ascending slots, then full. */
-    CHECK(mp_fixed_pool_alloc(pool) == a);  /* slot 0 */
+    CHECK(mp_fixed_pool_alloc(pool) == a); /* slot 0 */
     CHECK(mp_fixed_pool_alloc(pool) == b);
     CHECK(mp_fixed_pool_alloc(pool) != NULL);
     CHECK(mp_fixed_pool_alloc(pool) != NULL);
     CHECK(mp_fixed_pool_alloc(pool) == NULL);
     CHECK(mp_fixed_pool_free(pool, a) == MP_OK);
     mp_fixed_pool_destroy(pool);
+}
 
-    printf("epoch wrap: %s\n", failures == 0 ? "1 passed, 0 failed" : "0 passed, 1 failed");
+int main(void) {
+    wrap(mp_fixed_pool_create(16, 4));
+    wrap(mp_fixed_pool_create_shared(16, 4, 8));
+    printf("epoch wrap: %s\n", failures == 0 ? "2 passed, 0 failed" : "failed");
     return failures == 0 ? 0 : 1;
 }

@@ -23,6 +23,37 @@ static int g_passed, g_failed, g_row_checks, g_short_rows;
         }                                                                              \
     } while (0)
 
+/* An allocation whose result this check does not need (the header's MP_NODISCARD warns when a
+ * result is dropped, and GCC does not accept a (void) cast for it). */
+static void dropped(const void *p) { (void)p; }
+
+/* The suite runs twice: on the allocators of mp_*_create*, then (g_shared) on their thread-safe
+ * twins (mp_*_create_shared*), which must give the same pointers, offsets, marks and stats from
+ * one thread: on the second run every creator below makes the twin. */
+static int g_shared;
+
+static MP_FixedPool *pool_create(size_t object_size, size_t capacity, size_t align) {
+    return g_shared ? mp_fixed_pool_create_shared(object_size, capacity, align)
+                    : mp_fixed_pool_create_aligned(object_size, capacity, align);
+}
+static MP_FixedPool *pool_create_in(void *buffer, size_t bytes, size_t object_size, size_t capacity, size_t align) {
+    return g_shared ? mp_fixed_pool_create_shared_in(buffer, bytes, object_size, capacity, align)
+                    : mp_fixed_pool_create_in(buffer, bytes, object_size, capacity, align);
+}
+static MP_Arena *arena_create(size_t buffer_size, size_t align) {
+    return g_shared ? mp_arena_create_shared(buffer_size, align) : mp_arena_create_aligned(buffer_size, align);
+}
+static MP_Arena *arena_create_in(void *buffer, size_t bytes, size_t buffer_size, size_t align) {
+    return g_shared ? mp_arena_create_shared_in(buffer, bytes, buffer_size, align)
+                    : mp_arena_create_in(buffer, bytes, buffer_size, align);
+}
+#define mp_fixed_pool_create(object_size, capacity) pool_create(object_size, capacity, MP_DEFAULT_ALIGN)
+#define mp_fixed_pool_create_aligned pool_create
+#define mp_fixed_pool_create_in pool_create_in
+#define mp_arena_create(buffer_size) arena_create(buffer_size, MP_DEFAULT_ALIGN)
+#define mp_arena_create_aligned arena_create
+#define mp_arena_create_in arena_create_in
+
 static void run_row(const char *name, int expected, void (*row)(void)) {
     g_row_checks = 0;
     int failed_before = g_failed;
@@ -81,7 +112,7 @@ static void fixed_pool_capacity(void) {
 static void fixed_pool_reset(void) {
     MP_FixedPool *pool = mp_fixed_pool_create(16, 4);
     void *first = mp_fixed_pool_alloc(pool);
-    for (int i = 0; i < 3; i++) mp_fixed_pool_alloc(pool);
+    for (int i = 0; i < 3; i++) dropped(mp_fixed_pool_alloc(pool));
     CHECK(mp_fixed_pool_alloc(pool) == NULL);
     CHECK(mp_fixed_pool_reset(pool) == MP_OK);
     MP_FixedPoolStats s;
@@ -120,7 +151,7 @@ static void fixed_pool_stats(void) {
     MP_FixedPool *pool = mp_fixed_pool_create(60, 10);
     void *p[10];
     for (int i = 0; i < 10; i++) p[i] = mp_fixed_pool_alloc(pool);
-    mp_fixed_pool_alloc(pool); /* fails */
+    dropped(mp_fixed_pool_alloc(pool)); /* fails */
     for (int i = 0; i < 4; i++) mp_fixed_pool_free(pool, p[i]);
     MP_FixedPoolStats s;
     CHECK(mp_fixed_pool_stats(pool, &s) == MP_OK);
@@ -164,7 +195,7 @@ static void arena_allocation(void) {
 static void arena_alignment(void) {
     MP_Arena *arena = mp_arena_create(8192);
     void *base = mp_arena_base(arena);
-    mp_arena_alloc(arena, 1, 1);
+    dropped(mp_arena_alloc(arena, 1, 1));
     size_t aligns[] = {1, 2, 4, 8, 16, 32};
     for (int i = 0; i < 6; i++) {
         void *p = mp_arena_alloc(arena, 3, aligns[i]);
@@ -193,7 +224,7 @@ static void arena_oom(void) {
 static void arena_reset(void) {
     MP_Arena *arena = mp_arena_create(1024);
     void *a = mp_arena_alloc(arena, 512, 8);
-    mp_arena_alloc(arena, 512, 8);
+    dropped(mp_arena_alloc(arena, 512, 8));
     CHECK(mp_arena_alloc(arena, 1, 1) == NULL);
     CHECK(mp_arena_reset(arena) == MP_OK);
     MP_ArenaStats s;
@@ -222,7 +253,7 @@ static void arena_sequential(void) {
 static void arena_large_alignment(void) {
     MP_Arena *arena = mp_arena_create(4096);
     void *base = mp_arena_base(arena);
-    mp_arena_alloc(arena, 3, 1);
+    dropped(mp_arena_alloc(arena, 3, 1));
     void *a = mp_arena_alloc(arena, 10, 16);
     void *b = mp_arena_alloc(arena, 10, 16);
     CHECK(a != NULL && (uintptr_t)a % 16 == 0);
@@ -236,9 +267,9 @@ static void arena_large_alignment(void) {
 
 static void arena_stats(void) {
     MP_Arena *arena = mp_arena_create(256);
-    mp_arena_alloc(arena, 100, 8);
-    mp_arena_alloc(arena, 50, 16);
-    mp_arena_alloc(arena, 500, 8); /* fails */
+    dropped(mp_arena_alloc(arena, 100, 8));
+    dropped(mp_arena_alloc(arena, 50, 16));
+    dropped(mp_arena_alloc(arena, 500, 8)); /* fails */
     MP_ArenaStats s;
     CHECK(mp_arena_stats(arena, &s) == MP_OK);
     CHECK(s.buffer_size == 256);
@@ -267,10 +298,15 @@ static void error_handling(void) {
 }
 
 static void version_info(void) {
-    CHECK(strcmp(mp_version(), "0.1.0") == 0);
-    CHECK(MP_VERSION_MAJOR == 0);
-    CHECK(MP_VERSION_MINOR == 1);
-    CHECK(MP_VERSION_PATCH == 0);
+    char composed[64];
+    snprintf(composed, sizeof composed, "%d.%d.%d", MP_VERSION_MAJOR, MP_VERSION_MINOR, MP_VERSION_PATCH);
+    CHECK(strcmp(MP_VERSION_STRING, composed) == 0);
+    CHECK(strcmp(mp_version(), MP_VERSION_STRING) == 0);
+    /* The Makefile passes package.json's version: the header (generated from it) must agree. */
+    CHECK(strcmp(mp_version(), MP_PACKAGE_VERSION) == 0);
+    int major = -1, minor = -1, patch = -1;
+    CHECK(sscanf(mp_version(), "%d.%d.%d", &major, &minor, &patch) == 3 && major == MP_VERSION_MAJOR &&
+          minor == MP_VERSION_MINOR && patch == MP_VERSION_PATCH);
 }
 
 /* ---------------- the contract's rows ---------------- */
@@ -351,20 +387,20 @@ static void marks_and_rewind(void) {
     MP_Arena *arena = mp_arena_create(1024);
     uint64_t m0 = mp_arena_mark(arena);
     CHECK(m0 == 0);
-    mp_arena_alloc(arena, 10, 1);
+    dropped(mp_arena_alloc(arena, 10, 1));
     uint64_t m1 = mp_arena_mark(arena);
     CHECK(m1 == 10);
-    mp_arena_alloc(arena, 100, 8);
+    dropped(mp_arena_alloc(arena, 100, 8));
     CHECK(mp_arena_rewind(arena, m1) == MP_OK);
     MP_ArenaStats s;
     mp_arena_stats(arena, &s);
     CHECK(s.offset == 10 && s.peak_offset == 116);
     CHECK(mp_arena_rewind(arena, 11) == MP_ERR_INVALID_HANDLE); /* past the end */
     CHECK(mp_arena_rewind(arena, m0) == MP_OK && mp_arena_rewind(arena, m1) == MP_ERR_INVALID_HANDLE);
-    mp_arena_alloc(arena, 20, 1);
+    dropped(mp_arena_alloc(arena, 20, 1));
     mp_arena_reset(arena);
     CHECK(mp_arena_rewind(arena, m0) == MP_ERR_INVALID_HANDLE); /* from before the reset */
-    mp_arena_alloc(arena, 5, 1);
+    dropped(mp_arena_alloc(arena, 5, 1));
     CHECK(mp_arena_mark(arena) == (((uint64_t)1 << 33) | 5));
     CHECK(mp_arena_rewind(arena, ((uint64_t)1 << 33) | 0) == MP_OK);
     CHECK(mp_arena_rewind(arena, UINT64_MAX) == MP_ERR_INVALID_HANDLE);
@@ -425,8 +461,36 @@ static void struct_sizes(void) {
     CHECK(mp_arena_struct_size() <= 80);
 }
 
-int main(void) {
-    printf("memory_pool_core %s C suite\n", mp_version());
+/* The thread-safe twins' own row: they are what they say, and they keep the unshared batch rules. */
+static void shared_twins(void) {
+    MP_FixedPool *plain = mp_fixed_pool_create_aligned(8, 4, 8); /* shared too on the second run */
+    MP_FixedPool *pool = mp_fixed_pool_create_shared(8, 4, 8);
+    MP_Arena *arena = mp_arena_create_shared(64, 8);
+    CHECK(mp_fixed_pool_is_shared(pool) == 1 && mp_fixed_pool_is_shared(plain) == g_shared);
+    CHECK(mp_arena_is_shared(arena) == 1 && mp_fixed_pool_is_shared(NULL) == 0 && mp_arena_is_shared(NULL) == 0);
+    CHECK(mp_fixed_pool_create_shared(0, 4, 8) == NULL && mp_fixed_pool_create_shared(8, 4, 3) == NULL);
+    CHECK(mp_arena_create_shared(0, 8) == NULL && mp_fixed_pool_create_shared_in(NULL, 1024, 8, 4, 8) == NULL);
+    /* The same calls on both give the same offsets and stats, reuse included. */
+    uint32_t a[4], b[4];
+    CHECK(mp_fixed_pool_alloc_many_u32(plain, a, 3) == 3 && mp_fixed_pool_alloc_many_u32(pool, b, 3) == 3);
+    CHECK(mp_fixed_pool_free_many_u32(plain, a, 2, NULL) == MP_OK && mp_fixed_pool_free_many_u32(pool, b, 2, NULL) == MP_OK);
+    CHECK(mp_fixed_pool_alloc_offset(plain) == 72 && mp_fixed_pool_alloc_offset(pool) == 72);
+    MP_FixedPoolStats sp, ss;
+    mp_fixed_pool_stats(plain, &sp);
+    mp_fixed_pool_stats(pool, &ss);
+    CHECK(memcmp(&sp, &ss, sizeof sp) == 0 && ss.allocated == 2 && ss.free_count == 2);
+    size_t bad = 9;
+    uint32_t dup[2] = {72, 72};
+    CHECK(mp_fixed_pool_free_many_u32(pool, dup, 2, &bad) == MP_ERR_DOUBLE_FREE && bad == 1);
+    CHECK(mp_fixed_pool_free_offset(pool, 72) == MP_OK && mp_fixed_pool_free_offset(pool, 72) == MP_ERR_DOUBLE_FREE);
+    mp_fixed_pool_destroy(plain);
+    mp_fixed_pool_destroy(pool);
+    mp_arena_destroy(arena);
+}
+
+/* Every row once; returns how many checks the test table's rows made. */
+static int run_suite(void) {
+    int before = g_passed + g_failed;
     run_row("Fixed pool lifecycle", 2, fixed_pool_lifecycle);
     run_row("Fixed pool allocation", 6, fixed_pool_allocation);
     run_row("Fixed pool capacity", 5, fixed_pool_capacity);
@@ -444,15 +508,25 @@ int main(void) {
     run_row("Arena stats", 8, arena_stats);
     run_row("Error handling", 6, error_handling);
     run_row("Version info", 4, version_info);
-    int table = g_passed + g_failed;
-    printf("seed table: %d checks\n", table);
+    int table = g_passed + g_failed - before;
     run_row("Double free and foreign", 10, double_free_and_foreign);
     run_row("Geometry and offsets", 10, geometry_and_offsets);
     run_row("Overflow and limits", 10, overflow_and_limits);
     run_row("Marks and rewind", 10, marks_and_rewind);
     run_row("Batches", 12, batches);
     run_row("Caller-provided memory", 9, caller_memory);
+    run_row("Shared twins", 10, shared_twins);
     run_row("Struct sizes", 2, struct_sizes);
+    return table;
+}
+
+int main(void) {
+    printf("memory_pool_core %s C suite\n", mp_version());
+    int table = run_suite();
+    printf("test table: %d checks\n", table);
+    g_shared = 1;
+    printf("-- again on the thread-safe allocators (mp_*_create_shared*) --\n");
+    run_suite();
     if (g_short_rows > 0) printf("%d row(s) with fewer checks than the table\n", g_short_rows);
     printf("%d passed, %d failed\n", g_passed, g_failed);
     return g_failed == 0 && g_short_rows == 0 ? 0 : 1;
