@@ -1,15 +1,11 @@
 /**
  * The little of the WebAssembly JavaScript API this package uses. TypeScript declares the API only
- * in lib.dom, which a Node package should not pull in (nor make its users pull in).
+ * in lib.dom, which a package for Node and browsers alike should not make its users pull in.
  */
 export interface WasmMemory {
   /** The same `ArrayBuffer` until the memory grows; growing, even by 0 pages, detaches it. */
   readonly buffer: ArrayBuffer;
   grow(deltaPages: number): number;
-}
-
-export interface WasmGlobal {
-  readonly value: number;
 }
 
 export interface WasmModule {
