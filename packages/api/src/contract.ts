@@ -177,10 +177,10 @@ export interface Backend {
    * (`ERR_MEMPOOL_INVALID_ARGUMENT` otherwise, `ERR_MEMPOOL_OUT_OF_MEMORY` if the system refuses).
    */
   createFixedPool(objectSize: number, capacity: number, options: FixedPoolOptions & { readonly shared: true }): SharedFixedPool;
-  createFixedPool(objectSize: number, capacity: number, options?: FixedPoolOptions): FixedPool;
+  createFixedPool(objectSize: number, capacity: number, options?: FixedPoolOptions & { readonly shared?: false }): FixedPool;
   /** `bufferSize` bytes of data region, a positive integer; limits as for `createFixedPool`. */
   createArena(bufferSize: number, options: ArenaOptions & { readonly shared: true }): SharedArena;
-  createArena(bufferSize: number, options?: ArenaOptions): Arena;
+  createArena(bufferSize: number, options?: ArenaOptions & { readonly shared?: false }): Arena;
 }
 
 /** The named exports of a backend package. */
