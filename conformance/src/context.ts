@@ -7,10 +7,12 @@ export interface SuiteContext {
   readonly module: BackendModule;
   readonly backend: Backend;
   readonly scope: Scope;
+  /** Whether every allocator the suite creates is a shared one (`{ shared: true }`). */
+  readonly shared: boolean;
 }
 
-export function createContext(module: BackendModule): SuiteContext {
+export function createContext(module: BackendModule, shared = false): SuiteContext {
   const scope = new Scope();
   afterEach(() => scope.destroyAll());
-  return { module, backend: module.backend, scope };
+  return { module, backend: module.backend, scope, shared };
 }

@@ -10,6 +10,8 @@ import { determinism } from './contract/determinism.js';
 import { errorMatrix } from './contract/error-matrix.js';
 import { lifetime } from './contract/lifetime.js';
 import { modelRuns, type ModelRunOptions } from './contract/model-runs.js';
+import { sharedHolders } from './shared/shared-holders.js';
+import { SHARED_SUFFIX, sharedVariant } from './shared/shared-module.js';
 
 export type { ModelRunOptions } from './contract/model-runs.js';
 export { recordTrace } from './contract/reference-trace.js';
@@ -18,6 +20,8 @@ import { SUITE_PREFIX } from './summary.js';
 
 export interface ConformanceOptions {
   readonly modelRuns?: ModelRunOptions;
+  /** Run the suite a second time on shared allocators where `supports.shared` is true (default). */
+  readonly shared?: boolean;
 }
 
 /**
@@ -26,8 +30,13 @@ export interface ConformanceOptions {
  * rows. Call it from a test file: `registerConformanceSuite(await import('my-backend'))`.
  */
 export function registerConformanceSuite(module: BackendModule, options: ConformanceOptions = {}): void {
-  describe(`${SUITE_PREFIX}${module.backend.name}`, () => {
-    const context = createContext(module);
+  registerOn(module, options, false);
+  if (module.backend.supports.shared && options.shared !== false) registerOn(sharedVariant(module), options, true);
+}
+
+function registerOn(module: BackendModule, options: ConformanceOptions, shared: boolean): void {
+  describe(`${SUITE_PREFIX}${module.backend.name}${shared ? SHARED_SUFFIX : ''}`, () => {
+    const context = createContext(module, shared);
     fixedPoolRows(context);
     arenaRows(context);
     errorAndVersionRows(context);
@@ -37,5 +46,6 @@ export function registerConformanceSuite(module: BackendModule, options: Conform
     bigMemory(context);
     lifetime(context);
     modelRuns(context, options.modelRuns);
+    sharedHolders(context);
   });
 }

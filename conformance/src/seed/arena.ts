@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { HEADER_BYTES, type Arena } from '@mempool/api';
 import type { SuiteContext } from '../context.js';
 import { expectFilled, fill } from '../support.js';
+import { expectMemoryReleased } from '../shared/released-memory.js';
 
 const roundUp = (value: number, align: number): number => Math.ceil(value / align) * align;
 
 /** The seed's arena rows: `Arena lifecycle` to `Arena stats`. */
-export function arenaRows({ backend, scope }: SuiteContext): void {
+export function arenaRows({ backend, scope, shared }: SuiteContext): void {
   const arena = (bufferSize = 1024 * 1024): Arena => scope.add(backend.createArena(bufferSize));
 
   describe('Arena lifecycle', () => {
@@ -22,7 +23,7 @@ export function arenaRows({ backend, scope }: SuiteContext): void {
       const view = new Float64Array(a.memory);
       a.destroy();
       expect(a.destroyed).toBe(true);
-      expect(view.length).toBe(0);
+      expectMemoryReleased(a.memory, [view], shared);
     });
   });
 

@@ -7,4 +7,5 @@ export * from './status.js';
 export * from './stats.js';
 export * from './engine-facts.js';
 export * from './version.js';
+export * from './shared.js';
 export * from './load-backend.js';
