@@ -1,9 +1,7 @@
 import {
   arenaLayout,
   fixedPoolLayout,
-  sharedRefusals,
   sharedRequested,
-  sharedUnsupported,
   VERSION,
   type ArenaOptions,
   type Backend,
@@ -11,43 +9,58 @@ import {
 } from '@mempool/api';
 import { WasmArena } from './arena.js';
 import { WasmFixedPool } from './fixed-pool.js';
+import { SharedWasmArena } from './shared-arena.js';
+import { SharedWasmFixedPool } from './shared-fixed-pool.js';
 import { MAX_MEMORY_BYTES } from './memory.js';
+import { compileEngine } from './engine.js';
+import type { SharedEngineModule } from './shared-state.js';
 import type { WasmModule } from './webassembly.js';
 
 /** A backend package's named exports, over one compiled engine module. */
 export interface WasmBackendModule {
   readonly backend: Backend;
   readonly version: string;
-  createFixedPool(objectSize: number, capacity: number, options: FixedPoolOptions & { readonly shared: true }): never;
-  createFixedPool(objectSize: number, capacity: number, options?: FixedPoolOptions): WasmFixedPool;
-  createArena(bufferSize: number, options: ArenaOptions & { readonly shared: true }): never;
-  createArena(bufferSize: number, options?: ArenaOptions): WasmArena;
+  createFixedPool(objectSize: number, capacity: number, options: FixedPoolOptions & { readonly shared: true }): SharedWasmFixedPool;
+  createFixedPool(objectSize: number, capacity: number, options?: FixedPoolOptions & { readonly shared?: false }): WasmFixedPool;
+  createArena(bufferSize: number, options: ArenaOptions & { readonly shared: true }): SharedWasmArena;
+  createArena(bufferSize: number, options?: ArenaOptions & { readonly shared?: false }): WasmArena;
 }
 
-/** The backend `name` whose allocators each run an instance of `module`. */
-export function wasmBackend(name: string, module: WasmModule): WasmBackendModule {
-  const noShared = 'shared allocators are not available on this backend yet';
+/**
+ * The backend `name` whose allocators each run an instance of `module`, and whose shared
+ * allocators (`{ shared: true }`) run, in every holder, an instance of the shared engine (embedded
+ * as `sharedBase64`, compiled on first use: a page without shared memory never needs it).
+ */
+export function wasmBackend(name: string, module: WasmModule, sharedBase64: string): WasmBackendModule {
+  let sharedModule: WasmModule | undefined;
+  const shared: SharedEngineModule = {
+    name,
+    get module() {
+      return (sharedModule ??= compileEngine(sharedBase64));
+    },
+  };
   /** Same-sized slots in a fresh wasm memory of their own. */
-  function createFixedPool(objectSize: number, capacity: number, options: FixedPoolOptions & { readonly shared: true }): never;
-  function createFixedPool(objectSize: number, capacity: number, options?: FixedPoolOptions): WasmFixedPool;
-  function createFixedPool(objectSize: number, capacity: number, options?: FixedPoolOptions): WasmFixedPool {
-    if (sharedRequested(options)) throw sharedUnsupported(name, noShared);
-    return new WasmFixedPool(fixedPoolLayout(objectSize, capacity, options, MAX_MEMORY_BYTES), module);
+  function createFixedPool(objectSize: number, capacity: number, options: FixedPoolOptions & { readonly shared: true }): SharedWasmFixedPool;
+  function createFixedPool(objectSize: number, capacity: number, options?: FixedPoolOptions & { readonly shared?: false }): WasmFixedPool;
+  function createFixedPool(objectSize: number, capacity: number, options?: FixedPoolOptions): WasmFixedPool | SharedWasmFixedPool {
+    const layout = fixedPoolLayout(objectSize, capacity, options, MAX_MEMORY_BYTES);
+    return sharedRequested(options) ? new SharedWasmFixedPool(layout, shared) : new WasmFixedPool(layout, module);
   }
   /** A bump allocator over a fresh wasm memory of its own. */
-  function createArena(bufferSize: number, options: ArenaOptions & { readonly shared: true }): never;
-  function createArena(bufferSize: number, options?: ArenaOptions): WasmArena;
-  function createArena(bufferSize: number, options?: ArenaOptions): WasmArena {
-    if (sharedRequested(options)) throw sharedUnsupported(name, noShared);
-    return new WasmArena(arenaLayout(bufferSize, options, MAX_MEMORY_BYTES), module);
+  function createArena(bufferSize: number, options: ArenaOptions & { readonly shared: true }): SharedWasmArena;
+  function createArena(bufferSize: number, options?: ArenaOptions & { readonly shared?: false }): WasmArena;
+  function createArena(bufferSize: number, options?: ArenaOptions): WasmArena | SharedWasmArena {
+    const layout = arenaLayout(bufferSize, options, MAX_MEMORY_BYTES);
+    return sharedRequested(options) ? new SharedWasmArena(layout, shared) : new WasmArena(layout, module);
   }
   const backend: Backend = Object.freeze({
     name,
     version: VERSION,
-    supports: Object.freeze({ maxMemoryBytes: MAX_MEMORY_BYTES, absoluteAlignment: 0, gcReclaim: true, shared: false }),
+    supports: Object.freeze({ maxMemoryBytes: MAX_MEMORY_BYTES, absoluteAlignment: 0, gcReclaim: true, shared: true }),
     createFixedPool,
     createArena,
-    ...sharedRefusals(name, noShared),
+    attachFixedPool: (descriptor: unknown) => SharedWasmFixedPool.attach(descriptor, shared),
+    attachArena: (descriptor: unknown) => SharedWasmArena.attach(descriptor, shared),
   });
   return { backend, version: VERSION, createFixedPool, createArena };
 }

@@ -1,7 +1,7 @@
-import type { Engine } from './engine-exports.generated.js';
+import type { Engine, SharedEngine } from './engine-exports.generated.js';
 import { WebAssemblyApi, type WasmMemory, type WasmModule } from './webassembly.js';
 
-export type { Engine } from './engine-exports.generated.js';
+export type { Engine, SharedEngine } from './engine-exports.generated.js';
 
 /** The bytes of a module embedded by scripts/build-wasm.mjs (base64), decoded with the web's `atob`. */
 function decodeBase64(base64: string): Uint8Array {
@@ -22,9 +22,9 @@ export function compileEngine(base64: string): WasmModule {
 /** Pages the engine's private memory may grow to: the whole of wasm32. */
 const WASM32_PAGES = 65536;
 
-/** An engine: the instance's exports and its private memory (bookkeeping and scratch). */
-export interface EngineInstance {
-  readonly exports: Engine;
+/** An engine: the instance's exports and its memory (bookkeeping and scratch). */
+export interface EngineInstance<Exports = Engine> {
+  readonly exports: Exports;
   readonly memory: WasmMemory;
 }
 
@@ -33,13 +33,24 @@ export interface EngineInstance {
  * globals are its state and nothing the user can reach shares memory with its bookkeeping.
  */
 export function instantiate(module: WasmModule): EngineInstance {
-  const memory = new WebAssemblyApi.Memory({ initial: 1, maximum: WASM32_PAGES });
+  return instantiateOver(module, new WebAssemblyApi.Memory({ initial: 1, maximum: WASM32_PAGES }));
+}
+
+/**
+ * An instance of the shared engine over `memory`: a fresh shared memory for a new allocator, or
+ * the one `share()` handed out, for another holder of it.
+ */
+export function instantiateShared(module: WasmModule, memory?: WasmMemory): EngineInstance<SharedEngine> {
+  return instantiateOver(module, memory ?? new WebAssemblyApi.Memory({ initial: 1, maximum: WASM32_PAGES, shared: true }));
+}
+
+function instantiateOver<Exports>(module: WasmModule, memory: WasmMemory): EngineInstance<Exports> {
   // Only the debug build imports `abort`: an assertion of an invariant failed.
   const abort = (_message: number, fileName: number, line: number, column: number): never => {
     throw new Error(`mempool.wasm: an invariant failed at ${readString(memory, fileName)}:${line}:${column}; this is a bug in @mempool/backend-wasm`);
   };
   const instance = new WebAssemblyApi.Instance(module, { env: { memory, abort } });
-  return { exports: instance.exports as Engine, memory };
+  return { exports: instance.exports as Exports, memory };
 }
 
 /** An AssemblyScript string (UTF-16, its byte length in the word before it) from the engine's memory. */

@@ -15,7 +15,8 @@ export interface WasmModule {
 interface WebAssemblyApi {
   Module: new (bytes: Uint8Array) => WasmModule;
   Instance: new (module: WasmModule, imports: Record<string, Record<string, unknown>>) => { readonly exports: object };
-  Memory: new (descriptor: { initial: number; maximum: number }) => WasmMemory;
+  /** With `shared: true`, `buffer` is a `SharedArrayBuffer` (and `maximum` is required). */
+  Memory: new (descriptor: { initial: number; maximum: number; shared?: boolean }) => WasmMemory;
 }
 
 export const WebAssemblyApi = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;

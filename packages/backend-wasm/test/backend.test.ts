@@ -4,7 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '@mempool/api';
 import wasmDefault, { backend, createArena, createFixedPool, version, wasmVersion } from '../src/index.js';
-import { compileEngine, instantiate } from '../src/engine.js';
+import { compileEngine, instantiate, instantiateShared } from '../src/engine.js';
+import { BUSY } from '../src/shared-state.js';
+import { ENGINE_BYTES_BASE64 as SHARED_BYTES_BASE64 } from '../src/engine-bytes-shared.generated.js';
 import { ENGINE_BYTES_BASE64 } from '../src/engine-bytes.generated.js';
 import { ENGINE_BYTES_BASE64 as DEBUG_BYTES_BASE64 } from '../src/engine-bytes-debug.generated.js';
 
@@ -90,6 +92,15 @@ describe('the debug engine', () => {
     expect(exports.arenaRewind(0)).toBe(0);
     for (let i = 0; i < 2 ** 20 + 3; i++) exports.arenaReset();
     expect(exports.arenaGeneration()).toBe(3); // modulo 2^20, as marks keep it
+  });
+});
+
+describe('the shared engine', () => {
+  it('is built with a shared memory import, and its BUSY status is the one the wrapper maps', () => {
+    const module = compileEngine(SHARED_BYTES_BASE64);
+    expect(WebAssembly.Module.imports(module as unknown as WebAssembly.Module)).toEqual([{ module: 'env', name: 'memory', kind: 'memory' }]);
+    const { exports } = instantiateShared(module);
+    expect(exports.BUSY.value).toBe(BUSY);
   });
 });
 

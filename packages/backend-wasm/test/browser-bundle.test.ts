@@ -5,6 +5,7 @@ import { runInNewContext } from 'node:vm';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { ENGINE_BYTES_BASE64 } from '../src/engine-bytes.generated.js';
+import { ENGINE_BYTES_BASE64 as SHARED_BYTES_BASE64 } from '../src/engine-bytes-shared.generated.js';
 
 const packageDir = new URL('..', import.meta.url).pathname;
 
@@ -44,9 +45,11 @@ describe('a browser bundle', () => {
     });
   }
 
-  it('embeds the release module, under the 4 KB Chrome compiles synchronously on its main thread', async () => {
+  it('embeds the release and shared modules, each under the 4 KB Chrome compiles synchronously on its main thread', async () => {
     const { text } = await bundle('@mempool/backend-wasm');
-    expect(text).toContain(ENGINE_BYTES_BASE64);
-    expect(atob(ENGINE_BYTES_BASE64).length).toBeLessThan(4096);
+    for (const base64 of [ENGINE_BYTES_BASE64, SHARED_BYTES_BASE64]) {
+      expect(text).toContain(base64);
+      expect(atob(base64).length).toBeLessThan(4096);
+    }
   });
 });
