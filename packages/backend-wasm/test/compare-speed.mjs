@@ -29,6 +29,12 @@ async function child(url) {
     pool.allocMany(batch);
     pool.freeMany(batch);
   });
+  if (backend.backend.supports.shared) {
+    const shared = backend.createFixedPool(24, 4096, { shared: true });
+    bench.add('shared pool alloc+free pair (one thread)', () => {
+      for (let i = 0; i < OPS; i++) shared.free(shared.alloc());
+    });
+  }
   bench.add('createFixedPool(64, 1024)+destroy(), µs', () => {
     backend.createFixedPool(64, 1024).destroy();
   });
@@ -57,7 +63,10 @@ if (process.argv[2] === '--child') {
   const median = (values) => values.sort((a, b) => a - b)[values.length >> 1];
   const rows = [];
   for (const scenario of Object.keys(samples.get('wasm')[0])) {
-    for (const [label] of subjects) rows.push({ scenario, subject: label, 'median ns/op': median(samples.get(label).map((s) => s[scenario])).toFixed(2) });
+    for (const [label] of subjects) {
+      const values = samples.get(label).map((s) => s[scenario]).filter((v) => v !== undefined);
+      if (values.length > 0) rows.push({ scenario, subject: label, 'median ns/op': median(values).toFixed(2) });
+    }
   }
   console.table(rows);
 }
