@@ -30,7 +30,8 @@ describe('a browser bundle', () => {
       expect(inputs.filter((input) => input.startsWith('node:'))).toEqual([]);
       expect(text).not.toMatch(/\bnode:|\brequire\(|\bprocess\b|\bBuffer\b|import\.meta/);
       const sandbox: Record<string, unknown> = { WebAssembly, atob };
-      runInNewContext(`${text}\nglobalThis.mempool = mempool;`, sandbox);
+      // Like a page that is not cross-origin isolated: no SharedArrayBuffer.
+      runInNewContext(`delete globalThis.SharedArrayBuffer;\n${text}\nglobalThis.mempool = mempool;`, sandbox);
       expect(runInNewContext('[typeof process, typeof Buffer, typeof require]', sandbox)).toEqual(['undefined', 'undefined', 'undefined']);
       const mempool = sandbox['mempool'] as typeof import('../src/index.js');
       const pool = mempool.createFixedPool(24, 4);
@@ -42,6 +43,10 @@ describe('a browser bundle', () => {
       const arena = mempool.createArena(128);
       expect(arena.alloc(10, 16)).toBe(64);
       expect(mempool.wasmVersion).toBe(mempool.version.replace(/[-+].*$/, ''));
+      // Without SharedArrayBuffer there are no shared allocators, and the backend says so.
+      expect(runInNewContext('typeof SharedArrayBuffer', sandbox)).toBe('undefined');
+      expect(mempool.backend.supports.shared).toBe(false);
+      expect(() => mempool.createFixedPool(8, 8, { shared: true })).toThrow(expect.objectContaining({ code: 'ERR_MEMPOOL_INVALID_ARGUMENT' }));
     });
   }
 
