@@ -68,7 +68,10 @@ describe('concurrency', () => {
         );
         const reports = await Promise.all(runs.map((r) => r.done));
         const context = `seed ${seed} (MEMPOOL_SEED=${seed} replays it)`;
-        expect(reports.flatMap((r) => r.errors), context).toEqual([]);
+        expect(
+          reports.flatMap((r) => r.errors),
+          context,
+        ).toEqual([]);
         expect(pool.stats(), context).toMatchObject({
           allocated: 0,
           available: 64,
@@ -123,7 +126,10 @@ describe('concurrency', () => {
         await Promise.all(runs.slice(0, killed).map((run) => run.worker.terminate()));
         const reports = await Promise.all(runs.slice(killed).map((r) => r.done));
         const context = `seed ${seed} (MEMPOOL_SEED=${seed - 1000} replays it)`;
-        expect(reports.flatMap((r) => r.errors), context).toEqual([]);
+        expect(
+          reports.flatMap((r) => r.errors),
+          context,
+        ).toEqual([]);
         const { allocated, available } = pool.stats();
         expect(allocated + available, context).toBe(64);
         // A worker stopped inside a call can leave one slot neither counted nor free.
@@ -147,7 +153,10 @@ describe('concurrency', () => {
         );
         const reports = await Promise.all(runs.map((r) => r.done));
         const context = `seed ${seed} (MEMPOOL_SEED=${seed - 2000} replays it)`;
-        expect(reports.flatMap((r) => r.errors), context).toEqual([]);
+        expect(
+          reports.flatMap((r) => r.errors),
+          context,
+        ).toEqual([]);
         const ranges: [number, number][] = [];
         for (const r of reports) for (let k = 0; k < r.ranges!.length; k += 2) ranges.push([r.ranges![k]!, r.ranges![k + 1]!]);
         ranges.sort((a, b) => a[0] - b[0]);

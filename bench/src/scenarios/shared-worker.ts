@@ -141,7 +141,9 @@ if (parentPort !== null && workerData !== null && typeof workerData === 'object'
   // Warm up on a private pool of the same kind, so the timed run starts with optimized code and
   // leaves the measured pool's state as it found it.
   const warm: FixedPool =
-    task.variant === 'private' ? backend.createFixedPool(64, 4096) : (backend.createFixedPool(64, 4096, { shared: true }) as unknown as FixedPool);
+    task.variant === 'private'
+      ? backend.createFixedPool(64, 4096)
+      : (backend.createFixedPool(64, 4096, { shared: true }) as unknown as FixedPool);
   const warmWords = new Int32Array(new SharedArrayBuffer(CONTROL_BYTES));
   run({ ...task, pattern: task.pattern === 'alone' ? 'alone' : 'pairs' }, warm, warmWords, 200_000);
   Atomics.add(words, ARRIVED, 1);

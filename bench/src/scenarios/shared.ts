@@ -42,7 +42,13 @@ function pairCase(pool: FixedPool): Case {
 }
 
 /** Starts one worker per pattern, waits until all have warmed up, and times them from the start line to the last one done. */
-async function timeWorkers(specifier: string, variant: Variant, patterns: readonly Pattern[], ops: number, backend: Backend): Promise<number> {
+async function timeWorkers(
+  specifier: string,
+  variant: Variant,
+  patterns: readonly Pattern[],
+  ops: number,
+  backend: Backend,
+): Promise<number> {
   const pool = backend.createFixedPool(64, 4096, { shared: true });
   const control = new SharedArrayBuffer(CONTROL_BYTES);
   const words = new Int32Array(control);
@@ -80,10 +86,22 @@ const RUNS: readonly Run[] = (['lock-free', 'mutex', 'private'] as const).flatMa
   { scenario: 'shared.pairs.2w', unit: 'alloc()+free() pair, 2 workers together', variant, patterns: ['pairs', 'pairs'], countedPerOp: 2 },
   ...(variant === 'private'
     ? []
-    : [
-        { scenario: 'shared.prodcons.1w', unit: 'handle allocated, filled and freed, 1 worker', variant, patterns: ['alone'], countedPerOp: 1 },
-        { scenario: 'shared.prodcons.2w', unit: 'handle allocated+filled by one worker, freed by another', variant, patterns: ['producer', 'consumer'], countedPerOp: 1 },
-      ] satisfies Run[]),
+    : ([
+        {
+          scenario: 'shared.prodcons.1w',
+          unit: 'handle allocated, filled and freed, 1 worker',
+          variant,
+          patterns: ['alone'],
+          countedPerOp: 1,
+        },
+        {
+          scenario: 'shared.prodcons.2w',
+          unit: 'handle allocated+filled by one worker, freed by another',
+          variant,
+          patterns: ['producer', 'consumer'],
+          countedPerOp: 1,
+        },
+      ] satisfies Run[])),
 ]);
 
 /** Every shared-allocator figure of one backend; a backend without `supports.shared` is one skip. */
@@ -100,7 +118,8 @@ export async function sharedFigures(specifier: string, budget: Budget): Promise<
     const subject = sharedSubject(backend.name, run.variant);
     try {
       const perOp: number[] = [];
-      for (let r = 0; r < reps; r++) perOp.push(((await timeWorkers(specifier, run.variant, run.patterns, ops, backend)) * 1e6) / (ops * run.countedPerOp));
+      for (let r = 0; r < reps; r++)
+        perOp.push(((await timeWorkers(specifier, run.variant, run.patterns, ops, backend)) * 1e6) / (ops * run.countedPerOp));
       perOp.sort((a, b) => a - b);
       const median = perOp[Math.floor(perOp.length / 2)]!;
       const mean = perOp.reduce((a, b) => a + b, 0) / perOp.length;
@@ -115,7 +134,9 @@ export async function sharedFigures(specifier: string, budget: Budget): Promise<
         samples: reps,
         opsPerSample: ops * run.countedPerOp,
       });
-      process.stderr.write(`    ${subject.padEnd(12)} ${run.scenario.padEnd(18)} ${median.toFixed(1).padStart(8)} ns/op (wall, all workers)\n`);
+      process.stderr.write(
+        `    ${subject.padEnd(12)} ${run.scenario.padEnd(18)} ${median.toFixed(1).padStart(8)} ns/op (wall, all workers)\n`,
+      );
     } catch (error) {
       skipped.push({ scenario: run.scenario, subject, reason: describe(error) });
       process.stderr.write(`    ${subject} ${run.scenario}: FAILED ${describe(error)}\n`);

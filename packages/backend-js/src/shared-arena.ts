@@ -144,9 +144,11 @@ export class SharedJsArena implements SharedArena {
     raiseTo(words, PEAK, current);
     // Rewinding while the end moves would give back an allocation made after this call began.
     const refusal =
-      offset < 0 ? badMark(mark, current, generation)
-      : Atomics.compareExchange(words, OFFSET, current, offset) !== current ? busy('Arena', 'rewind', 'other holders allocated meanwhile')
-      : undefined;
+      offset < 0
+        ? badMark(mark, current, generation)
+        : Atomics.compareExchange(words, OFFSET, current, offset) !== current
+          ? busy('Arena', 'rewind', 'other holders allocated meanwhile')
+          : undefined;
     Atomics.store(words, SEQUENCE, sequence + (refusal === undefined ? 2 : 0));
     if (refusal !== undefined) throw refusal;
   }
