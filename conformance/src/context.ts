@@ -7,12 +7,10 @@ export interface SuiteContext {
   readonly module: BackendModule;
   readonly backend: Backend;
   readonly scope: Scope;
-  /** Whether every allocator the suite creates is a shared one (`{ shared: true }`). */
-  readonly shared: boolean;
 }
 
-export function createContext(module: BackendModule, shared = false): SuiteContext {
+export function createContext(module: BackendModule): SuiteContext {
   const scope = new Scope();
   afterEach(() => scope.destroyAll());
-  return { module, backend: module.backend, scope, shared };
+  return { module, backend: module.backend, scope };
 }

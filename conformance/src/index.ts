@@ -36,7 +36,7 @@ export function registerConformanceSuite(module: BackendModule, options: Conform
 
 function registerOn(module: BackendModule, options: ConformanceOptions, shared: boolean): void {
   describe(`${SUITE_PREFIX}${module.backend.name}${shared ? SHARED_SUFFIX : ''}`, () => {
-    const context = createContext(module, shared);
+    const context = createContext(module);
     fixedPoolRows(context);
     arenaRows(context);
     errorAndVersionRows(context);

@@ -2,12 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '@mempool/api';
 import type { SuiteContext } from '../context.js';
 import { expectMemoryReleased } from '../shared/released-memory.js';
+import { isSharedRun } from '../shared/shared-module.js';
 import { expectError } from '../support.js';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 
 /** `destroy()`, `Symbol.dispose`, `using`, and reclaim by the garbage collector. */
-export function lifetime({ backend, shared }: SuiteContext): void {
+export function lifetime({ backend }: SuiteContext): void {
+  const shared = isSharedRun(backend);
   describe('Destroy and dispose', () => {
     it('destroy() detaches every view over a pool and an arena', () => {
       const pool = backend.createFixedPool(16, 16);

@@ -3,11 +3,13 @@ import { HEADER_BYTES, type Arena } from '@mempool/api';
 import type { SuiteContext } from '../context.js';
 import { expectFilled, fill } from '../support.js';
 import { expectMemoryReleased } from '../shared/released-memory.js';
+import { isSharedRun } from '../shared/shared-module.js';
 
 const roundUp = (value: number, align: number): number => Math.ceil(value / align) * align;
 
 /** The seed's arena rows: `Arena lifecycle` to `Arena stats`. */
-export function arenaRows({ backend, scope, shared }: SuiteContext): void {
+export function arenaRows({ backend, scope }: SuiteContext): void {
+  const shared = isSharedRun(backend);
   const arena = (bufferSize = 1024 * 1024): Arena => scope.add(backend.createArena(bufferSize));
 
   describe('Arena lifecycle', () => {

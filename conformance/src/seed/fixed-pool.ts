@@ -3,9 +3,11 @@ import { ErrorCode, HEADER_BYTES, type FixedPool } from '@mempool/api';
 import type { SuiteContext } from '../context.js';
 import { expectError, expectFilled, fill } from '../support.js';
 import { expectMemoryReleased, memoryClass } from '../shared/released-memory.js';
+import { isSharedRun } from '../shared/shared-module.js';
 
 /** The seed's fixed-pool rows: `Fixed pool lifecycle` to `Fixed pool stats`. */
-export function fixedPoolRows({ backend, scope, shared }: SuiteContext): void {
+export function fixedPoolRows({ backend, scope }: SuiteContext): void {
+  const shared = isSharedRun(backend);
   const pool = (objectSize = 64, capacity = 256, align?: number): FixedPool =>
     scope.add(backend.createFixedPool(objectSize, capacity, align === undefined ? undefined : { align }));
   const allocAll = (p: FixedPool): number[] => {

@@ -2,13 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { ErrorCode, type SharedArena, type SharedFixedPool } from '@mempool/api';
 import type { SuiteContext } from '../context.js';
 import { expectError } from '../support.js';
+import { isSharedRun } from './shared-module.js';
 
 /**
  * Shared allocators from one thread: `share()` and `attach*` give holders of one state, a holder's
  * `destroy()` ends that holder only, and bad descriptors are refused. On a backend without
  * `supports.shared`, every way in is refused with `ERR_MEMPOOL_INVALID_ARGUMENT`.
  */
-export function sharedHolders({ backend, scope, shared }: SuiteContext): void {
+export function sharedHolders({ backend, scope }: SuiteContext): void {
+  const shared = isSharedRun(backend);
   if (!backend.supports.shared) {
     describe('Shared allocators (not supported)', () => {
       it('{ shared: true } and attach throw ERR_MEMPOOL_INVALID_ARGUMENT', () => {
@@ -32,7 +34,10 @@ export function sharedHolders({ backend, scope, shared }: SuiteContext): void {
     return;
   }
   // The scope destroys every holder after each case (it takes any allocator; shared ones type their memory apart).
-  const own = <T extends SharedFixedPool | SharedArena>(holder: T): T => (scope.add(holder as never), holder);
+  const own = <T extends SharedFixedPool | SharedArena>(holder: T): T => {
+    scope.add(holder as never);
+    return holder;
+  };
   const pool = (capacity = 8): SharedFixedPool => own(backend.createFixedPool(16, capacity, { shared: true }));
   const arena = (size = 4096): SharedArena => own(backend.createArena(size, { shared: true }));
   const attachPool = (p: SharedFixedPool): SharedFixedPool => own(backend.attachFixedPool(structuredClone(p.share())));
@@ -96,9 +101,19 @@ export function sharedHolders({ backend, scope, shared }: SuiteContext): void {
       expectError(() => backend.attachFixedPool(null as never), TypeError, ErrorCode.INVALID_ARGUMENT, 'descriptor');
       expectError(() => backend.attachFixedPool(a as never), TypeError, ErrorCode.INVALID_ARGUMENT, 'descriptor.kind');
       expectError(() => backend.attachArena(d as never), TypeError, ErrorCode.INVALID_ARGUMENT, 'descriptor.kind');
-      expectError(() => backend.attachFixedPool({ ...d, backend: 'elsewhere' }), RangeError, ErrorCode.INVALID_ARGUMENT, 'descriptor.backend');
+      expectError(
+        () => backend.attachFixedPool({ ...d, backend: 'elsewhere' }),
+        RangeError,
+        ErrorCode.INVALID_ARGUMENT,
+        'descriptor.backend',
+      );
       expectError(() => backend.attachFixedPool({ ...d, format: -1 }), RangeError, ErrorCode.INVALID_ARGUMENT, 'descriptor.format');
-      expectError(() => backend.attachFixedPool({ ...d, memory: new ArrayBuffer(8) as never }), TypeError, ErrorCode.INVALID_ARGUMENT, 'descriptor.memory');
+      expectError(
+        () => backend.attachFixedPool({ ...d, memory: new ArrayBuffer(8) as never }),
+        TypeError,
+        ErrorCode.INVALID_ARGUMENT,
+        'descriptor.memory',
+      );
       expectError(() => backend.attachFixedPool({ ...d, capacity: 1000 }), RangeError, ErrorCode.INVALID_ARGUMENT, 'descriptor.memory');
       expectError(() => backend.attachArena({ ...a, bufferSize: 0 }), RangeError, ErrorCode.INVALID_ARGUMENT, 'bufferSize');
     });

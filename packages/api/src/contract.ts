@@ -177,10 +177,10 @@ export interface Backend {
    * (`ERR_MEMPOOL_INVALID_ARGUMENT` otherwise, `ERR_MEMPOOL_OUT_OF_MEMORY` if the system refuses).
    */
   createFixedPool(objectSize: number, capacity: number, options: FixedPoolOptions & { readonly shared: true }): SharedFixedPool;
-  createFixedPool(objectSize: number, capacity: number, options?: FixedPoolOptions & { readonly shared?: false }): FixedPool;
+  createFixedPool(objectSize: number, capacity: number, options?: FixedPoolOptions): FixedPool;
   /** `bufferSize` bytes of data region, a positive integer; limits as for `createFixedPool`. */
   createArena(bufferSize: number, options: ArenaOptions & { readonly shared: true }): SharedArena;
-  createArena(bufferSize: number, options?: ArenaOptions & { readonly shared?: false }): Arena;
+  createArena(bufferSize: number, options?: ArenaOptions): Arena;
 }
 
 /** The named exports of a backend package. */
@@ -237,6 +237,9 @@ export interface FixedPoolOptions {
    */
   readonly shared?: boolean;
 }
+// Typing: `createFixedPool`/`createArena` return the shared types when `shared` is the literal
+// `true`; a `shared` that is only known as a boolean gets the plain type (whose `memory` may then
+// be a SharedArrayBuffer at run time), so code that forwards options keeps compiling.
 
 export interface ArenaOptions {
   /** `true` makes a shared arena (see {@link SharedArena}); as for {@link FixedPoolOptions.shared}. */

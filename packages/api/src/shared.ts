@@ -31,7 +31,8 @@ function checkDescriptor(value: unknown, kind: SharedDescriptor['kind'], backend
   }
   if (d.format !== format) throw invalidRange('descriptor.format', `${format} (made by another version of the backend)`, d.format);
   // A page that is not cross-origin isolated has no SharedArrayBuffer at all.
-  if (typeof SharedArrayBuffer === 'undefined' || !(d.memory instanceof SharedArrayBuffer)) throw invalidType('descriptor.memory', 'a SharedArrayBuffer', d.memory);
+  if (typeof SharedArrayBuffer === 'undefined' || !(d.memory instanceof SharedArrayBuffer))
+    throw invalidType('descriptor.memory', 'a SharedArrayBuffer', d.memory);
   return value as SharedDescriptor;
 }
 
@@ -45,7 +46,12 @@ function checkMemory(memory: SharedArrayBuffer, byteLength: number): void {
  * Checks a fixed-pool descriptor for `attachFixedPool` on `backend` (its shared-state `format`) and
  * lays the pool out again; the backend checks `descriptor.state` itself.
  */
-export function attachedFixedPoolLayout(value: unknown, backend: string, format: number, maxMemoryBytes = MAX_MEMORY_BYTES): { layout: FixedPoolLayout; descriptor: SharedFixedPoolDescriptor } {
+export function attachedFixedPoolLayout(
+  value: unknown,
+  backend: string,
+  format: number,
+  maxMemoryBytes = MAX_MEMORY_BYTES,
+): { layout: FixedPoolLayout; descriptor: SharedFixedPoolDescriptor } {
   const descriptor = checkDescriptor(value, 'FixedPool', backend, format) as SharedFixedPoolDescriptor;
   const layout = fixedPoolLayout(descriptor.objectSize, descriptor.capacity, { align: descriptor.align }, maxMemoryBytes);
   checkMemory(descriptor.memory, layout.byteLength);
@@ -53,7 +59,12 @@ export function attachedFixedPoolLayout(value: unknown, backend: string, format:
 }
 
 /** Checks an arena descriptor for `attachArena`, as {@link attachedFixedPoolLayout} does. */
-export function attachedArenaLayout(value: unknown, backend: string, format: number, maxMemoryBytes = MAX_MEMORY_BYTES): { layout: ArenaLayout; descriptor: SharedArenaDescriptor } {
+export function attachedArenaLayout(
+  value: unknown,
+  backend: string,
+  format: number,
+  maxMemoryBytes = MAX_MEMORY_BYTES,
+): { layout: ArenaLayout; descriptor: SharedArenaDescriptor } {
   const descriptor = checkDescriptor(value, 'Arena', backend, format) as SharedArenaDescriptor;
   const layout = arenaLayout(descriptor.bufferSize, { align: descriptor.align }, maxMemoryBytes);
   checkMemory(descriptor.memory, layout.byteLength);

@@ -23,7 +23,7 @@ export const version: string = (createRequire(import.meta.url)('../package.json'
 
 /** Same-sized slots in a fresh `ArrayBuffer` (a `SharedArrayBuffer` with `{ shared: true }`). */
 export function createFixedPool(objectSize: number, capacity: number, options: FixedPoolOptions & { readonly shared: true }): SharedJsFixedPool;
-export function createFixedPool(objectSize: number, capacity: number, options?: FixedPoolOptions & { readonly shared?: false }): JsFixedPool;
+export function createFixedPool(objectSize: number, capacity: number, options?: FixedPoolOptions): JsFixedPool;
 export function createFixedPool(objectSize: number, capacity: number, options?: FixedPoolOptions): JsFixedPool | SharedJsFixedPool {
   const layout = fixedPoolLayout(objectSize, capacity, options, MAX_MEMORY_BYTES);
   return sharedRequested(options) ? new SharedJsFixedPool(layout) : new JsFixedPool(layout);
@@ -31,7 +31,7 @@ export function createFixedPool(objectSize: number, capacity: number, options?: 
 
 /** A bump allocator over a fresh `ArrayBuffer` (a `SharedArrayBuffer` with `{ shared: true }`). */
 export function createArena(bufferSize: number, options: ArenaOptions & { readonly shared: true }): SharedJsArena;
-export function createArena(bufferSize: number, options?: ArenaOptions & { readonly shared?: false }): JsArena;
+export function createArena(bufferSize: number, options?: ArenaOptions): JsArena;
 export function createArena(bufferSize: number, options?: ArenaOptions): JsArena | SharedJsArena {
   const layout = arenaLayout(bufferSize, options, MAX_MEMORY_BYTES);
   return sharedRequested(options) ? new SharedJsArena(layout) : new JsArena(layout);

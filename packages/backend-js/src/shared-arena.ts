@@ -30,7 +30,11 @@ const OFFSET = lineWord(0);
 const SEQUENCE = lineWord(1);
 /** Resets so far, modulo 2^20 (what makes a mark from before a reset stale). */
 const GENERATION = SEQUENCE + 1;
-/** Counters: `peakOffset`, then 64-bit `allocations` and `failedAllocs`. */
+/**
+ * Counters: `peakOffset`, then 64-bit `allocations` and `failedAllocs`. The offset only grows
+ * between resets and rewinds, so the peak is `max(PEAK, offset)` and only `reset`/`rewind` record
+ * it before they lower the offset: `alloc` pays nothing for it.
+ */
 const PEAK = lineWord(2);
 const ALLOCATIONS = PEAK + 1;
 const FAILED = PEAK + 3;
@@ -105,7 +109,6 @@ export class SharedJsArena implements SharedArena {
       const next = start + size - this.dataOffset;
       if (Atomics.compareExchange(words, OFFSET, offset, next) !== offset) continue;
       countOne(words, ALLOCATIONS);
-      raiseTo(words, PEAK, next);
       return start;
     }
   }
@@ -115,7 +118,7 @@ export class SharedJsArena implements SharedArena {
     const words = this.#words;
     const sequence = this.#enter('reset');
     Atomics.store(words, GENERATION, (Atomics.load(words, GENERATION) + 1) % MARK_GENERATIONS);
-    Atomics.store(words, OFFSET, 0);
+    raiseTo(words, PEAK, Atomics.exchange(words, OFFSET, 0));
     Atomics.store(words, SEQUENCE, sequence + 2);
   }
 
@@ -138,11 +141,14 @@ export class SharedJsArena implements SharedArena {
     const generation = Atomics.load(words, GENERATION);
     const current = Atomics.load(words, OFFSET);
     const offset = rewindOffset(mark, generation, current);
+    raiseTo(words, PEAK, current);
     // Rewinding while the end moves would give back an allocation made after this call began.
     const refusal =
-      offset < 0 ? badMark(mark, current, generation)
-      : Atomics.compareExchange(words, OFFSET, current, offset) !== current ? busy('Arena', 'rewind', 'other holders allocated meanwhile')
-      : undefined;
+      offset < 0
+        ? badMark(mark, current, generation)
+        : Atomics.compareExchange(words, OFFSET, current, offset) !== current
+          ? busy('Arena', 'rewind', 'other holders allocated meanwhile')
+          : undefined;
     Atomics.store(words, SEQUENCE, sequence + (refusal === undefined ? 2 : 0));
     if (refusal !== undefined) throw refusal;
   }
@@ -156,7 +162,7 @@ export class SharedJsArena implements SharedArena {
       offset,
       this.bufferSize - offset,
       readCount(words, ALLOCATIONS),
-      Atomics.load(words, PEAK),
+      Math.max(Atomics.load(words, PEAK), offset),
       readCount(words, FAILED),
     ]);
   }

@@ -20,9 +20,9 @@ if (binding.version !== version) {
 export const backend: NativeBackend = createNativeBackend(binding, version);
 
 /** Same-sized slots in a V8-owned `memory`, kept by the C library. */
-export const createFixedPool = (objectSize: number, capacity: number, options?: FixedPoolOptions & { readonly shared?: false }): FixedPool =>
+export const createFixedPool = (objectSize: number, capacity: number, options?: FixedPoolOptions): FixedPool =>
   backend.createFixedPool(objectSize, capacity, options);
 /** A bump allocator over a V8-owned `memory`, kept by the C library. */
-export const createArena = (bufferSize: number, options?: ArenaOptions & { readonly shared?: false }): Arena => backend.createArena(bufferSize, options);
+export const createArena = (bufferSize: number, options?: ArenaOptions): Arena => backend.createArena(bufferSize, options);
 
 export default backend;
