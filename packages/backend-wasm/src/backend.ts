@@ -30,9 +30,9 @@ export interface WasmBackendModule {
   readonly backend: Backend;
   readonly version: string;
   createFixedPool(objectSize: number, capacity: number, options: FixedPoolOptions & { readonly shared: true }): SharedWasmFixedPool;
-  createFixedPool(objectSize: number, capacity: number, options?: FixedPoolOptions & { readonly shared?: false }): WasmFixedPool;
+  createFixedPool(objectSize: number, capacity: number, options?: FixedPoolOptions): WasmFixedPool;
   createArena(bufferSize: number, options: ArenaOptions & { readonly shared: true }): SharedWasmArena;
-  createArena(bufferSize: number, options?: ArenaOptions & { readonly shared?: false }): WasmArena;
+  createArena(bufferSize: number, options?: ArenaOptions): WasmArena;
 }
 
 /**
@@ -50,7 +50,7 @@ export function wasmBackend(name: string, module: WasmModule, sharedBase64: stri
   };
   /** Same-sized slots in a fresh wasm memory of their own. */
   function createFixedPool(objectSize: number, capacity: number, options: FixedPoolOptions & { readonly shared: true }): SharedWasmFixedPool;
-  function createFixedPool(objectSize: number, capacity: number, options?: FixedPoolOptions & { readonly shared?: false }): WasmFixedPool;
+  function createFixedPool(objectSize: number, capacity: number, options?: FixedPoolOptions): WasmFixedPool;
   function createFixedPool(objectSize: number, capacity: number, options?: FixedPoolOptions): WasmFixedPool | SharedWasmFixedPool {
     const wantsShared = sharedRequested(options);
     if (wantsShared && !SHARED_MEMORY) throw sharedUnsupported(name, NO_SHARED_MEMORY);
@@ -59,7 +59,7 @@ export function wasmBackend(name: string, module: WasmModule, sharedBase64: stri
   }
   /** A bump allocator over a fresh wasm memory of its own. */
   function createArena(bufferSize: number, options: ArenaOptions & { readonly shared: true }): SharedWasmArena;
-  function createArena(bufferSize: number, options?: ArenaOptions & { readonly shared?: false }): WasmArena;
+  function createArena(bufferSize: number, options?: ArenaOptions): WasmArena;
   function createArena(bufferSize: number, options?: ArenaOptions): WasmArena | SharedWasmArena {
     const wantsShared = sharedRequested(options);
     if (wantsShared && !SHARED_MEMORY) throw sharedUnsupported(name, NO_SHARED_MEMORY);
