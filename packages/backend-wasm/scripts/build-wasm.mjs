@@ -38,7 +38,7 @@ async function compile(entry, name, flags) {
 
 /** A module holding the bytes as base64 (a third the size of an array literal). */
 function bytesModule(bytes, what) {
-  return `${NOTICE}\n\n/** ${what} (${bytes.length} bytes), base64. */\nexport const ENGINE_BYTES_BASE64 =\n  '${bytes.toString('base64')}';\n`;
+  return `${NOTICE}\n\n/** ${what} (${bytes.length} bytes), base64. */\nexport const ENGINE_BYTES_BASE64: string =\n  '${bytes.toString('base64')}';\n`;
 }
 
 const release = await compile('assembly/index.ts', 'mempool', ['--optimizeLevel', '3', '--shrinkLevel', '0', '--converge', '--noAssert', '--bindings', 'raw']);
