@@ -11,6 +11,7 @@ import { fieldCases } from './scenarios/fields.js';
 import { floorCases, FLOORS, type FloorName } from './scenarios/floors.js';
 import { ObjectBook, PoolBook, runOrderBook } from './scenarios/orderbook.js';
 import { poolCases } from './scenarios/pool.js';
+import { sharedFigures } from './scenarios/shared.js';
 import { BACKENDS, backendPackage, FLOOR_SUBJECT, OBJECTS_SUBJECT, type BackendName } from './subjects.js';
 import { budgetFor, type Figure, type Skip, type SubjectResult } from './types.js';
 
@@ -56,6 +57,10 @@ async function run(): Promise<SubjectResult> {
     const b = await loadBackend(name);
     meta['version'] = b.version;
     await timed(name, () => fieldCases(b));
+  } else if (kind === 'shared' && isBackend(name)) {
+    const r = await sharedFigures(backendPackage(name), budget);
+    figures.push(...r.figures);
+    skipped.push(...r.skipped);
   } else if (kind === 'orderbook') {
     const events = budget.quick ? 100_000 : 1_000_000;
     const passes = budget.quick ? 1 : 3;

@@ -30,7 +30,8 @@ const limitText = (r: RatioResult): string => `${r.comparison === '<=' ? '≤' :
 /** Orders figures: scenario groups in a fixed order, fastest first within one. */
 const SCENARIO_ORDER = [
   'floor.call', 'pool.pair', 'pool.churn', 'pool.many', 'pool.reset', 'pool.create',
-  'arena.alloc16', 'arena.mixed', 'arena.reset', 'arena.mark', 'orderbook', 'c.floor.call', 'c.pool.pair', 'c.arena.alloc16', 'c.malloc.pair',
+  'arena.alloc16', 'arena.mixed', 'arena.reset', 'arena.mark', 'shared.pair', 'shared.pairs.1w', 'shared.pairs.2w',
+  'shared.prodcons.1w', 'shared.prodcons.2w', 'orderbook', 'c.floor.call', 'c.pool.pair', 'c.arena.alloc16', 'c.malloc.pair',
 ];
 export function sortFigures(figures: readonly Figure[]): Figure[] {
   const rank = (s: string) => (SCENARIO_ORDER.indexOf(s) === -1 ? 99 : SCENARIO_ORDER.indexOf(s));

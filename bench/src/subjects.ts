@@ -20,6 +20,7 @@ export const SUBJECTS: readonly SubjectSpec[] = [
   { id: 'baseline:MemPool', title: "baseline: @thi.ng/malloc's MemPool" },
   ...BACKENDS.map((b) => ({ id: `backend:${b}`, title: `backend ${b}: fixed pool and arena` })),
   ...BACKENDS.map((b) => ({ id: `fields:${b}`, title: `fields ${b}: layout accessors vs hand-written indexing` })),
+  ...BACKENDS.map((b) => ({ id: `shared:${b}`, title: `backend ${b}: shared pool, 1 and 2 workers` })),
   { id: 'orderbook:objects', title: 'order book: plain objects in a Map', nodeFlags: ['--expose-gc'] },
   ...BACKENDS.map((b) => ({ id: `orderbook:${b}`, title: `order book: ${b} fixed pool`, nodeFlags: ['--expose-gc'] })),
 ];

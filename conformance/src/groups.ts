@@ -14,6 +14,7 @@ import { gcReclaim } from './contract/gc-reclaim.js';
 import { layouts } from './contract/layouts.js';
 import { lifetime } from './contract/lifetime.js';
 import { modelRuns } from './contract/model-runs.js';
+import { sharedHolders } from './shared/shared-holders.js';
 import { garbageCollector, residentBytes, totalMemoryBytes } from './platform.js';
 
 /**
@@ -82,6 +83,8 @@ const GROUPS: Record<ConformanceGroup, Group> = {
   },
   layouts: { title: 'Struct layouts', register: layouts },
   modelRuns: { title: 'Model-based random runs', register: modelRuns },
+  // Registered on every backend: without `supports.shared` it checks that each way in is refused.
+  sharedHolders: { title: 'Shared allocators', register: sharedHolders },
 };
 
 /** What happens to one group for one backend on this platform. */

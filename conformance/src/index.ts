@@ -4,6 +4,7 @@ import { createContext } from './context.js';
 import { registerGroups } from './groups.js';
 import type { ConformanceOptions } from './options.js';
 import { SUITE_PREFIX } from './summary-prefix.js';
+import { SHARED_SUFFIX, sharedVariant } from './shared/shared-module.js';
 
 export type { ModelRunOptions } from './contract/model-runs.js';
 export { recordTrace, type TraceEntry } from './contract/reference-trace.js';
@@ -18,7 +19,14 @@ export { SUITE_PREFIX } from './summary-prefix.js';
  * `options.groups` picks groups; the backend's `supports` switches the capability groups on.
  */
 export function registerConformanceSuite(module: BackendModule, options: ConformanceOptions = {}): void {
-  describe(`${SUITE_PREFIX}${module.backend.name}`, () => {
+  registerOn(module, options, '');
+  // The same groups again on shared allocators, where the backend has them: used from one thread
+  // they must give the same handles and stats.
+  if (module.backend.supports.shared && options.shared !== false) registerOn(sharedVariant(module), options, SHARED_SUFFIX);
+}
+
+function registerOn(module: BackendModule, options: ConformanceOptions, suffix: string): void {
+  describe(`${SUITE_PREFIX}${module.backend.name}${suffix}`, () => {
     registerGroups(createContext(module, options));
   });
 }

@@ -12,6 +12,7 @@ export const CONFORMANCE_GROUPS = [
   'absoluteAlignment',
   'layouts',
   'modelRuns',
+  'sharedHolders',
 ] as const;
 
 export type ConformanceGroup = (typeof CONFORMANCE_GROUPS)[number];
@@ -24,6 +25,8 @@ export interface ConformanceOptions {
    */
   readonly groups?: readonly ConformanceGroup[];
   readonly modelRuns?: ModelRunOptions;
+  /** Run the suite a second time on shared allocators where `supports.shared` is true (default). */
+  readonly shared?: boolean;
   /**
    * The absolute address of a `memory`'s first byte. JavaScript cannot see addresses, so a backend
    * that declares `supports.absoluteAlignment` passes a probe (its own test hook) for the suite to

@@ -13,6 +13,7 @@ import {
   type ScalarType,
 } from '@mempool/api';
 import type { SuiteContext } from '../context.js';
+import { isSharedRun } from '../shared/shared-module.js';
 import { expectError } from '../support.js';
 
 const Vec2 = defineLayout({ x: 'f32', y: 'f32' }, { name: 'Vec2' });
@@ -168,6 +169,19 @@ export function layouts({ backend, scope }: SuiteContext): void {
       expectError(() => o.id.get(pool.memory.byteLength), RangeError, ErrorCode.INVALID_HANDLE, 'Order.id');
       expect(Order.toObject(pool.memory, h)).toEqual({ price: 1, quantity: 0, id: 0, side: 0 });
     });
+    // A SharedArrayBuffer cannot be detached: a shared holder's destroy() ends that holder only, and
+    // the bytes stay readable through views until the last holder lets go.
+    if (isSharedRun(backend)) {
+      it('access after a shared holder destroy() still reads the shared bytes (they outlive the holder)', () => {
+        const pool = createRecordPool(backend, Order, 4);
+        const o = Order.view(pool.memory);
+        const h = pool.alloc();
+        o.price.set(h, 1.5);
+        pool.destroy();
+        expect(o.price.get(h)).toBe(1.5);
+      });
+      return;
+    }
     it('access after destroy() throws ERR_MEMPOOL_DESTROYED instead of reading zeros', () => {
       const pool = createRecordPool(backend, Order, 4);
       const arena = backend.createArena(1024);

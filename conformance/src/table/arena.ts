@@ -2,11 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { HEADER_BYTES, type Arena } from '@mempool/api';
 import type { SuiteContext } from '../context.js';
 import { expectFilled, fill } from '../support.js';
+import { expectMemoryReleased } from '../shared/released-memory.js';
+import { isSharedRun } from '../shared/shared-module.js';
 
 const roundUp = (value: number, align: number): number => Math.ceil(value / align) * align;
 
 /** The test table's arena rows: `Arena lifecycle` to `Arena stats`. */
 export function arenaRows({ backend, scope }: SuiteContext): void {
+  const shared = isSharedRun(backend);
   const arena = (bufferSize = 1024 * 1024): Arena => scope.add(backend.createArena(bufferSize));
 
   describe('Arena lifecycle', () => {
@@ -22,7 +25,7 @@ export function arenaRows({ backend, scope }: SuiteContext): void {
       const view = new Float64Array(a.memory);
       a.destroy();
       expect(a.destroyed).toBe(true);
-      expect(view.length).toBe(0);
+      expectMemoryReleased(a.memory, [view], shared);
     });
   });
 

@@ -2,9 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { ErrorCode, HEADER_BYTES, type FixedPool } from '@mempool/api';
 import type { SuiteContext } from '../context.js';
 import { expectError, expectFilled, fill } from '../support.js';
+import { expectMemoryReleased, memoryClass } from '../shared/released-memory.js';
+import { isSharedRun } from '../shared/shared-module.js';
 
 /** The test table's fixed-pool rows: `Fixed pool lifecycle` to `Fixed pool stats`. */
 export function fixedPoolRows({ backend, scope }: SuiteContext): void {
+  const shared = isSharedRun(backend);
   const pool = (objectSize = 64, capacity = 256, align?: number): FixedPool =>
     scope.add(backend.createFixedPool(objectSize, capacity, align === undefined ? undefined : { align }));
   const allocAll = (p: FixedPool): number[] => {
@@ -17,7 +20,7 @@ export function fixedPoolRows({ backend, scope }: SuiteContext): void {
     it('creates a pool of 256 objects of 64 bytes with the requested geometry', () => {
       const p = pool(64, 256);
       expect([p.objectSize, p.slotSize, p.capacity, p.align, p.dataOffset]).toEqual([64, 64, 256, 8, HEADER_BYTES]);
-      expect(p.memory).toBeInstanceOf(ArrayBuffer);
+      expect(p.memory).toBeInstanceOf(memoryClass(shared));
       expect(p.memory.byteLength).toBeGreaterThanOrEqual(HEADER_BYTES + 256 * 64);
       expect(p.destroyed).toBe(false);
       expect(p.stats().allocated).toBe(0);
@@ -27,8 +30,7 @@ export function fixedPoolRows({ backend, scope }: SuiteContext): void {
       const view = new Uint8Array(p.memory);
       p.destroy();
       expect(p.destroyed).toBe(true);
-      expect(view.length).toBe(0);
-      expect(p.memory.byteLength).toBe(0);
+      expectMemoryReleased(p.memory, [view], shared);
     });
   });
 

@@ -176,8 +176,10 @@ export interface Backend {
    * (`dataOffset + capacity * slotSize`) must fit `supports.maxMemoryBytes`
    * (`ERR_MEMPOOL_INVALID_ARGUMENT` otherwise, `ERR_MEMPOOL_OUT_OF_MEMORY` if the system refuses).
    */
+  createFixedPool(objectSize: number, capacity: number, options: FixedPoolOptions & { readonly shared: true }): SharedFixedPool;
   createFixedPool(objectSize: number, capacity: number, options?: FixedPoolOptions): FixedPool;
   /** `bufferSize` bytes of data region, a positive integer; limits as for `createFixedPool`. */
+  createArena(bufferSize: number, options: ArenaOptions & { readonly shared: true }): SharedArena;
   createArena(bufferSize: number, options?: ArenaOptions): Arena;
 }
 
@@ -188,4 +190,116 @@ export interface BackendModule {
   readonly createFixedPool: Backend['createFixedPool'];
   readonly createArena: Backend['createArena'];
   readonly version: string;
+}
+
+/*
+ * Shared allocators (worker_threads, Web Workers). The block below adds them to the types above by
+ * declaration merging, so the single-threaded contract reads as it did.
+ *
+ * `createFixedPool(objectSize, capacity, { shared: true })` and `createArena(bufferSize,
+ * { shared: true })` make an allocator whose `memory` is a `SharedArrayBuffer`. `share()` gives a
+ * plain, structured-cloneable descriptor; `backend.attachFixedPool(descriptor)` /
+ * `backend.attachArena(descriptor)` in any worker give another allocator over the same memory and
+ * the same state. Each such allocator object is a *holder*.
+ *
+ * Under concurrency (several holders in calls at once):
+ * - `alloc`, `free`, `allocMany`, `freeMany` and the arena's `alloc` are safe from any number of
+ *   workers and lock-free: a worker that stops mid-call never blocks the others. No slot and no
+ *   byte is ever handed out twice; of K workers freeing the same live handle exactly one succeeds
+ *   and the others get `ERR_MEMPOOL_DOUBLE_FREE`. `freeMany` claims its handles one by one and
+ *   gives the claimed ones back if one is refused: a racing `free` of one of them may see it as
+ *   already free meanwhile (both calls were freeing the same handle: a bug either way).
+ * - `reset` (pool and arena) and `rewind` need quiescence: the caller guarantees that no other
+ *   holder is in a call on this allocator and that nobody uses the allocations given back. What
+ *   can be detected is refused with `ERR_MEMPOOL_BUSY`, changing nothing: two `reset`/`rewind`
+ *   calls at once, and a `rewind` while the arena's end moves. A pool's `reset` racing an
+ *   `alloc` or `free` never hands a slot out twice (those calls see the reset and retry or stand
+ *   down); only the counters may then miss that call.
+ * - `mark`/`rewind` are per arena, not per worker: `rewind(mark)` gives back everything allocated
+ *   after `mark()` by any holder.
+ * - `stats()` is exact whenever no call is in flight (`allocated + available === capacity`,
+ *   `offset + remaining === bufferSize`); during calls it is a snapshot that may lag them.
+ *   `peakAllocated` is exact single-threaded and never above `capacity`.
+ * - `destroy()` ends this holder only: every later call on it throws `ERR_MEMPOOL_DESTROYED`,
+ *   other holders keep working, and the memory goes when the last holder is collected (a
+ *   `SharedArrayBuffer` cannot be detached, so `memory` keeps its length).
+ * - A worker terminated while it holds slots (or mid-call) leaks those slots until `reset`: they
+ *   are never handed out twice, and the others keep working.
+ *
+ * Used from one thread, a shared allocator gives exactly the handles, marks and stats of an
+ * unshared one.
+ */
+
+export interface FixedPoolOptions {
+  /**
+   * `true` makes a shared pool (`memory` is a `SharedArrayBuffer`, see {@link SharedFixedPool});
+   * only on a backend whose `supports.shared` is true, elsewhere `ERR_MEMPOOL_INVALID_ARGUMENT`.
+   */
+  readonly shared?: boolean;
+}
+// Typing: `createFixedPool`/`createArena` return the shared types when `shared` is the literal
+// `true`; a `shared` that is only known as a boolean gets the plain type (whose `memory` may then
+// be a SharedArrayBuffer at run time), so code that forwards options keeps compiling.
+
+export interface ArenaOptions {
+  /** `true` makes a shared arena (see {@link SharedArena}); as for {@link FixedPoolOptions.shared}. */
+  readonly shared?: boolean;
+}
+
+export interface BackendSupports {
+  /** Whether `{ shared: true }`, `share()` and `attachFixedPool`/`attachArena` work here. */
+  readonly shared: boolean;
+}
+
+/** A fixed pool many workers use at once; see the shared-allocator rules above. */
+export interface SharedFixedPool extends Omit<FixedPool, 'memory'> {
+  readonly memory: SharedArrayBuffer;
+  /** A descriptor to post to another worker, for `backend.attachFixedPool`. */
+  share(): SharedFixedPoolDescriptor;
+}
+
+/** An arena many workers use at once; see the shared-allocator rules above. */
+export interface SharedArena extends Omit<Arena, 'memory'> {
+  readonly memory: SharedArrayBuffer;
+  /** A descriptor to post to another worker, for `backend.attachArena`. */
+  share(): SharedArenaDescriptor;
+}
+
+/**
+ * What `share()` returns: plain data and shared memory only, so `postMessage` and
+ * `structuredClone` carry it. Only the backend named in `backend` attaches it.
+ */
+export interface SharedDescriptor {
+  readonly kind: 'FixedPool' | 'Arena';
+  /** The `name` of the backend that made it. */
+  readonly backend: string;
+  /** The backend's layout version of the shared state. */
+  readonly format: number;
+  readonly align: number;
+  /** The allocator's `memory`. */
+  readonly memory: SharedArrayBuffer;
+  /** The backend's own shared bookkeeping (shared buffers or a shared `WebAssembly.Memory`). */
+  readonly state: unknown;
+}
+
+export interface SharedFixedPoolDescriptor extends SharedDescriptor {
+  readonly kind: 'FixedPool';
+  readonly objectSize: number;
+  readonly capacity: number;
+}
+
+export interface SharedArenaDescriptor extends SharedDescriptor {
+  readonly kind: 'Arena';
+  readonly bufferSize: number;
+}
+
+export interface Backend {
+  /**
+   * Another holder of the pool `descriptor` came from (`pool.share()`, possibly in another
+   * worker). A descriptor of another backend, kind or layout throws `ERR_MEMPOOL_INVALID_ARGUMENT`;
+   * so does any call on a backend whose `supports.shared` is false.
+   */
+  attachFixedPool(descriptor: SharedFixedPoolDescriptor): SharedFixedPool;
+  /** Another holder of the arena `descriptor` came from; as for `attachFixedPool`. */
+  attachArena(descriptor: SharedArenaDescriptor): SharedArena;
 }

@@ -4,6 +4,8 @@ export const ErrorCode = {
   INVALID_HANDLE: 'ERR_MEMPOOL_INVALID_HANDLE',
   DOUBLE_FREE: 'ERR_MEMPOOL_DOUBLE_FREE',
   DESTROYED: 'ERR_MEMPOOL_DESTROYED',
+  /** A shared allocator refused a call that needs quiescence while other calls were in flight. */
+  BUSY: 'ERR_MEMPOOL_BUSY',
   OUT_OF_MEMORY: 'ERR_MEMPOOL_OUT_OF_MEMORY',
   /**
    * Not in the contract's table: only the wasm backend can raise it, when a program wrote past the
@@ -78,4 +80,9 @@ export function corrupted(name: string, handle: number): MempoolError {
     new Error(`${name} ${handle} was not freed: the pool's bookkeeping after its last slot in memory was overwritten`),
     ErrorCode.CORRUPTED,
   );
+}
+
+/** A shared allocator's call that needs quiescence found other calls in flight (see contract.ts). */
+export function busy(what: string, method: string, why: string): MempoolError {
+  return withCode(new Error(`${what}.${method}() refused: ${why}; it needs no other call in flight`), ErrorCode.BUSY);
 }

@@ -7,5 +7,6 @@ export * from './status.js';
 export * from './stats.js';
 export * from './engine-facts.js';
 export * from './version.js';
+export * from './shared.js';
 export * from './load-backend.js';
 export * from './layout/index.js';

@@ -6,33 +6,46 @@ import {
   type ArenaOptions,
   type Backend,
   type FixedPoolOptions,
+  sharedRequested,
 } from '@mempool/api';
 import { JsArena } from './arena.js';
 import { JsFixedPool } from './fixed-pool.js';
+import { SharedJsArena } from './shared-arena.js';
+import { SharedJsFixedPool } from './shared-fixed-pool.js';
 
 export { JsArena } from './arena.js';
 export { JsFixedPool } from './fixed-pool.js';
+export { SharedJsArena } from './shared-arena.js';
+export { SharedJsFixedPool } from './shared-fixed-pool.js';
 
 /** This package's semver version. */
 export const version: string = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
 
-/** Same-sized slots in a fresh `ArrayBuffer`. */
-export function createFixedPool(objectSize: number, capacity: number, options?: FixedPoolOptions): JsFixedPool {
-  return new JsFixedPool(fixedPoolLayout(objectSize, capacity, options, MAX_MEMORY_BYTES));
+/** Same-sized slots in a fresh `ArrayBuffer` (a `SharedArrayBuffer` with `{ shared: true }`). */
+export function createFixedPool(objectSize: number, capacity: number, options: FixedPoolOptions & { readonly shared: true }): SharedJsFixedPool;
+export function createFixedPool(objectSize: number, capacity: number, options?: FixedPoolOptions): JsFixedPool;
+export function createFixedPool(objectSize: number, capacity: number, options?: FixedPoolOptions): JsFixedPool | SharedJsFixedPool {
+  const layout = fixedPoolLayout(objectSize, capacity, options, MAX_MEMORY_BYTES);
+  return sharedRequested(options) ? new SharedJsFixedPool(layout) : new JsFixedPool(layout);
 }
 
-/** A bump allocator over a fresh `ArrayBuffer`. */
-export function createArena(bufferSize: number, options?: ArenaOptions): JsArena {
-  return new JsArena(arenaLayout(bufferSize, options, MAX_MEMORY_BYTES));
+/** A bump allocator over a fresh `ArrayBuffer` (a `SharedArrayBuffer` with `{ shared: true }`). */
+export function createArena(bufferSize: number, options: ArenaOptions & { readonly shared: true }): SharedJsArena;
+export function createArena(bufferSize: number, options?: ArenaOptions): JsArena;
+export function createArena(bufferSize: number, options?: ArenaOptions): JsArena | SharedJsArena {
+  const layout = arenaLayout(bufferSize, options, MAX_MEMORY_BYTES);
+  return sharedRequested(options) ? new SharedJsArena(layout) : new JsArena(layout);
 }
 
 /** The pure-TypeScript backend: runs wherever JavaScript does. */
 export const backend: Backend = Object.freeze({
   name: 'js',
   version,
-  supports: Object.freeze({ maxMemoryBytes: MAX_MEMORY_BYTES, absoluteAlignment: 0, gcReclaim: true }),
+  supports: Object.freeze({ maxMemoryBytes: MAX_MEMORY_BYTES, absoluteAlignment: 0, gcReclaim: true, shared: true }),
   createFixedPool,
   createArena,
+  attachFixedPool: SharedJsFixedPool.attach,
+  attachArena: SharedJsArena.attach,
 });
 
 export default backend;

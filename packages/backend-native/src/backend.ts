@@ -15,6 +15,9 @@ import {
   markOffset,
   MAX_MEMORY_BYTES,
   outOfMemory,
+  sharedRefusals,
+  sharedRequested,
+  sharedUnsupported,
   Status,
   type Arena,
   type ArenaOptions,
@@ -35,10 +38,10 @@ import {
   type NativeHandle,
 } from './binding.js';
 
+const NO_SHARED = 'shared allocators are not available on this backend';
+
 /** The native backend's allocators, over one loaded addon. */
 export interface NativeBackend extends Backend {
-  createFixedPool(objectSize: number, capacity: number, options?: FixedPoolOptions): FixedPool;
-  createArena(bufferSize: number, options?: ArenaOptions): Arena;
   /** The addon this backend calls (for tests: `liveAllocators()`, `sizes()`). */
   readonly binding: NativeBinding;
 }
@@ -262,10 +265,16 @@ export function createNativeBackend(binding: NativeBinding, version: string): Na
     // `memory` is V8's (so the GC reclaims it at once): its first byte is as aligned as V8's
     // allocator makes it, 16 bytes on 64-bit glibc/musl/Windows. The C library's own buffers
     // (mp_*_create) are 64-byte aligned.
-    supports: Object.freeze({ maxMemoryBytes: MAX_MEMORY_BYTES, absoluteAlignment: 16, gcReclaim: true }),
-    createFixedPool: (objectSize: number, capacity: number, options?: FixedPoolOptions): FixedPool =>
-      new NativeFixedPool(objectSize, capacity, options),
-    createArena: (bufferSize: number, options?: ArenaOptions): Arena => new NativeArena(bufferSize, options),
+    supports: Object.freeze({ maxMemoryBytes: MAX_MEMORY_BYTES, absoluteAlignment: 16, gcReclaim: true, shared: false }),
+    createFixedPool: ((objectSize: number, capacity: number, options?: FixedPoolOptions): FixedPool => {
+      if (sharedRequested(options)) throw sharedUnsupported('native', NO_SHARED);
+      return new NativeFixedPool(objectSize, capacity, options);
+    }) as NativeBackend['createFixedPool'],
+    createArena: ((bufferSize: number, options?: ArenaOptions): Arena => {
+      if (sharedRequested(options)) throw sharedUnsupported('native', NO_SHARED);
+      return new NativeArena(bufferSize, options);
+    }) as NativeBackend['createArena'],
+    ...sharedRefusals('native', NO_SHARED),
     binding,
   });
 }

@@ -1,81 +1,79 @@
 /**
- * The fixed pool of docs/ALGORITHMS.md, name for name with packages/backend-js/src.
+ * The fixed pool of docs/ALGORITHMS.md, name for name with packages/backend-js/src/fixed-pool.ts.
  *
- * One WebAssembly instance is one pool: the state lives in this module's globals, the two arrays
- * (`freeStack`, `liveEpoch`) and the batch scratch live in `memory` after the data region, at
- * addresses the TypeScript wrapper chose (src/memory.ts). Only raw `load`/`store`: no managed
- * objects, no allocation, no `abort`, no path that traps on any argument.
+ * One WebAssembly instance is one pool: the state lives in this module's globals, and the two
+ * arrays (`freeStack`, `liveEpoch`) after the scratch in the engine's private memory
+ * (engine-memory.ts). The slots are in another memory the engine never touches: it only computes
+ * their offsets. Only raw `load`/`store`, no managed objects, no allocation; the release build has
+ * no `abort`, the debug build asserts the invariants after every call that changes the state.
  */
-import { CORRUPTED, DOUBLE_FREE, INVALID_HANDLE, OK } from './status';
+import {
+  DOUBLE_FREE,
+  INVALID_HANDLE,
+  OK,
+  POOL_STAT_ALLOCATED,
+  POOL_STAT_ALLOC_COUNT,
+  POOL_STAT_AVAILABLE,
+  POOL_STAT_CAPACITY,
+  POOL_STAT_FAILED_ALLOCS,
+  POOL_STAT_FREE_COUNT,
+  POOL_STAT_OBJECT_SIZE,
+  POOL_STAT_PEAK_ALLOCATED,
+  POOL_STAT_SLOT_SIZE,
+} from './engine-facts';
+import { BATCH_ENTRIES, RESERVED, SCRATCH_BYTES, reserve } from './engine-memory';
 
-/** `liveEpoch[i]` of a slot that `freeMany` has checked and will free: never a real epoch. */
+/** Marks a slot as claimed by the batch `freeMany` is checking; never a real epoch. */
 const PENDING: u32 = 0xffffffff;
-/** Returned by `slotOf` for a handle that is not the start of a slot. */
-const NOT_A_SLOT: u32 = 0xffffffff;
 
 // Geometry, set once by fixedPoolInit.
 let objectSize: u32 = 0;
 let slotSize: u32 = 0;
-/** log2(slotSize) when slotSize is a power of two, else -1 (then `free` divides). */
+/** log2(slotSize) when slotSize is a power of two, else -1 (then a handle is divided). */
 let slotShift: i32 = -1;
 let capacity: u32 = 0;
 let dataOffset: u32 = 0;
-/** `dataOffset + capacity * slotSize`: one past the last slot. */
-let dataEnd: u32 = 0;
-/** Address of `freeStack[capacity]` (u32 slot indices). */
+/** Address of `freeStack[capacity]`: indices of freed slots, last freed on top. */
 let freeStack: usize = 0;
-/** Address of `liveEpoch[capacity]` (u32). */
+/** Address of `liveEpoch[capacity]`: `liveEpoch[i] == epoch` exactly when slot `i` is allocated. */
 let liveEpoch: usize = 0;
-/**
- * Address of the scratch shared with JavaScript: u32 handles (or slot indices) for the batches,
- * or the f64 stats. The wrapper zeroes what it used after every call.
- */
-let scratch: usize = 0;
 
 // State.
 let freeTop: u32 = 0;
+/** The first slot never handed out since creation or the last reset. */
 let untouched: u32 = 0;
 let epoch: u32 = 1;
 let allocated: u32 = 0;
 let peakAllocated: u32 = 0;
 let allocCount: u64 = 0;
-let freeCount: u64 = 0;
+/** Allocations `reset` gave back: `freeCount` is derived from it, so `free` counts nothing. */
+let releasedByReset: u64 = 0;
 let failedAllocs: u64 = 0;
-/** Index within the last `freeManyCheck` batch of the handle it refused. */
+/**
+ * Slots `freeMany`'s pass 1 has claimed so far: their indices wait at `freeStack[freeTop ..
+ * freeTop + claimed)`, exactly where freeing them in order pushes them, so the commit is one loop
+ * over the engine's own memory and the batch is read once.
+ */
+let claimed: u32 = 0;
+/** Position, in the last chunk `fixedPoolFreeManyCheck` saw, of the handle it refused. */
 let refusedAt: u32 = 0;
 
-export function fixedPoolInit(
-  objectSize_: u32,
-  slotSize_: u32,
-  capacity_: u32,
-  dataOffset_: u32,
-  freeStack_: usize,
-  liveEpoch_: usize,
-  scratch_: usize,
-): void {
+/**
+ * Sets the geometry and lays out the bookkeeping: OK, or INVALID_ARGUMENT when 8 bytes a slot do
+ * not fit a wasm32 memory, OUT_OF_MEMORY when the pages are refused.
+ */
+export function fixedPoolInit(objectSize_: u32, slotSize_: u32, capacity_: u32, dataOffset_: u32): i32 {
+  const status = reserve(<u64>SCRATCH_BYTES + (<u64>capacity_ << 3));
+  if (status != OK) return status;
   objectSize = objectSize_;
   slotSize = slotSize_;
   slotShift = popcnt(slotSize_) == 1 ? <i32>ctz(slotSize_) : -1;
   capacity = capacity_;
   dataOffset = dataOffset_;
-  dataEnd = <u32>(<u64>dataOffset_ + <u64>capacity_ * <u64>slotSize_);
-  freeStack = freeStack_;
-  liveEpoch = liveEpoch_;
-  scratch = scratch_;
-  // A fresh memory is all zeros: every liveEpoch[i] is 0 !== epoch, so every slot is free.
-}
-
-/** The slot index of `handle`, or NOT_A_SLOT when it is not the start of a slot of this pool. */
-// @ts-ignore: decorator
-@inline function slotOf(handle: u32): u32 {
-  if (handle < dataOffset || handle >= dataEnd) return NOT_A_SLOT;
-  const relative = handle - dataOffset;
-  if (slotShift >= 0) {
-    if (relative & (slotSize - 1)) return NOT_A_SLOT;
-    return relative >>> (<u32>slotShift);
-  }
-  const index = relative / slotSize;
-  return index * slotSize == relative ? index : NOT_A_SLOT;
+  freeStack = RESERVED + SCRATCH_BYTES;
+  liveEpoch = freeStack + (<usize>capacity_ << 2);
+  // Fresh pages are zeros: every liveEpoch[i] is 0, never an epoch, so every slot is free.
+  return OK;
 }
 
 // @ts-ignore: decorator
@@ -83,42 +81,92 @@ export function fixedPoolInit(
   return liveEpoch + (<usize>index << 2);
 }
 
+// @ts-ignore: decorator
+@inline function freeStackAt(position: u32): usize {
+  return freeStack + (<usize>position << 2);
+}
+
+/** Entry `k` of the batch scratch (u32 handles). */
+// @ts-ignore: decorator
+@inline function batchAt(k: u32): usize {
+  return RESERVED + (<usize>k << 2);
+}
+
+/** The slot index `handle` starts, or -1 when it is not the start of a slot of this pool. */
+// @ts-ignore: decorator
+@inline function slotIndex(handle: u32): i32 {
+  if (handle < dataOffset) return -1;
+  const relative = handle - dataOffset;
+  let index: u32;
+  if (slotShift >= 0) {
+    if (relative & (slotSize - 1)) return -1;
+    index = relative >>> (<u32>slotShift);
+  } else {
+    index = relative / slotSize;
+    if (index * slotSize != relative) return -1;
+  }
+  // capacity < 2^29 (8 bytes of bookkeeping a slot fit 4 GiB), so a slot index is a positive i32.
+  return index < capacity ? <i32>index : -1;
+}
+
+/** The slot index of a live allocation at `handle`, or -1. */
+// @ts-ignore: decorator
+@inline function liveIndex(handle: u32): i32 {
+  const index = slotIndex(handle);
+  return index >= 0 && load<u32>(liveEpochAt(<u32>index)) == epoch ? index : -1;
+}
+
+/** Why `handle` was refused: INVALID_HANDLE, or DOUBLE_FREE for a slot that is free (or claimed). */
+function refusal(handle: u32): i32 {
+  return slotIndex(handle) < 0 ? INVALID_HANDLE : DOUBLE_FREE;
+}
+
+/** Frees a slot known to be live. */
+// @ts-ignore: decorator
+@inline function release(index: u32): void {
+  store<u32>(liveEpochAt(index), 0);
+  store<u32>(freeStackAt(freeTop), index);
+  freeTop++;
+  allocated--;
+}
+
+/** What every call leaves true; compiled into the debug build only (`--noAssert` sets ASC_NO_ASSERT). */
+// @ts-ignore: decorator
+@inline function checkInvariants(): void {
+  if (ASC_NO_ASSERT) return;
+  assert(untouched <= capacity);
+  assert(freeTop <= untouched);
+  assert(allocated == untouched - freeTop);
+  assert(allocated <= peakAllocated && peakAllocated <= capacity);
+  assert(freeTop == 0 || load<u32>(freeStackAt(freeTop - 1)) < untouched);
+  assert(epoch != 0 && epoch != PENDING);
+  assert(claimed <= allocated);
+}
+
 /** Pop a freed slot, else take the next untouched one, else fail: returns the handle or 0. */
 export function fixedPoolAlloc(): u32 {
   let index: u32;
   if (freeTop > 0) {
-    index = load<u32>(freeStack + (<usize>(freeTop - 1) << 2));
-    // Only a write into the bookkeeping from outside can make this false.
-    if (index >= capacity) {
-      failedAllocs++;
-      return 0;
-    }
-    freeTop--;
-  } else if (untouched < capacity) {
-    index = untouched++;
-  } else {
+    index = load<u32>(freeStackAt(--freeTop));
+    if (!ASC_NO_ASSERT) assert(index < untouched && load<u32>(liveEpochAt(index)) != epoch);
+  } else if (untouched < capacity) index = untouched++;
+  else {
     failedAllocs++;
     return 0;
   }
   store<u32>(liveEpochAt(index), epoch);
-  allocated++;
-  if (allocated > peakAllocated) peakAllocated = allocated;
+  if (++allocated > peakAllocated) peakAllocated = allocated;
   allocCount++;
+  checkInvariants();
   return dataOffset + index * slotSize;
 }
 
 /** Frees one slot: OK, INVALID_HANDLE or DOUBLE_FREE, changing nothing unless OK. */
 export function fixedPoolFree(handle: u32): i32 {
-  const index = slotOf(handle);
-  if (index == NOT_A_SLOT) return INVALID_HANDLE;
-  const live = liveEpochAt(index);
-  if (load<u32>(live) != epoch) return DOUBLE_FREE;
-  if (freeTop >= capacity) return CORRUPTED;
-  store<u32>(live, 0);
-  store<u32>(freeStack + (<usize>freeTop << 2), index);
-  freeTop++;
-  allocated--;
-  freeCount++;
+  const index = liveIndex(handle);
+  if (index < 0) return refusal(handle);
+  release(<u32>index);
+  checkInvariants();
   return OK;
 }
 
@@ -126,42 +174,34 @@ export function fixedPoolFree(handle: u32): i32 {
 export function fixedPoolReset(): void {
   freeTop = 0;
   untouched = 0;
+  releasedByReset += allocated;
   allocated = 0;
-  epoch++;
-  if (epoch == PENDING) {
-    // Wrapped: clear the array once every 2^32 - 2 resets (amortised O(1)).
+  if (++epoch == PENDING) {
+    // Once in 2^32 - 2 resets: old stamps could match the new epoch, so clear them (amortised O(1)).
     memory.fill(liveEpoch, 0, <usize>capacity << 2);
     epoch = 1;
   }
-}
-
-/** Entry `k` of the batch scratch. */
-// @ts-ignore: decorator
-@inline function entryAt(k: u32): usize {
-  return scratch + (<usize>k << 2);
+  checkInvariants();
 }
 
 /**
- * Up to `count` allocations into the scratch, stopping at the first 0: exactly `count` calls of
- * fixedPoolAlloc, with the state held in locals for the loop.
+ * Up to `count` (at most BATCH_ENTRIES) allocations into the scratch, stopping at the first 0:
+ * exactly `count` calls of fixedPoolAlloc, with the state held in locals for the loop.
  */
 export function fixedPoolAllocMany(count: u32): u32 {
+  assert(count <= BATCH_ENTRIES);
   let top = freeTop;
   let next = untouched;
   let placed: u32 = 0;
   while (placed < count) {
     let index: u32 = 0;
     if (top > 0) {
-      index = load<u32>(freeStack + (<usize>(top - 1) << 2));
-      if (index >= capacity) break; // the bookkeeping was overwritten from outside
-      top--;
-    } else if (next < capacity) {
-      index = next++;
-    } else {
-      break;
-    }
+      index = load<u32>(freeStackAt(--top));
+      if (!ASC_NO_ASSERT) assert(index < next && load<u32>(liveEpochAt(index)) != epoch);
+    } else if (next < capacity) index = next++;
+    else break;
     store<u32>(liveEpochAt(index), epoch);
-    store<u32>(entryAt(placed), dataOffset + index * slotSize);
+    store<u32>(batchAt(placed), dataOffset + index * slotSize);
     placed++;
   }
   freeTop = top;
@@ -170,98 +210,65 @@ export function fixedPoolAllocMany(count: u32): u32 {
   allocated += placed;
   if (allocated > peakAllocated) peakAllocated = allocated;
   allocCount += placed;
+  checkInvariants();
   return placed;
 }
 
 /**
- * Pass 1 of freeMany over `count` handles in the scratch (the wrapper puts 0, never a slot, for
- * a value that is not a u32): marks each live slot PENDING, so a duplicate is seen as
- * DOUBLE_FREE, and replaces the handle by its slot index. On the first bad entry it unmarks the
- * entries before it, records the entry's position (fixedPoolRefusedAt) and returns its status.
+ * Pass 1 of freeMany over the next `count` handles of the batch, copied into the scratch (a value
+ * that is not a u32 arrives as 0, never a slot): claims each live slot (PENDING, so a duplicate
+ * is refused as DOUBLE_FREE) and queues its index on the free stack. On the first bad handle it
+ * gives back every slot claimed since the batch began, records the handle's position in this
+ * chunk (fixedPoolRefusedAt) and returns its status.
  */
 export function fixedPoolFreeManyCheck(count: u32): i32 {
+  assert(count <= BATCH_ENTRIES);
   for (let k: u32 = 0; k < count; k++) {
-    const index = slotOf(load<u32>(entryAt(k)));
-    if (index == NOT_A_SLOT) return refuse(k, INVALID_HANDLE);
-    const live = liveEpochAt(index);
-    if (load<u32>(live) != epoch) return refuse(k, DOUBLE_FREE);
-    store<u32>(live, PENDING);
-    store<u32>(entryAt(k), index);
+    const handle = load<u32>(batchAt(k));
+    const index = liveIndex(handle);
+    if (index < 0) {
+      for (let j: u32 = 0; j < claimed; j++) store<u32>(liveEpochAt(load<u32>(freeStackAt(freeTop + j))), epoch);
+      claimed = 0;
+      refusedAt = k;
+      checkInvariants();
+      return refusal(handle);
+    }
+    store<u32>(liveEpochAt(<u32>index), PENDING);
+    // A claimed slot is live and distinct from the others, so freeTop + claimed < untouched.
+    store<u32>(freeStackAt(freeTop + claimed), <u32>index);
+    claimed++;
   }
+  checkInvariants();
   return OK;
 }
 
-/** Pass 1 refuses entry `k`: unmark the entries before it (now slot indices). */
-function refuse(k: u32, status: i32): i32 {
-  for (let j: u32 = 0; j < k; j++) store<u32>(liveEpochAt(load<u32>(entryAt(j))), epoch);
-  refusedAt = k;
-  return status;
-}
-
-/**
- * Pass 2 of freeMany for a batch that fitted one chunk: frees the slot indices pass 1 left, in
- * order, with the state held in locals for the loop.
- */
-export function fixedPoolFreeManyCommitSlots(count: u32): void {
-  let top = freeTop;
-  let freed: u32 = 0;
-  for (let k: u32 = 0; k < count; k++) {
-    const index = load<u32>(entryAt(k));
-    const live = liveEpochAt(index);
-    // Anything but a PENDING slot was changed from outside since pass 1: skip it.
-    if (index >= capacity || load<u32>(live) != PENDING || top >= capacity) continue;
-    store<u32>(live, 0);
-    store<u32>(freeStack + (<usize>top << 2), index);
-    top++;
-    freed++;
-  }
-  freeTop = top;
-  allocated -= freed;
-  freeCount += freed;
-}
-
-/** Frees a slot pass 1 marked PENDING (anything else was changed from outside: skip it). */
-// @ts-ignore: decorator
-@inline function release(index: u32): void {
-  const live = liveEpochAt(index);
-  if (index < capacity && load<u32>(live) == PENDING && freeTop < capacity) {
-    store<u32>(live, 0);
-    store<u32>(freeStack + (<usize>freeTop << 2), index);
-    freeTop++;
-    allocated--;
-    freeCount++;
-  }
-}
-
-/** Undoes pass 1 for `count` handles the wrapper copied back into the scratch (a later chunk failed). */
-export function fixedPoolFreeManyUndo(count: u32): void {
-  for (let k: u32 = 0; k < count; k++) {
-    const index = slotOf(load<u32>(entryAt(k)));
-    if (index != NOT_A_SLOT && load<u32>(liveEpochAt(index)) == PENDING) store<u32>(liveEpochAt(index), epoch);
-  }
-}
-
-/** Pass 2 of freeMany for a batch of several chunks: frees the `count` handles in the scratch, in order. */
-export function fixedPoolFreeManyCommit(count: u32): void {
-  for (let k: u32 = 0; k < count; k++) {
-    const index = slotOf(load<u32>(entryAt(k)));
-    if (index != NOT_A_SLOT) release(index);
-  }
+/** Pass 2 of freeMany: frees every claimed slot, in the batch's order (they are already queued). */
+export function fixedPoolFreeManyCommit(): void {
+  for (let j: u32 = 0; j < claimed; j++) store<u32>(liveEpochAt(load<u32>(freeStackAt(freeTop + j))), 0);
+  freeTop += claimed;
+  allocated -= claimed;
+  claimed = 0;
+  checkInvariants();
 }
 
 export function fixedPoolRefusedAt(): u32 {
   return refusedAt;
 }
 
-/** Writes the stats to the scratch in FIXED_POOL_STATS_FIELDS order. */
+// @ts-ignore: decorator
+@inline function stat(field: i32, value: f64): void {
+  store<f64>(RESERVED + (<usize>field << 3), value);
+}
+
+/** Writes the stats to the scratch as f64, at the POOL_STAT_* indices. */
 export function fixedPoolStats(): void {
-  store<f64>(scratch, <f64>objectSize, 0);
-  store<f64>(scratch, <f64>slotSize, 8);
-  store<f64>(scratch, <f64>capacity, 16);
-  store<f64>(scratch, <f64>allocated, 24);
-  store<f64>(scratch, <f64>(capacity - allocated), 32);
-  store<f64>(scratch, <f64>peakAllocated, 40);
-  store<f64>(scratch, <f64>allocCount, 48);
-  store<f64>(scratch, <f64>freeCount, 56);
-  store<f64>(scratch, <f64>failedAllocs, 64);
+  stat(POOL_STAT_OBJECT_SIZE, <f64>objectSize);
+  stat(POOL_STAT_SLOT_SIZE, <f64>slotSize);
+  stat(POOL_STAT_CAPACITY, <f64>capacity);
+  stat(POOL_STAT_ALLOCATED, <f64>allocated);
+  stat(POOL_STAT_AVAILABLE, <f64>(capacity - allocated));
+  stat(POOL_STAT_PEAK_ALLOCATED, <f64>peakAllocated);
+  stat(POOL_STAT_ALLOC_COUNT, <f64>allocCount);
+  stat(POOL_STAT_FREE_COUNT, <f64>(allocCount - allocated - releasedByReset));
+  stat(POOL_STAT_FAILED_ALLOCS, <f64>failedAllocs);
 }

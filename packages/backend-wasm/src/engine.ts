@@ -1,67 +1,68 @@
-import { readFileSync } from 'node:fs';
-import { WebAssemblyApi, type WasmGlobal, type WasmMemory, type WasmModule } from './webassembly.js';
+import type { Engine, SharedEngine } from './engine-exports.generated.js';
+import { WebAssemblyApi, type WasmMemory, type WasmModule } from './webassembly.js';
 
-/**
- * The exports of build/mempool.wasm (assembly/index.ts). i32 results arrive signed: every offset
- * or count read from them goes through `>>> 0`.
- */
-export interface Engine {
-  readonly VERSION_MAJOR: WasmGlobal;
-  readonly VERSION_MINOR: WasmGlobal;
-  readonly VERSION_PATCH: WasmGlobal;
+export type { Engine, SharedEngine } from './engine-exports.generated.js';
 
-  fixedPoolInit(
-    objectSize: number,
-    slotSize: number,
-    capacity: number,
-    dataOffset: number,
-    freeStack: number,
-    liveEpoch: number,
-    scratch: number,
-  ): void;
-  fixedPoolAlloc(): number;
-  fixedPoolFree(handle: number): number;
-  fixedPoolReset(): void;
-  fixedPoolAllocMany(count: number): number;
-  fixedPoolFreeManyCheck(count: number): number;
-  fixedPoolFreeManyUndo(count: number): void;
-  fixedPoolFreeManyCommitSlots(count: number): void;
-  fixedPoolFreeManyCommit(count: number): void;
-  fixedPoolRefusedAt(): number;
-  fixedPoolStats(): void;
-
-  arenaInit(dataOffset: number, bufferSize: number, scratch: number): void;
-  arenaAlloc(size: number, align: number): number;
-  arenaReset(): void;
-  arenaOffset(): number;
-  arenaGeneration(): number;
-  arenaRewind(offset: number): number;
-  arenaStats(): void;
+/** The bytes of a module embedded by scripts/build-wasm.mjs (base64), decoded with the web's `atob`. */
+function decodeBase64(base64: string): Uint8Array {
+  const binary = (globalThis as unknown as { atob(data: string): string }).atob(base64);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
 }
 
 /**
- * The module, compiled once, synchronously, when this package is imported (about 2 KB, so the
- * synchronous compile costs well under a millisecond). Every allocator instantiates it.
+ * Compiles an embedded module synchronously (both builds are under the 4 KB that Chrome compiles
+ * synchronously on its main thread), so importing the package is all it takes.
  */
-export const wasmModule: WasmModule = new WebAssemblyApi.Module(
-  readFileSync(new URL('../build/mempool.wasm', import.meta.url)),
-);
-
-/** The module's own report of its version (MP_VERSION_MAJOR.MINOR.PATCH, set from package.json at build). */
-export const wasmVersion: string = (() => {
-  const engine = instantiate(new WebAssemblyApi.Memory({ initial: 1, maximum: 1 }));
-  return `${engine.VERSION_MAJOR.value}.${engine.VERSION_MINOR.value}.${engine.VERSION_PATCH.value}`;
-})();
-
-/**
- * The module is built with `--runtime stub` and no assertion reaches `abort` (it does not even
- * import it); should a future build import it, a trap still explains itself.
- */
-function abort(message: number, fileName: number, line: number, column: number): never {
-  throw new Error(`mempool.wasm aborted (message at ${message >>> 0}, file at ${fileName >>> 0}, ${line}:${column}): this is a bug in @mempool/backend-wasm`);
+export function compileEngine(base64: string): WasmModule {
+  return new WebAssemblyApi.Module(decodeBase64(base64));
 }
 
-/** A fresh instance over `memory`: one per allocator, so the module's globals are its state. */
-export function instantiate(memory: WasmMemory): Engine {
-  return new WebAssemblyApi.Instance(wasmModule, { env: { memory, abort } }).exports as unknown as Engine;
+/** Pages the engine's private memory may grow to: the whole of wasm32. */
+const WASM32_PAGES = 65536;
+
+/** An engine: the instance's exports and its memory (bookkeeping and scratch). */
+export interface EngineInstance<Exports = Engine> {
+  readonly exports: Exports;
+  readonly memory: WasmMemory;
+}
+
+/**
+ * A fresh instance of `module` over a fresh private memory: one per allocator, so the module's
+ * globals are its state and nothing the user can reach shares memory with its bookkeeping.
+ */
+export function instantiate(module: WasmModule): EngineInstance {
+  return instantiateOver(module, new WebAssemblyApi.Memory({ initial: 1, maximum: WASM32_PAGES }));
+}
+
+/**
+ * An instance of the shared engine over `memory`: a fresh shared memory for a new allocator, or
+ * the one `share()` handed out, for another holder of it.
+ */
+export function instantiateShared(module: WasmModule, memory?: WasmMemory): EngineInstance<SharedEngine> {
+  return instantiateOver(module, memory ?? new WebAssemblyApi.Memory({ initial: 1, maximum: WASM32_PAGES, shared: true }));
+}
+
+function instantiateOver<Exports>(module: WasmModule, memory: WasmMemory): EngineInstance<Exports> {
+  // Only the debug build imports `abort`: an assertion of an invariant failed.
+  const abort = (_message: number, fileName: number, line: number, column: number): never => {
+    throw new Error(`mempool.wasm: an invariant failed at ${readString(memory, fileName)}:${line}:${column}; this is a bug in @mempool/backend-wasm`);
+  };
+  const instance = new WebAssemblyApi.Instance(module, { env: { memory, abort } });
+  return { exports: instance.exports as Exports, memory };
+}
+
+/** An AssemblyScript string (UTF-16, its byte length in the word before it) from the engine's memory. */
+function readString(memory: WasmMemory, pointer: number): string {
+  const address = pointer >>> 0;
+  if (address < 4 || address > memory.buffer.byteLength) return '?';
+  const bytes = new Uint32Array(memory.buffer, address - 4, 1)[0]!;
+  return String.fromCharCode(...new Uint16Array(memory.buffer, address, Math.min(bytes >>> 1, 256)));
+}
+
+/** The module's own report of its version (VERSION_MAJOR.MINOR.PATCH, from ENGINE_FACTS). */
+export function engineVersion(module: WasmModule): string {
+  const { exports } = instantiate(module);
+  return `${exports.VERSION_MAJOR.value}.${exports.VERSION_MINOR.value}.${exports.VERSION_PATCH.value}`;
 }

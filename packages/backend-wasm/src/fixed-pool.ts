@@ -1,17 +1,21 @@
 import {
-  checkBatch,
   destroyed,
+  FIXED_POOL_STATS_FIELDS,
   fixedPoolStatsFrom,
   freeError,
+  invalidRange,
+  outOfMemory,
   Status,
   type FixedPool,
   type FixedPoolLayout,
   type FixedPoolStats,
   type HandleArray,
 } from '@mempool/api';
+import { batchCount } from './batch.js';
 import { instantiate, type Engine } from './engine.js';
-import type { WasmMemory } from './webassembly.js';
-import { detach, fixedPoolBookkeeping, reserveMemory } from './memory.js';
+import { detach, reserveMemory } from './memory.js';
+import { unbound } from './unbound.js';
+import type { WasmMemory, WasmModule } from './webassembly.js';
 
 /** Bound after destroy() in place of the engine's functions, so the instance can be collected. */
 const gone = (): number => 0;
@@ -20,10 +24,9 @@ const refuseAll = (): number => Status.INVALID_HANDLE;
 
 /**
  * A fixed pool (docs/ALGORITHMS.md) run by its own instance of the wasm module. `memory` holds the
- * header and the slots exactly as in the js backend; the bookkeeping (`freeStack`, `liveEpoch`)
- * and the batch scratch follow the last slot, so nothing written into a slot can corrupt the pool.
- * The scratch is zeroed after every use, so the bytes after the slots change only with the pool's
- * state: a call that throws leaves every byte of `memory` as it was.
+ * header and the slots exactly as in the js backend, and nothing else: the bookkeeping
+ * (`freeStack`, `liveEpoch`) and the batch scratch are in the engine's private memory, which no
+ * write into `memory` and no batch array can reach.
  */
 export class WasmFixedPool implements FixedPool {
   readonly objectSize: number;
@@ -34,10 +37,9 @@ export class WasmFixedPool implements FixedPool {
   readonly memory: ArrayBuffer;
 
   #wasmMemory: WasmMemory;
-  /** The scratch after the bookkeeping: batches cross as u32 through `#batch`, stats as f64. */
+  /** The scratch in the engine's memory: batches cross as u32 through `#batch`, stats as f64. */
   #batch: Uint32Array;
   #stats64: Float64Array;
-  readonly #scratchEntries: number;
   #destroyed = false;
   // The engine's functions, bound once: every call is one call into wasm.
   #alloc: Engine['fixedPoolAlloc'];
@@ -45,61 +47,65 @@ export class WasmFixedPool implements FixedPool {
   #reset: Engine['fixedPoolReset'];
   #allocMany: Engine['fixedPoolAllocMany'];
   #freeManyCheck: Engine['fixedPoolFreeManyCheck'];
-  #freeManyUndo: Engine['fixedPoolFreeManyUndo'];
-  #freeManyCommitSlots: Engine['fixedPoolFreeManyCommitSlots'];
   #freeManyCommit: Engine['fixedPoolFreeManyCommit'];
   #refusedAt: Engine['fixedPoolRefusedAt'];
   #stats: Engine['fixedPoolStats'];
 
-  constructor(layout: FixedPoolLayout) {
+  constructor(layout: FixedPoolLayout, module: WasmModule) {
     this.objectSize = layout.objectSize;
     this.slotSize = layout.slotSize;
     this.capacity = layout.capacity;
     this.align = layout.align;
     this.dataOffset = layout.dataOffset;
-    const books = fixedPoolBookkeeping(layout);
-    this.#wasmMemory = reserveMemory(books.memoryBytes);
+    // The engine first: it may refuse the capacity before 4 GiB of slots are reserved.
+    const engine = instantiate(module);
+    const status = engine.exports.fixedPoolInit(layout.objectSize, layout.slotSize, layout.capacity, layout.dataOffset);
+    if (status === Status.INVALID_ARGUMENT) {
+      throw invalidRange('capacity', 'small enough that 8 bytes of bookkeeping a slot fit a wasm32 memory (about 536 million slots)', layout.capacity);
+    }
+    if (status !== Status.OK) throw outOfMemory(8 * layout.capacity);
+    const scratch = engine.exports.engineScratch() >>> 0;
+    this.#batch = new Uint32Array(engine.memory.buffer, scratch, engine.exports.BATCH_ENTRIES.value);
+    this.#stats64 = new Float64Array(engine.memory.buffer, scratch, FIXED_POOL_STATS_FIELDS.length);
+    this.#wasmMemory = reserveMemory(layout.byteLength);
     this.memory = this.#wasmMemory.buffer;
-    this.#batch = new Uint32Array(this.memory, books.scratch, books.scratchEntries);
-    this.#stats64 = new Float64Array(this.memory, books.scratch, 9);
-    this.#scratchEntries = books.scratchEntries;
-    const engine = instantiate(this.#wasmMemory);
-    engine.fixedPoolInit(
-      layout.objectSize,
-      layout.slotSize,
-      layout.capacity,
-      layout.dataOffset,
-      books.freeStack,
-      books.liveEpoch,
-      books.scratch,
-    );
-    this.#alloc = engine.fixedPoolAlloc;
-    this.#free = engine.fixedPoolFree;
-    this.#reset = engine.fixedPoolReset;
-    this.#allocMany = engine.fixedPoolAllocMany;
-    this.#freeManyCheck = engine.fixedPoolFreeManyCheck;
-    this.#freeManyUndo = engine.fixedPoolFreeManyUndo;
-    this.#freeManyCommitSlots = engine.fixedPoolFreeManyCommitSlots;
-    this.#freeManyCommit = engine.fixedPoolFreeManyCommit;
-    this.#refusedAt = engine.fixedPoolRefusedAt;
-    this.#stats = engine.fixedPoolStats;
+    this.#alloc = engine.exports.fixedPoolAlloc;
+    this.#free = engine.exports.fixedPoolFree;
+    this.#reset = engine.exports.fixedPoolReset;
+    this.#allocMany = engine.exports.fixedPoolAllocMany;
+    this.#freeManyCheck = engine.exports.fixedPoolFreeManyCheck;
+    this.#freeManyCommit = engine.exports.fixedPoolFreeManyCommit;
+    this.#refusedAt = engine.exports.fixedPoolRefusedAt;
+    this.#stats = engine.exports.fixedPoolStats;
   }
 
   get destroyed(): boolean {
+    WasmFixedPool.#own(this, 'destroyed');
     return this.#destroyed;
   }
 
   // alloc and free look at `destroyed` only on their failure paths: destroy() rebinds the engine's
   // functions to ones that fail (`gone`, `refuseAll`), so the hot paths are one call into wasm.
+  // Their try/catch costs nothing until a call with the wrong `this` throws.
   alloc(): number {
-    const handle = this.#alloc() >>> 0;
+    let handle: number;
+    try {
+      handle = this.#alloc() >>> 0;
+    } catch (error) {
+      throw WasmFixedPool.#unboundOr(this, 'alloc', error);
+    }
     if (handle === 0 && this.#destroyed) throw destroyed('FixedPool', 'alloc');
     return handle;
   }
 
   free(handle: number): void {
-    // Anything but an integer in [0, 2^32) (wasm would wrap it) names no slot.
-    const status = typeof handle === 'number' && handle >>> 0 === handle ? this.#free(handle) : Status.INVALID_HANDLE;
+    let status: number;
+    try {
+      // Anything but an integer in [0, 2^32) (wasm would wrap it) names no slot.
+      status = typeof handle === 'number' && handle >>> 0 === handle ? this.#free(handle) : Status.INVALID_HANDLE;
+    } catch (error) {
+      throw WasmFixedPool.#unboundOr(this, 'free', error);
+    }
     if (status !== Status.OK) {
       if (this.#destroyed) throw destroyed('FixedPool', 'free');
       throw freeError(status, 'handle', handle, this);
@@ -107,20 +113,21 @@ export class WasmFixedPool implements FixedPool {
   }
 
   reset(): void {
+    WasmFixedPool.#own(this, 'reset');
     if (this.#destroyed) throw destroyed('FixedPool', 'reset');
     this.#reset();
   }
 
   allocMany(out: HandleArray, count?: number): number {
+    WasmFixedPool.#own(this, 'allocMany');
     if (this.#destroyed) throw destroyed('FixedPool', 'allocMany');
-    const n = checkBatch('out', out, count, this.memory.byteLength);
+    const n = batchCount('out', out, count);
     const batch = this.#batch;
     let placed = 0;
     while (placed < n) {
-      const chunk = Math.min(n - placed, this.#scratchEntries);
+      const chunk = Math.min(n - placed, batch.length);
       const got = this.#allocMany(chunk) >>> 0;
       for (let k = 0; k < got; k++) out[placed + k] = batch[k]!;
-      batch.fill(0, 0, got);
       placed += got;
       if (got < chunk) break;
     }
@@ -128,73 +135,62 @@ export class WasmFixedPool implements FixedPool {
   }
 
   freeMany(handles: HandleArray, count?: number): void {
+    WasmFixedPool.#own(this, 'freeMany');
     if (this.#destroyed) throw destroyed('FixedPool', 'freeMany');
-    const n = checkBatch('handles', handles, count, this.memory.byteLength);
-    const size = this.#scratchEntries;
-    // Pass 1, a chunk at a time: wasm marks each handle PENDING, so duplicates are caught too.
-    for (let from = 0; from < n; from += size) {
-      const chunk = Math.min(size, n - from);
-      this.#copyIn(handles, from, chunk);
+    const n = batchCount('handles', handles, count);
+    const batch = this.#batch;
+    // Pass 1, a chunk at a time, each entry read once: wasm claims each slot (so duplicates are
+    // caught) and queues it; on the first bad handle it gives back every claim and refuses.
+    for (let from = 0; from < n; from += batch.length) {
+      const chunk = Math.min(batch.length, n - from);
+      for (let k = 0; k < chunk; k++) {
+        const handle = handles[from + k]!;
+        // Not an integer in [0, 2^32): 0, never a slot, so it is refused at its own position.
+        batch[k] = handle >>> 0 === handle ? handle : 0;
+      }
       const status = this.#freeManyCheck(chunk);
       if (status !== Status.OK) {
-        // wasm has unmarked this chunk; unmark the chunks before it, then report.
-        for (let undo = 0; undo < from; undo += size) {
-          this.#copyIn(handles, undo, size);
-          this.#freeManyUndo(size);
-        }
-        this.#batch.fill(0, 0, Math.min(n, size));
         const k = from + (this.#refusedAt() >>> 0);
         throw freeError(status, `handles[${k}]`, handles[k]!, this);
       }
     }
-    // Pass 2: free them in order. A batch of one chunk frees the slots pass 1 decoded.
-    if (n <= size) {
-      this.#freeManyCommitSlots(n);
-    } else {
-      for (let from = 0; from < n; from += size) {
-        const chunk = Math.min(size, n - from);
-        this.#copyIn(handles, from, chunk);
-        this.#freeManyCommit(chunk);
-      }
-    }
-    this.#batch.fill(0, 0, Math.min(n, size));
+    // Pass 2: free the claimed slots in order.
+    this.#freeManyCommit();
   }
 
   stats(): FixedPoolStats {
+    WasmFixedPool.#own(this, 'stats');
     if (this.#destroyed) throw destroyed('FixedPool', 'stats');
     this.#stats();
-    const stats = fixedPoolStatsFrom(this.#stats64);
-    this.#stats64.fill(0);
-    return stats;
+    return fixedPoolStatsFrom(this.#stats64);
   }
 
   destroy(): void {
+    WasmFixedPool.#own(this, 'destroy');
     if (this.#destroyed) return;
     this.#destroyed = true;
     detach(this.#wasmMemory);
-    // Drop every reference to the instance and its memory: the collector frees the pages.
+    // Drop every reference to the instance and both memories: the collector frees the pages.
     this.#wasmMemory = undefined as unknown as WasmMemory;
     this.#batch = new Uint32Array(0);
     this.#stats64 = new Float64Array(0);
     this.#free = refuseAll;
     this.#alloc = this.#allocMany = this.#freeManyCheck = this.#refusedAt = gone;
-    this.#reset = this.#freeManyUndo = this.#freeManyCommitSlots = this.#freeManyCommit = this.#stats = gone;
+    this.#reset = this.#freeManyCommit = this.#stats = gone;
   }
 
   [Symbol.dispose](): void {
+    WasmFixedPool.#own(this, 'destroy');
     this.destroy();
   }
 
-  /**
-   * Copies `handles[from..from + count)` into the scratch as u32 (a plain loop: no views, no user
-   * code). A value that is not an integer in [0, 2^32) goes in as 0, which is never a slot, so
-   * wasm refuses it at the same position and the error names the original value.
-   */
-  #copyIn(handles: HandleArray, from: number, count: number): void {
-    const batch = this.#batch;
-    for (let k = 0; k < count; k++) {
-      const handle = handles[from + k]!;
-      batch[k] = handle >>> 0 === handle ? handle : 0;
-    }
+  /** Throws the contract's TypeError when a method runs with a `this` that is not a pool. */
+  static #own(self: unknown, method: string): void {
+    if (typeof self !== 'object' || self === null || !(#destroyed in self)) throw unbound('FixedPool', method, self);
+  }
+
+  /** What a hot path throws when its call into the engine threw: the wrong `this`, or the error itself. */
+  static #unboundOr(self: unknown, method: string, error: unknown): unknown {
+    return typeof self === 'object' && self !== null && #destroyed in self ? error : unbound('FixedPool', method, self);
   }
 }

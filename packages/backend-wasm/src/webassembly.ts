@@ -1,15 +1,11 @@
 /**
  * The little of the WebAssembly JavaScript API this package uses. TypeScript declares the API only
- * in lib.dom, which a Node package should not pull in (nor make its users pull in).
+ * in lib.dom, which a package for Node and browsers alike should not make its users pull in.
  */
 export interface WasmMemory {
   /** The same `ArrayBuffer` until the memory grows; growing, even by 0 pages, detaches it. */
   readonly buffer: ArrayBuffer;
   grow(deltaPages: number): number;
-}
-
-export interface WasmGlobal {
-  readonly value: number;
 }
 
 export interface WasmModule {
@@ -19,7 +15,8 @@ export interface WasmModule {
 interface WebAssemblyApi {
   Module: new (bytes: Uint8Array) => WasmModule;
   Instance: new (module: WasmModule, imports: Record<string, Record<string, unknown>>) => { readonly exports: object };
-  Memory: new (descriptor: { initial: number; maximum: number }) => WasmMemory;
+  /** With `shared: true`, `buffer` is a `SharedArrayBuffer` (and `maximum` is required). */
+  Memory: new (descriptor: { initial: number; maximum: number; shared?: boolean }) => WasmMemory;
 }
 
 export const WebAssemblyApi = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;

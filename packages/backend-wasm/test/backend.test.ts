@@ -4,8 +4,13 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '@mempool/api';
 import wasmDefault, { backend, createArena, createFixedPool, version, wasmVersion } from '../src/index.js';
-import { instantiate } from '../src/engine.js';
-import { WebAssemblyApi } from '../src/webassembly.js';
+import { compileEngine, instantiate, instantiateShared } from '../src/engine.js';
+import { BUSY } from '../src/shared-state.js';
+import { ENGINE_BYTES_BASE64 as SHARED_BYTES_BASE64 } from '../src/engine-bytes-shared.generated.js';
+import { ENGINE_BYTES_BASE64 } from '../src/engine-bytes.generated.js';
+import { ENGINE_BYTES_BASE64 as DEBUG_BYTES_BASE64 } from '../src/engine-bytes-debug.generated.js';
+
+const wasmModule = compileEngine(ENGINE_BYTES_BASE64);
 
 const packageJson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -24,25 +29,78 @@ describe('exports and version', () => {
     expect(backend.name).toBe('wasm');
     expect(backend.createFixedPool).toBe(createFixedPool);
     expect(backend.createArena).toBe(createArena);
-    expect(backend.supports.maxMemoryBytes).toBe(2 ** 32 - 64);
+    expect(backend.supports.maxMemoryBytes).toBe(2 ** 32);
   });
 
   it('reports the package.json version, and so does the wasm module', () => {
     expect(version).toBe(packageJson.version);
     expect(backend.version).toBe(packageJson.version);
     expect(wasmVersion).toBe(packageJson.version.replace(/[-+].*$/, ''));
-    const engine = instantiate(new WebAssemblyApi.Memory({ initial: 1, maximum: 1 }));
+    const { exports: engine } = instantiate(wasmModule);
     const [major, minor, patch] = packageJson.version.split(/[.+-]/).map(Number);
     expect([engine.VERSION_MAJOR.value, engine.VERSION_MINOR.value, engine.VERSION_PATCH.value]).toEqual([major, minor, patch]);
   });
 
-  it('has no imports but env.memory and no data segments (nothing lands in the header)', () => {
-    const bytes = readFileSync(new URL('../build/mempool.wasm', import.meta.url));
-    const module = new WebAssembly.Module(bytes);
-    expect(WebAssembly.Module.imports(module)).toEqual([{ module: 'env', name: 'memory', kind: 'memory' }]);
-    const memory = new WebAssembly.Memory({ initial: 1, maximum: 1 });
-    new WebAssembly.Instance(module, { env: { memory } });
-    expect(new Uint8Array(memory.buffer).every((byte) => byte === 0)).toBe(true);
+  it('the release module imports only its private memory; the debug module adds abort for its assertions', () => {
+    const imports = (file: string): unknown => WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(new URL(`../build/${file}`, import.meta.url))));
+    expect(imports('mempool.wasm')).toEqual([{ module: 'env', name: 'memory', kind: 'memory' }]);
+    expect(imports('mempool.debug.wasm')).toEqual(
+      expect.arrayContaining([
+        { module: 'env', name: 'memory', kind: 'memory' },
+        { module: 'env', name: 'abort', kind: 'function' },
+      ]),
+    );
+    expect(imports('mempool.debug.wasm')).toHaveLength(2);
+  });
+
+  it('never writes into memory: the engine keeps its state in a memory of its own', () => {
+    const pool = createFixedPool(8, 3000);
+    const handles = new Float64Array(2500);
+    pool.allocMany(handles);
+    pool.freeMany(handles.subarray(0, 2000));
+    pool.free(handles[2400]!);
+    pool.stats();
+    pool.reset();
+    const arena = createArena(4096);
+    arena.alloc(100);
+    arena.rewind(arena.mark());
+    arena.stats();
+    for (const memory of [pool.memory, arena.memory]) expect(new Uint8Array(memory).every((byte) => byte === 0)).toBe(true);
+    pool.destroy();
+    arena.destroy();
+  });
+});
+
+describe('the debug engine', () => {
+  it('asserts the invariants: a free stack entry that names an untouched slot stops the call with an Error', () => {
+    const { exports, memory } = instantiate(compileEngine(DEBUG_BYTES_BASE64));
+    expect(exports.fixedPoolInit(8, 8, 4, 64)).toBe(0);
+    expect([exports.fixedPoolAlloc(), exports.fixedPoolAlloc()]).toEqual([64, 72]);
+    expect(exports.fixedPoolFree(72)).toBe(0);
+    // freeStack follows the scratch in the engine's memory; slot 3 was never handed out.
+    const freeStack = new Uint32Array(memory.buffer, (exports.engineScratch() >>> 0) + 4 * exports.BATCH_ENTRIES.value, 4);
+    freeStack[0] = 3;
+    expect(() => exports.fixedPoolAlloc()).toThrow(/an invariant failed at assembly\/fixed-pool\.ts:\d+:\d+/);
+  });
+
+  it('asserts the arena invariants after every call (a rewind past the end is refused, not asserted)', () => {
+    const { exports } = instantiate(compileEngine(DEBUG_BYTES_BASE64));
+    expect(exports.arenaInit(64, 100)).toBe(0);
+    expect(exports.arenaAlloc(100, 8)).toBe(64);
+    expect(exports.arenaAlloc(1, 1)).toBe(0);
+    expect(exports.arenaRewind(101)).toBe(-3);
+    expect(exports.arenaRewind(0)).toBe(0);
+    for (let i = 0; i < 2 ** 20 + 3; i++) exports.arenaReset();
+    expect(exports.arenaGeneration()).toBe(3); // modulo 2^20, as marks keep it
+  });
+});
+
+describe('the shared engine', () => {
+  it('is built with a shared memory import, and its BUSY status is the one the wrapper maps', () => {
+    const module = compileEngine(SHARED_BYTES_BASE64);
+    expect(WebAssembly.Module.imports(module as unknown as WebAssembly.Module)).toEqual([{ module: 'env', name: 'memory', kind: 'memory' }]);
+    const { exports } = instantiateShared(module);
+    expect(exports.BUSY.value).toBe(BUSY);
   });
 });
 
@@ -83,19 +141,6 @@ describe('big handles (wasm32 up to 4 GiB)', () => {
     pool.destroy();
   });
 
-  it('creates an arena of the largest size it declares', () => {
-    const arena = createArena(backend.supports.maxMemoryBytes - 64);
-    expect(arena.memory.byteLength).toBe(2 ** 32);
-    const end = arena.alloc(backend.supports.maxMemoryBytes - 64 - 8);
-    expect(arena.alloc(8, 1)).toBe(end + backend.supports.maxMemoryBytes - 64 - 8);
-    expect(arena.alloc(1, 1)).toBe(0);
-    arena.destroy();
-    expect(codeOf(() => createArena(backend.supports.maxMemoryBytes))).toBe(ErrorCode.INVALID_ARGUMENT);
-  });
-
-  it('refuses a pool whose bookkeeping would not fit 4 GiB with INVALID_ARGUMENT', () => {
-    expect(codeOf(() => createFixedPool(8, 2 ** 28))).toBe(ErrorCode.INVALID_ARGUMENT);
-  });
 });
 
 describe('memory that stays put', () => {
@@ -213,29 +258,6 @@ describe('batches cross into wasm a chunk at a time', () => {
 });
 
 describe('no trap escapes', () => {
-  it('survives its bookkeeping after the data region being overwritten', () => {
-    const pool = createFixedPool(8, 16);
-    const handles = new Float64Array(16);
-    pool.allocMany(handles);
-    pool.freeMany(handles.subarray(0, 8));
-    // Scribble over everything after the last slot: the free stack, liveEpoch, the scratch.
-    new Uint8Array(pool.memory).fill(0xff, 64 + 16 * 8);
-    for (let i = 0; i < 40; i++) {
-      try {
-        pool.alloc();
-        pool.free(handles[i % 16]!);
-        pool.freeMany(handles.subarray(0, 4));
-        pool.allocMany(new Uint32Array(4));
-        pool.stats();
-        pool.reset();
-      } catch (error) {
-        expect(error).not.toBeInstanceOf(WebAssembly.RuntimeError);
-        expect((error as { code?: unknown }).code).toBeTypeOf('string');
-      }
-    }
-    pool.destroy();
-  });
-
   it('maps odd handles to the contract errors rather than wrapping them', () => {
     const pool = createFixedPool(8, 4);
     const handle = pool.alloc();

@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { ErrorCode, type SharedArena, type SharedFixedPool } from '@mempool/api';
+import type { SuiteContext } from '../context.js';
+import { expectError } from '../support.js';
+import { isSharedRun } from './shared-module.js';
+
+/**
+ * Shared allocators from one thread: `share()` and `attach*` give holders of one state, a holder's
+ * `destroy()` ends that holder only, and bad descriptors are refused. On a backend without
+ * `supports.shared`, every way in is refused with `ERR_MEMPOOL_INVALID_ARGUMENT`.
+ */
+export function sharedHolders({ backend, scope }: SuiteContext): void {
+  const shared = isSharedRun(backend);
+  if (!backend.supports.shared) {
+    describe('Shared allocators (not supported)', () => {
+      it('{ shared: true } and attach throw ERR_MEMPOOL_INVALID_ARGUMENT', () => {
+        expectError(() => backend.createFixedPool(8, 8, { shared: true }), RangeError, ErrorCode.INVALID_ARGUMENT, 'options.shared');
+        expectError(() => backend.createArena(64, { shared: true }), RangeError, ErrorCode.INVALID_ARGUMENT, 'options.shared');
+        expectError(() => backend.attachFixedPool({} as never), RangeError, ErrorCode.INVALID_ARGUMENT, 'options.shared');
+        expectError(() => backend.attachArena({} as never), RangeError, ErrorCode.INVALID_ARGUMENT, 'options.shared');
+      });
+    });
+    return;
+  }
+  if (!shared) {
+    // Here rather than in the shared run, whose backend sets `shared` itself.
+    describe('Shared allocators (options)', () => {
+      it('options.shared must be a boolean', () => {
+        expectError(() => backend.createFixedPool(8, 8, { shared: 1 as never }), TypeError, ErrorCode.INVALID_ARGUMENT, 'options.shared');
+        expectError(() => backend.createArena(64, { shared: 'yes' as never }), TypeError, ErrorCode.INVALID_ARGUMENT, 'options.shared');
+        expect(scope.add(backend.createFixedPool(8, 8, { shared: false })).memory).toBeInstanceOf(ArrayBuffer);
+      });
+    });
+    return;
+  }
+  // The scope destroys every holder after each case (it takes any allocator; shared ones type their memory apart).
+  const own = <T extends SharedFixedPool | SharedArena>(holder: T): T => {
+    scope.add(holder as never);
+    return holder;
+  };
+  const pool = (capacity = 8): SharedFixedPool => own(backend.createFixedPool(16, capacity, { shared: true }));
+  const arena = (size = 4096): SharedArena => own(backend.createArena(size, { shared: true }));
+  const attachPool = (p: SharedFixedPool): SharedFixedPool => own(backend.attachFixedPool(structuredClone(p.share())));
+  const attachArena = (a: SharedArena): SharedArena => own(backend.attachArena(structuredClone(a.share())));
+
+  describe('Shared allocators', () => {
+    it('share() is structured-cloneable and names its backend, kind and geometry', () => {
+      const p = pool(5);
+      const d = structuredClone(p.share());
+      expect(d).toMatchObject({ kind: 'FixedPool', backend: backend.name, objectSize: 16, capacity: 5, align: 8 });
+      expect(d.memory).toBeInstanceOf(SharedArrayBuffer);
+      expect(structuredClone(arena(100).share())).toMatchObject({ kind: 'Arena', backend: backend.name, bufferSize: 100 });
+    });
+    it('an attached pool shares slots, stats and memory with its origin', () => {
+      const p = pool(4);
+      const q = attachPool(p);
+      const a = p.alloc();
+      const b = q.alloc();
+      expect(b).toBe(a + p.slotSize);
+      new Uint32Array(q.memory)[a / 4] = 0xabcdef;
+      expect(new Uint32Array(p.memory)[a / 4]).toBe(0xabcdef);
+      q.free(a);
+      expect(p.alloc()).toBe(a);
+      expect(p.stats()).toEqual(q.stats());
+      expect(q.stats()).toMatchObject({ allocated: 2, available: 2, allocCount: 3, freeCount: 1 });
+    });
+    it('a handle freed through one holder is a double free through another', () => {
+      const p = pool();
+      const q = attachPool(p);
+      const h = p.alloc();
+      q.free(h);
+      expectError(() => p.free(h), Error, ErrorCode.DOUBLE_FREE, 'handle');
+      expect(p.stats()).toMatchObject({ allocated: 0, freeCount: 1 });
+    });
+    it("one holder's destroy() ends that holder only", () => {
+      const p = pool();
+      const q = attachPool(p);
+      const h = p.alloc();
+      p.destroy();
+      expectError(() => p.alloc(), Error, ErrorCode.DESTROYED);
+      expectError(() => p.share(), Error, ErrorCode.DESTROYED);
+      q.free(h);
+      expect(q.alloc()).toBe(h);
+      expect(q.memory.byteLength).toBeGreaterThan(0);
+    });
+    it('an attached arena bumps the same offset, and marks work across holders', () => {
+      const a = arena();
+      const b = attachArena(a);
+      const first = a.alloc(10, 1);
+      const mark = b.mark();
+      expect(b.alloc(8, 8)).toBe(16 + first);
+      a.rewind(mark);
+      expect(b.stats()).toMatchObject({ offset: 10, allocations: 2 });
+      b.reset();
+      expectError(() => a.rewind(mark), RangeError, ErrorCode.INVALID_HANDLE, 'mark');
+      expect(a.alloc(1, 1)).toBe(a.dataOffset);
+    });
+    it('attach refuses what share() did not make, with ERR_MEMPOOL_INVALID_ARGUMENT', () => {
+      const d = pool().share();
+      const a = arena().share();
+      expectError(() => backend.attachFixedPool(null as never), TypeError, ErrorCode.INVALID_ARGUMENT, 'descriptor');
+      expectError(() => backend.attachFixedPool(a as never), TypeError, ErrorCode.INVALID_ARGUMENT, 'descriptor.kind');
+      expectError(() => backend.attachArena(d as never), TypeError, ErrorCode.INVALID_ARGUMENT, 'descriptor.kind');
+      expectError(
+        () => backend.attachFixedPool({ ...d, backend: 'elsewhere' }),
+        RangeError,
+        ErrorCode.INVALID_ARGUMENT,
+        'descriptor.backend',
+      );
+      expectError(() => backend.attachFixedPool({ ...d, format: -1 }), RangeError, ErrorCode.INVALID_ARGUMENT, 'descriptor.format');
+      expectError(
+        () => backend.attachFixedPool({ ...d, memory: new ArrayBuffer(8) as never }),
+        TypeError,
+        ErrorCode.INVALID_ARGUMENT,
+        'descriptor.memory',
+      );
+      expectError(() => backend.attachFixedPool({ ...d, capacity: 1000 }), RangeError, ErrorCode.INVALID_ARGUMENT, 'descriptor.memory');
+      expectError(() => backend.attachArena({ ...a, bufferSize: 0 }), RangeError, ErrorCode.INVALID_ARGUMENT, 'bufferSize');
+    });
+  });
+}

@@ -1,0 +1,178 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import { describe, expect, it } from 'vitest';
+import type { Backend, SharedArena, SharedFixedPool } from '@mempool/api';
+import { RACE_DONE, RACE_HANDLE, RACE_ROUND, STAMP_WORDS, type StressReport, type StressTask } from '../src/shared/stress-worker.js';
+
+// The concurrency suite: shared allocators used by more workers than this machine has cores, on
+// every backend in the repository whose `supports.shared` is true. Each run's seed is printed when
+// it fails; MEMPOOL_SEED=<n> replays one.
+
+const WORKER = new URL('../dist/shared/stress-worker.js', import.meta.url);
+const WORKERS = 6;
+const OPS = 100_000;
+const baseSeed = Number(process.env.MEMPOOL_SEED ?? Math.floor(Math.random() * 2 ** 31));
+
+const packagesDir = new URL('../../packages/', import.meta.url);
+const specifiers = readdirSync(packagesDir)
+  .filter((dir) => dir.startsWith('backend-'))
+  .map((dir) => (JSON.parse(readFileSync(new URL(`${dir}/package.json`, packagesDir), 'utf8')) as { name: string }).name);
+const backends: { specifier: string; backend: Backend }[] = [];
+for (const specifier of specifiers) {
+  const { backend } = (await import(specifier)) as { backend: Backend };
+  if (backend.supports.shared) backends.push({ specifier, backend });
+}
+
+function start(task: StressTask): { worker: Worker; done: Promise<StressReport> } {
+  const worker = new Worker(WORKER, { workerData: task });
+  const done = new Promise<StressReport>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`worker ${task.id} exited with ${code} before reporting`)));
+  });
+  return { worker, done };
+}
+
+const sum = (reports: readonly StressReport[], key: 'allocs' | 'frees' | 'failed'): number => reports.reduce((n, r) => n + r[key], 0);
+
+/** Takes every slot still free, checking each is distinct and held by nobody; returns how many. */
+function drain(pool: SharedFixedPool, context: string): number {
+  const words = new Int32Array(pool.memory);
+  const seen = new Set<number>();
+  for (let h = pool.alloc(); h !== 0; h = pool.alloc()) {
+    expect(seen.has(h), `${context}: ${h} handed out twice`).toBe(false);
+    expect(Atomics.compareExchange(words, h / 4, 0, -1), `${context}: ${h} is held by a worker`).toBe(0);
+    seen.add(h);
+  }
+  for (const h of seen) {
+    Atomics.store(words, h / 4, 0);
+    pool.free(h);
+  }
+  return seen.size;
+}
+
+describe('concurrency', () => {
+  it('runs on every backend whose supports.shared is true', () => {
+    expect(specifiers.length).toBeGreaterThan(0);
+    for (const { backend } of backends) expect(backend.supports.shared).toBe(true);
+  });
+  for (const { specifier, backend } of backends) {
+    describe(`concurrency ${backend.name}`, () => {
+      it(`${WORKERS} workers x ${OPS} alloc/free each, stamping every slot they hold, conserve every slot`, async () => {
+        const seed = baseSeed;
+        const pool = backend.createFixedPool(STAMP_WORDS * 4, 64, { shared: true, align: 4 });
+        const descriptor = pool.share();
+        const barrier = new SharedArrayBuffer(4);
+        const runs = Array.from({ length: WORKERS }, (_, id) =>
+          start({ specifier, task: 'pool', id, seed: seed + id, ops: OPS, descriptor, barrier, workers: WORKERS }),
+        );
+        const reports = await Promise.all(runs.map((r) => r.done));
+        const context = `seed ${seed} (MEMPOOL_SEED=${seed} replays it)`;
+        expect(
+          reports.flatMap((r) => r.errors),
+          context,
+        ).toEqual([]);
+        expect(pool.stats(), context).toMatchObject({
+          allocated: 0,
+          available: 64,
+          allocCount: sum(reports, 'allocs'),
+          freeCount: sum(reports, 'frees'),
+          failedAllocs: sum(reports, 'failed'),
+        });
+        expect(pool.stats().peakAllocated, context).toBeLessThanOrEqual(64);
+        expect(drain(pool, context), context).toBe(64);
+        pool.destroy();
+      });
+
+      it(`${WORKERS} workers racing to free one handle: exactly one succeeds, the others get ERR_MEMPOOL_DOUBLE_FREE`, async () => {
+        const rounds = 1000;
+        const pool = backend.createFixedPool(8, 4, { shared: true });
+        const control = new SharedArrayBuffer(16);
+        const words = new Int32Array(control);
+        const descriptor = pool.share();
+        const runs = Array.from({ length: WORKERS }, (_, id) =>
+          start({ specifier, task: 'race', id, seed: baseSeed, ops: 0, descriptor, control, rounds }),
+        );
+        for (let round = 1; round <= rounds; round++) {
+          const handle = pool.alloc();
+          expect(handle).not.toBe(0);
+          Atomics.store(words, RACE_HANDLE, handle);
+          Atomics.store(words, RACE_ROUND, round);
+          Atomics.notify(words, RACE_ROUND);
+          for (let done = Atomics.load(words, RACE_DONE); done < WORKERS * round; done = Atomics.load(words, RACE_DONE)) {
+            Atomics.wait(words, RACE_DONE, done, 1000);
+          }
+        }
+        const reports = await Promise.all(runs.map((r) => r.done));
+        for (let round = 0; round < rounds; round++) {
+          const outcomes = reports.map((r) => r.outcomes![round]!).sort();
+          expect(outcomes, `round ${round + 1}`).toEqual([1, ...Array<number>(WORKERS - 1).fill(2)]);
+        }
+        expect(pool.stats()).toMatchObject({ allocated: 0, allocCount: rounds, freeCount: rounds });
+        pool.destroy();
+      });
+
+      it('workers terminated mid-run leave the others working, and their slots are never handed out twice', async () => {
+        const seed = baseSeed + 1000;
+        const killed = 2;
+        const pool = backend.createFixedPool(STAMP_WORDS * 4, 64, { shared: true, align: 4 });
+        const descriptor = pool.share();
+        const barrier = new SharedArrayBuffer(4);
+        const runs = Array.from({ length: WORKERS }, (_, id) =>
+          start({ specifier, task: 'pool', id, seed: seed + id, ops: id < killed ? 1e9 : OPS, descriptor, barrier, workers: WORKERS }),
+        );
+        for (const run of runs.slice(0, killed)) run.done.catch(() => undefined);
+        await new Promise((resolve) => setTimeout(resolve, 600));
+        await Promise.all(runs.slice(0, killed).map((run) => run.worker.terminate()));
+        const reports = await Promise.all(runs.slice(killed).map((r) => r.done));
+        const context = `seed ${seed} (MEMPOOL_SEED=${seed - 1000} replays it)`;
+        expect(
+          reports.flatMap((r) => r.errors),
+          context,
+        ).toEqual([]);
+        const { allocated, available } = pool.stats();
+        expect(allocated + available, context).toBe(64);
+        // A worker stopped inside a call can leave one slot neither counted nor free.
+        const free = drain(pool, context);
+        expect(free, context).toBeLessThanOrEqual(available);
+        expect(free, context).toBeGreaterThanOrEqual(available - killed);
+        // The dead workers' slots leak until reset, and reset gives every one of them back.
+        pool.reset();
+        new Int32Array(pool.memory).fill(0);
+        expect(drain(pool, context), context).toBe(64);
+        pool.destroy();
+      });
+
+      it(`${WORKERS} workers x ${OPS} arena allocations: none overlap, all aligned and in bounds`, async () => {
+        const seed = baseSeed + 2000;
+        const arena: SharedArena = backend.createArena(16 * 1024 * 1024, { shared: true });
+        const descriptor = arena.share();
+        const barrier = new SharedArrayBuffer(4);
+        const runs = Array.from({ length: WORKERS }, (_, id) =>
+          start({ specifier, task: 'arena', id, seed: seed + id, ops: OPS, descriptor, barrier, workers: WORKERS }),
+        );
+        const reports = await Promise.all(runs.map((r) => r.done));
+        const context = `seed ${seed} (MEMPOOL_SEED=${seed - 2000} replays it)`;
+        expect(
+          reports.flatMap((r) => r.errors),
+          context,
+        ).toEqual([]);
+        const ranges: [number, number][] = [];
+        for (const r of reports) for (let k = 0; k < r.ranges!.length; k += 2) ranges.push([r.ranges![k]!, r.ranges![k + 1]!]);
+        ranges.sort((a, b) => a[0] - b[0]);
+        let end = arena.dataOffset;
+        const overlaps: string[] = [];
+        for (const [startAt, size] of ranges) {
+          if (startAt < end) overlaps.push(`allocation at ${startAt} overlaps the one ending at ${end}`);
+          end = startAt + size;
+        }
+        expect(overlaps.slice(0, 5), context).toEqual([]);
+        const stats = arena.stats();
+        expect(end - arena.dataOffset, context).toBeLessThanOrEqual(stats.offset);
+        expect(stats.offset, context).toBeLessThanOrEqual(arena.bufferSize);
+        expect(stats, context).toMatchObject({ allocations: ranges.length, failedAllocs: sum(reports, 'failed') });
+        arena.destroy();
+      });
+    });
+  }
+});

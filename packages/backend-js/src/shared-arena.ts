@@ -1,0 +1,188 @@
+import {
+  arenaStatsFrom,
+  attachedArenaLayout,
+  badMark,
+  busy,
+  checkArenaAlloc,
+  destroyed,
+  encodeMark,
+  invalidRange,
+  invalidType,
+  rewindOffset,
+  DEFAULT_ALIGN,
+  MARK_GENERATIONS,
+  type ArenaLayout,
+  type ArenaStats,
+  type SharedArena,
+  type SharedArenaDescriptor,
+} from '@mempool/api';
+import { countOne, LINE, lineWord, raiseTo, readCount, reserveShared } from './shared-words.js';
+
+/** The layout version of the state below: `attachArena` refuses any other. */
+export const SHARED_ARENA_FORMAT = 1;
+
+/** Bytes used from the start of the data region (below 2^32): the word every alloc bumps. */
+const OFFSET = lineWord(0);
+/**
+ * Even while no `reset` or `rewind` runs; they make it odd while they work and add 2 in all, so
+ * `mark` can tell whether it read `generation` and `offset` from one state.
+ */
+const SEQUENCE = lineWord(1);
+/** Resets so far, modulo 2^20 (what makes a mark from before a reset stale). */
+const GENERATION = SEQUENCE + 1;
+/**
+ * Counters: `peakOffset`, then 64-bit `allocations` and `failedAllocs`. The offset only grows
+ * between resets and rewinds, so the peak is `max(PEAK, offset)` and only `reset`/`rewind` record
+ * it before they lower the offset: `alloc` pays nothing for it.
+ */
+const PEAK = lineWord(2);
+const ALLOCATIONS = PEAK + 1;
+const FAILED = PEAK + 3;
+const STATE_BYTES = 3 * LINE;
+
+/**
+ * An arena that many workers use at once (contract.ts, "Shared allocators"), lock-free: `alloc`
+ * bumps the offset with a compare-and-swap loop, so two allocations never overlap, and a failed
+ * one changes nothing but `failedAllocs`. Same handles, marks and stats as `JsArena` from one
+ * thread.
+ */
+export class SharedJsArena implements SharedArena {
+  readonly bufferSize: number;
+  readonly dataOffset: number;
+  readonly memory: SharedArrayBuffer;
+
+  readonly #state: SharedArrayBuffer;
+  readonly #words: Uint32Array;
+  readonly #align: number;
+  #destroyed = false;
+
+  /** A new arena, or (with `memory` and `state`) another holder of an existing one. */
+  constructor(layout: ArenaLayout, memory?: SharedArrayBuffer, state?: SharedArrayBuffer) {
+    this.bufferSize = layout.bufferSize;
+    this.dataOffset = layout.dataOffset;
+    this.#align = layout.align;
+    this.memory = memory ?? reserveShared(layout.byteLength);
+    this.#state = state ?? reserveShared(STATE_BYTES);
+    this.#words = new Uint32Array(this.#state);
+  }
+
+  /** Another holder of the arena `descriptor` came from (`backend.attachArena`). */
+  static attach(descriptor: unknown): SharedJsArena {
+    const { layout, descriptor: d } = attachedArenaLayout(descriptor, 'js', SHARED_ARENA_FORMAT);
+    const state = d.state;
+    if (!(state instanceof SharedArrayBuffer)) throw invalidType('descriptor.state', 'a SharedArrayBuffer', state);
+    if (state.byteLength !== STATE_BYTES) throw invalidRange('descriptor.state.byteLength', String(STATE_BYTES), state.byteLength);
+    return new SharedJsArena(layout, d.memory, state);
+  }
+
+  get destroyed(): boolean {
+    return this.#destroyed;
+  }
+
+  share(): SharedArenaDescriptor {
+    if (this.#destroyed) throw destroyed('Arena', 'share');
+    return {
+      kind: 'Arena',
+      backend: 'js',
+      format: SHARED_ARENA_FORMAT,
+      bufferSize: this.bufferSize,
+      align: this.#align,
+      memory: this.memory,
+      state: this.#state,
+    };
+  }
+
+  alloc(size: number, align: number = DEFAULT_ALIGN): number {
+    if (this.#destroyed) throw destroyed('Arena', 'alloc');
+    checkArenaAlloc(size, align);
+    const words = this.#words;
+    for (;;) {
+      const offset = Atomics.load(words, OFFSET);
+      const end = this.dataOffset + offset;
+      // `&` keeps the low 32 bits, and align <= 4096 needs only 12 of them: exact past 2^31 too.
+      const misalignment = end & (align - 1);
+      const start = misalignment === 0 ? end : end + align - misalignment;
+      if (start + size > this.dataOffset + this.bufferSize) {
+        countOne(words, FAILED);
+        return 0;
+      }
+      const next = start + size - this.dataOffset;
+      if (Atomics.compareExchange(words, OFFSET, offset, next) !== offset) continue;
+      countOne(words, ALLOCATIONS);
+      return start;
+    }
+  }
+
+  reset(): void {
+    if (this.#destroyed) throw destroyed('Arena', 'reset');
+    const words = this.#words;
+    const sequence = this.#enter('reset');
+    Atomics.store(words, GENERATION, (Atomics.load(words, GENERATION) + 1) % MARK_GENERATIONS);
+    raiseTo(words, PEAK, Atomics.exchange(words, OFFSET, 0));
+    Atomics.store(words, SEQUENCE, sequence + 2);
+  }
+
+  mark(): number {
+    if (this.#destroyed) throw destroyed('Arena', 'mark');
+    const words = this.#words;
+    const sequence = Atomics.load(words, SEQUENCE);
+    const generation = Atomics.load(words, GENERATION);
+    const offset = Atomics.load(words, OFFSET);
+    if ((sequence & 1) !== 0 || Atomics.load(words, SEQUENCE) !== sequence) {
+      throw busy('Arena', 'mark', 'a reset or rewind ran at the same time');
+    }
+    return encodeMark(generation, offset);
+  }
+
+  rewind(mark: number): void {
+    if (this.#destroyed) throw destroyed('Arena', 'rewind');
+    const words = this.#words;
+    const sequence = this.#enter('rewind');
+    const generation = Atomics.load(words, GENERATION);
+    const current = Atomics.load(words, OFFSET);
+    const offset = rewindOffset(mark, generation, current);
+    raiseTo(words, PEAK, current);
+    // Rewinding while the end moves would give back an allocation made after this call began.
+    const refusal =
+      offset < 0
+        ? badMark(mark, current, generation)
+        : Atomics.compareExchange(words, OFFSET, current, offset) !== current
+          ? busy('Arena', 'rewind', 'other holders allocated meanwhile')
+          : undefined;
+    Atomics.store(words, SEQUENCE, sequence + (refusal === undefined ? 2 : 0));
+    if (refusal !== undefined) throw refusal;
+  }
+
+  stats(): ArenaStats {
+    if (this.#destroyed) throw destroyed('Arena', 'stats');
+    const words = this.#words;
+    const offset = Atomics.load(words, OFFSET);
+    return arenaStatsFrom([
+      this.bufferSize,
+      offset,
+      this.bufferSize - offset,
+      readCount(words, ALLOCATIONS),
+      Math.max(Atomics.load(words, PEAK), offset),
+      readCount(words, FAILED),
+    ]);
+  }
+
+  /** Ends this holder only; as `SharedJsFixedPool.destroy`. */
+  destroy(): void {
+    this.#destroyed = true;
+  }
+
+  [Symbol.dispose](): void {
+    this.destroy();
+  }
+
+  /** Makes `sequence` odd for a reset or rewind, or refuses when another one is running. */
+  #enter(method: string): number {
+    const words = this.#words;
+    const sequence = Atomics.load(words, SEQUENCE);
+    if ((sequence & 1) !== 0 || Atomics.compareExchange(words, SEQUENCE, sequence, sequence + 1) !== sequence) {
+      throw busy('Arena', method, 'another reset or rewind is running');
+    }
+    return sequence;
+  }
+}

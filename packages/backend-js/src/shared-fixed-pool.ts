@@ -1,0 +1,275 @@
+import {
+  attachedFixedPoolLayout,
+  busy,
+  checkBatch,
+  destroyed,
+  doubleFree,
+  fixedPoolStatsFrom,
+  invalidRange,
+  invalidType,
+  notASlot,
+  type FixedPoolLayout,
+  type FixedPoolStats,
+  type HandleArray,
+  type SharedFixedPool,
+  type SharedFixedPoolDescriptor,
+} from '@mempool/api';
+import { countOne, LINE, lineWord, raiseTo, readCount, addCount, reserveShared } from './shared-words.js';
+
+/** The layout version of the state below: `attachFixedPool` refuses any other. */
+export const SHARED_FIXED_POOL_FORMAT = 1;
+
+// The state buffer: one cache line per hot word, then `next[capacity]` and `live[capacity]` (u32).
+/** Line 0, as one 64-bit word: the free stack's top (slot index + 1, 0 when empty) in the low 32 bits, a tag in the high 32 that every push and pop moves on (ABA). */
+const HEAD_LINE = 0;
+/** The first slot never handed out since creation or the last reset. */
+const UNTOUCHED = lineWord(1);
+/** `live[i] === epoch` exactly when slot `i` is allocated; `reset` moves it on. Read by every call, written by `reset` only. */
+const EPOCH = lineWord(2);
+/** Counters, written by every alloc and free: `allocated`, `peakAllocated`, then 64-bit `allocCount`, `failedAllocs`, `releasedByReset`. */
+const ALLOCATED = lineWord(3);
+const PEAK = ALLOCATED + 1;
+const ALLOC_COUNT = ALLOCATED + 2;
+const FAILED = ALLOCATED + 4;
+const RELEASED = ALLOCATED + 6;
+/** 0, or 1 while a `reset` runs: two at once are refused. */
+const RESETTING = lineWord(4);
+const HEADER_LINES = 5;
+
+/** Marks a slot claimed by the batch `freeMany` is checking; never a real epoch. */
+const PENDING = 0xffffffff;
+const LOW = 0xffffffffn;
+
+const stateBytes = (capacity: number): number => HEADER_LINES * LINE + 8 * capacity;
+
+/**
+ * A fixed pool that many workers use at once (contract.ts, "Shared allocators"), lock-free. The
+ * same algorithm as `JsFixedPool` (docs/ALGORITHMS.md), with its state in a `SharedArrayBuffer`:
+ * the free stack is a Treiber stack linked through `next[]` whose head carries a 32-bit tag, so a
+ * pop whose head was popped and pushed back meanwhile fails its compare-and-swap (ABA); a slot's
+ * `live` word is taken from `epoch` to 0 by one compare-and-swap, so of several frees of one
+ * handle exactly one wins.
+ */
+export class SharedJsFixedPool implements SharedFixedPool {
+  readonly objectSize: number;
+  readonly slotSize: number;
+  readonly capacity: number;
+  readonly align: number;
+  readonly dataOffset: number;
+  readonly memory: SharedArrayBuffer;
+
+  readonly #state: SharedArrayBuffer;
+  readonly #head: BigUint64Array;
+  readonly #words: Uint32Array;
+  readonly #next: Uint32Array;
+  readonly #live: Uint32Array;
+  #destroyed = false;
+
+  /** A new pool, or (with `memory` and `state`) another holder of an existing one. */
+  constructor(layout: FixedPoolLayout, memory?: SharedArrayBuffer, state?: SharedArrayBuffer) {
+    this.objectSize = layout.objectSize;
+    this.slotSize = layout.slotSize;
+    this.capacity = layout.capacity;
+    this.align = layout.align;
+    this.dataOffset = layout.dataOffset;
+    const fresh = state === undefined;
+    this.memory = memory ?? reserveShared(layout.byteLength);
+    this.#state = state ?? reserveShared(stateBytes(layout.capacity));
+    this.#head = new BigUint64Array(this.#state, HEAD_LINE * LINE, 1);
+    this.#words = new Uint32Array(this.#state, 0, (HEADER_LINES * LINE) / 4);
+    this.#next = new Uint32Array(this.#state, HEADER_LINES * LINE, layout.capacity);
+    this.#live = new Uint32Array(this.#state, HEADER_LINES * LINE + 4 * layout.capacity, layout.capacity);
+    if (fresh) Atomics.store(this.#words, EPOCH, 1);
+  }
+
+  /** Another holder of the pool `descriptor` came from (`backend.attachFixedPool`). */
+  static attach(descriptor: unknown): SharedJsFixedPool {
+    const { layout, descriptor: d } = attachedFixedPoolLayout(descriptor, 'js', SHARED_FIXED_POOL_FORMAT);
+    const state = d.state;
+    if (!(state instanceof SharedArrayBuffer)) throw invalidType('descriptor.state', 'a SharedArrayBuffer', state);
+    if (state.byteLength !== stateBytes(layout.capacity)) {
+      throw invalidRange('descriptor.state.byteLength', `${stateBytes(layout.capacity)} for this capacity`, state.byteLength);
+    }
+    return new SharedJsFixedPool(layout, d.memory, state);
+  }
+
+  get destroyed(): boolean {
+    return this.#destroyed;
+  }
+
+  share(): SharedFixedPoolDescriptor {
+    if (this.#destroyed) throw destroyed('FixedPool', 'share');
+    return {
+      kind: 'FixedPool',
+      backend: 'js',
+      format: SHARED_FIXED_POOL_FORMAT,
+      objectSize: this.objectSize,
+      capacity: this.capacity,
+      align: this.align,
+      memory: this.memory,
+      state: this.#state,
+    };
+  }
+
+  alloc(): number {
+    if (this.#destroyed) throw destroyed('FixedPool', 'alloc');
+    const words = this.#words;
+    const head = this.#head;
+    for (;;) {
+      const epoch = Atomics.load(words, EPOCH);
+      const top = Atomics.load(head, 0);
+      const index1 = Number(top & LOW);
+      let index: number;
+      if (index1 !== 0) {
+        const next = Atomics.load(this.#next, index1 - 1);
+        // Keep the tag, move it on, and put `next` in the low half.
+        if (Atomics.compareExchange(head, 0, top, ((top | LOW) + 1n) | BigInt(next)) !== top) continue;
+        index = index1 - 1;
+      } else {
+        const untouched = Atomics.load(words, UNTOUCHED);
+        if (untouched >= this.capacity) {
+          // Full, if the stack is still empty now (`untouched` only grows until a reset).
+          if (Atomics.load(head, 0) !== top || Atomics.load(words, EPOCH) !== epoch) continue;
+          countOne(words, FAILED);
+          return 0;
+        }
+        if (Atomics.compareExchange(words, UNTOUCHED, untouched, untouched + 1) !== untouched) continue;
+        index = untouched;
+      }
+      Atomics.store(this.#live, index, epoch);
+      // A reset that overtook this call has made the slot free again: take another.
+      if (Atomics.load(words, EPOCH) !== epoch) continue;
+      raiseTo(words, PEAK, Atomics.add(words, ALLOCATED, 1) + 1);
+      countOne(words, ALLOC_COUNT);
+      return this.dataOffset + index * this.slotSize;
+    }
+  }
+
+  free(handle: number): void {
+    if (this.#destroyed) throw destroyed('FixedPool', 'free');
+    const index = this.#slotIndex(handle);
+    if (index < 0) throw notASlot('handle', handle, this);
+    const epoch = Atomics.load(this.#words, EPOCH);
+    if (Atomics.compareExchange(this.#live, index, epoch, 0) !== epoch) throw doubleFree('handle', handle);
+    this.#release(index, epoch);
+  }
+
+  reset(): void {
+    if (this.#destroyed) throw destroyed('FixedPool', 'reset');
+    const words = this.#words;
+    if (Atomics.compareExchange(words, RESETTING, 0, 1) !== 0) throw busy('FixedPool', 'reset', 'another reset is running');
+    // The epoch moves first: a call that read the old one sees the change and retries or stands
+    // down (alloc and free check it after touching the stack), so no slot is handed out twice.
+    let epoch = Atomics.load(words, EPOCH) + 1;
+    if (epoch === PENDING) {
+      // Once in 2^32 resets: old stamps could match the new epoch, so clear them (amortised O(1)).
+      for (let i = 0; i < this.capacity; i++) Atomics.store(this.#live, i, 0);
+      epoch = 1;
+    }
+    Atomics.store(words, EPOCH, epoch);
+    for (;;) {
+      const top = Atomics.load(this.#head, 0);
+      if (Atomics.compareExchange(this.#head, 0, top, (top | LOW) + 1n) === top) break;
+    }
+    Atomics.store(words, UNTOUCHED, 0);
+    addCount(words, RELEASED, Atomics.exchange(words, ALLOCATED, 0));
+    Atomics.store(words, RESETTING, 0);
+  }
+
+  allocMany(out: HandleArray, count?: number): number {
+    if (this.#destroyed) throw destroyed('FixedPool', 'allocMany');
+    const n = checkBatch('out', out, count, this.memory.byteLength);
+    let placed = 0;
+    while (placed < n) {
+      const handle = this.alloc();
+      if (handle === 0) break;
+      out[placed++] = handle;
+    }
+    return placed;
+  }
+
+  freeMany(handles: HandleArray, count?: number): void {
+    if (this.#destroyed) throw destroyed('FixedPool', 'freeMany');
+    const n = checkBatch('handles', handles, count, this.memory.byteLength);
+    const live = this.#live;
+    const epoch = Atomics.load(this.#words, EPOCH);
+    // Pass 1 claims every slot (PENDING is never an epoch, so a duplicate fails as already free);
+    // on the first refusal it gives the claimed ones back and throws, having freed nothing.
+    let k = 0;
+    let refusal: Error | undefined;
+    for (; k < n; k++) {
+      const handle = handles[k]!;
+      const index = this.#slotIndex(handle);
+      if (index < 0) {
+        refusal = notASlot(`handles[${k}]`, handle, this);
+        break;
+      }
+      if (Atomics.compareExchange(live, index, epoch, PENDING) !== epoch) {
+        refusal = doubleFree(`handles[${k}]`, handle);
+        break;
+      }
+    }
+    if (refusal !== undefined) {
+      for (let j = 0; j < k; j++) Atomics.store(live, this.#slotIndex(handles[j]!), epoch);
+      throw refusal;
+    }
+    for (k = 0; k < n; k++) {
+      const index = this.#slotIndex(handles[k]!);
+      Atomics.store(live, index, 0);
+      this.#release(index, epoch);
+    }
+  }
+
+  stats(): FixedPoolStats {
+    if (this.#destroyed) throw destroyed('FixedPool', 'stats');
+    const words = this.#words;
+    const allocated = Atomics.load(words, ALLOCATED);
+    const allocCount = readCount(words, ALLOC_COUNT);
+    return fixedPoolStatsFrom([
+      this.objectSize,
+      this.slotSize,
+      this.capacity,
+      allocated,
+      this.capacity - allocated,
+      Atomics.load(words, PEAK),
+      allocCount,
+      allocCount - allocated - readCount(words, RELEASED),
+      readCount(words, FAILED),
+    ]);
+  }
+
+  /**
+   * Ends this holder: every later call on it throws `ERR_MEMPOOL_DESTROYED`. Other holders keep
+   * the pool; the memory goes when the last holder is collected (a `SharedArrayBuffer` cannot be
+   * detached).
+   */
+  destroy(): void {
+    this.#destroyed = true;
+  }
+
+  [Symbol.dispose](): void {
+    this.destroy();
+  }
+
+  /** The slot index `handle` names (live or not), or -1 when it names no slot of this pool. */
+  #slotIndex(handle: number): number {
+    if (typeof handle !== 'number') return -1;
+    const index = (handle - this.dataOffset) / this.slotSize;
+    return index >>> 0 === index && index < this.capacity ? index : -1;
+  }
+
+  /** Pushes a slot whose `live` word this call took to 0, unless a reset freed it meanwhile. */
+  #release(index: number, epoch: number): void {
+    const words = this.#words;
+    const head = this.#head;
+    Atomics.sub(words, ALLOCATED, 1);
+    for (;;) {
+      const top = Atomics.load(head, 0);
+      // Read after the head: a reset moves the epoch before the head, so either this sees the new
+      // epoch or the compare-and-swap below sees the reset's head.
+      if (Atomics.load(words, EPOCH) !== epoch) return;
+      Atomics.store(this.#next, index, Number(top & LOW));
+      if (Atomics.compareExchange(head, 0, top, ((top | LOW) + 1n) | BigInt(index + 1)) === top) return;
+    }
+  }
+}

@@ -1,0 +1,201 @@
+import {
+  attachedFixedPoolLayout,
+  busy,
+  destroyed,
+  FIXED_POOL_STATS_FIELDS,
+  fixedPoolStatsFrom,
+  freeError,
+  Status,
+  type FixedPoolLayout,
+  type FixedPoolStats,
+  type HandleArray,
+  type SharedFixedPool,
+  type SharedFixedPoolDescriptor,
+} from '@mempool/api';
+import { batchCount } from './batch.js';
+import { instantiateShared, type SharedEngine } from './engine.js';
+import { MAX_MEMORY_BYTES } from './memory.js';
+import { BUSY, checkState, initRefusal, reserveShared, SHARED_FORMAT, type SharedEngineModule } from './shared-state.js';
+import { unbound } from './unbound.js';
+import type { WasmMemory } from './webassembly.js';
+
+/** Bound after destroy() in place of the engine's functions. */
+const gone = (): number => 0;
+const refuseAll = (): number => Status.INVALID_HANDLE;
+
+/**
+ * A fixed pool that many workers use at once (contract.ts, "Shared allocators"), lock-free: the
+ * algorithm of the js backend's `SharedJsFixedPool` run by the shared engine
+ * (assembly/shared-fixed-pool.ts), whose whole state is in a shared WebAssembly.Memory that
+ * `share()` hands to other holders (so other wasm code, in any worker, can allocate from the pool).
+ * `memory` is a `SharedArrayBuffer` of exactly the header and the slots, which the engine never
+ * touches. Used from one thread it gives exactly the handles and stats of `WasmFixedPool`.
+ */
+export class SharedWasmFixedPool implements SharedFixedPool {
+  readonly objectSize: number;
+  readonly slotSize: number;
+  readonly capacity: number;
+  readonly align: number;
+  readonly dataOffset: number;
+  readonly memory: SharedArrayBuffer;
+
+  readonly #backend: string;
+  readonly #state: WasmMemory;
+  /** The slot indices the running `freeMany` claimed (at most `capacity`; grown when needed). */
+  #claimed = new Uint32Array(0);
+  #destroyed = false;
+  #alloc: SharedEngine['sharedPoolAlloc'];
+  #free: SharedEngine['sharedPoolFree'];
+  #reset: SharedEngine['sharedPoolReset'];
+  #epoch: SharedEngine['sharedPoolEpoch'];
+  #claim: SharedEngine['sharedPoolClaim'];
+  #unclaim: SharedEngine['sharedPoolUnclaim'];
+  #freeClaimed: SharedEngine['sharedPoolFreeClaimed'];
+  #stat: SharedEngine['sharedPoolStat'];
+
+  /** A new pool, or (with `attached`) another holder of an existing one. */
+  constructor(layout: FixedPoolLayout, engineModule: SharedEngineModule, attached?: { memory: SharedArrayBuffer; state: WasmMemory }) {
+    this.objectSize = layout.objectSize;
+    this.slotSize = layout.slotSize;
+    this.capacity = layout.capacity;
+    this.align = layout.align;
+    this.dataOffset = layout.dataOffset;
+    this.#backend = engineModule.name;
+    const engine = instantiateShared(engineModule.module, attached?.state);
+    const status = engine.exports.sharedPoolInit(layout.objectSize, layout.slotSize, layout.capacity, layout.dataOffset, attached !== undefined);
+    const refusal = initRefusal(status, attached !== undefined, 'pool', 8 * layout.capacity);
+    if (refusal) throw refusal;
+    this.#state = engine.memory;
+    this.memory = attached?.memory ?? reserveShared(layout.byteLength);
+    this.#alloc = engine.exports.sharedPoolAlloc;
+    this.#free = engine.exports.sharedPoolFree;
+    this.#reset = engine.exports.sharedPoolReset;
+    this.#epoch = engine.exports.sharedPoolEpoch;
+    this.#claim = engine.exports.sharedPoolClaim;
+    this.#unclaim = engine.exports.sharedPoolUnclaim;
+    this.#freeClaimed = engine.exports.sharedPoolFreeClaimed;
+    this.#stat = engine.exports.sharedPoolStat;
+  }
+
+  /** Another holder of the pool `descriptor` came from (`backend.attachFixedPool`). */
+  static attach(descriptor: unknown, engineModule: SharedEngineModule): SharedWasmFixedPool {
+    const { layout, descriptor: d } = attachedFixedPoolLayout(descriptor, engineModule.name, SHARED_FORMAT, MAX_MEMORY_BYTES);
+    return new SharedWasmFixedPool(layout, engineModule, { memory: d.memory, state: checkState(d.state) });
+  }
+
+  get destroyed(): boolean {
+    SharedWasmFixedPool.#own(this, 'destroyed');
+    return this.#destroyed;
+  }
+
+  share(): SharedFixedPoolDescriptor {
+    SharedWasmFixedPool.#own(this, 'share');
+    if (this.#destroyed) throw destroyed('FixedPool', 'share');
+    return {
+      kind: 'FixedPool',
+      backend: this.#backend,
+      format: SHARED_FORMAT,
+      objectSize: this.objectSize,
+      capacity: this.capacity,
+      align: this.align,
+      memory: this.memory,
+      state: this.#state,
+    };
+  }
+
+  alloc(): number {
+    let handle: number;
+    try {
+      handle = this.#alloc() >>> 0;
+    } catch (error) {
+      throw SharedWasmFixedPool.#unboundOr(this, 'alloc', error);
+    }
+    if (handle === 0 && this.#destroyed) throw destroyed('FixedPool', 'alloc');
+    return handle;
+  }
+
+  free(handle: number): void {
+    let status: number;
+    try {
+      status = typeof handle === 'number' && handle >>> 0 === handle ? this.#free(handle) : Status.INVALID_HANDLE;
+    } catch (error) {
+      throw SharedWasmFixedPool.#unboundOr(this, 'free', error);
+    }
+    if (status !== Status.OK) {
+      if (this.#destroyed) throw destroyed('FixedPool', 'free');
+      throw freeError(status, 'handle', handle, this);
+    }
+  }
+
+  reset(): void {
+    SharedWasmFixedPool.#own(this, 'reset');
+    if (this.#destroyed) throw destroyed('FixedPool', 'reset');
+    if (this.#reset() === BUSY) throw busy('FixedPool', 'reset', 'another reset is running');
+  }
+
+  allocMany(out: HandleArray, count?: number): number {
+    SharedWasmFixedPool.#own(this, 'allocMany');
+    if (this.#destroyed) throw destroyed('FixedPool', 'allocMany');
+    const n = batchCount('out', out, count);
+    let placed = 0;
+    while (placed < n) {
+      const handle = this.#alloc() >>> 0;
+      if (handle === 0) break;
+      out[placed++] = handle;
+    }
+    return placed;
+  }
+
+  freeMany(handles: HandleArray, count?: number): void {
+    SharedWasmFixedPool.#own(this, 'freeMany');
+    if (this.#destroyed) throw destroyed('FixedPool', 'freeMany');
+    const n = batchCount('handles', handles, count);
+    // At most `capacity` claims can succeed (they are distinct live slots), so this is enough.
+    if (this.#claimed.length < Math.min(n, this.capacity)) this.#claimed = new Uint32Array(Math.min(Math.max(n, 2 * this.#claimed.length), this.capacity));
+    const claimed = this.#claimed;
+    const epoch = this.#epoch() >>> 0;
+    // Pass 1 reads each entry once and claims its slot; on the first refusal it gives the claimed
+    // ones back and throws, having freed nothing.
+    for (let k = 0; k < n; k++) {
+      const handle = handles[k]!;
+      const result = handle >>> 0 === handle ? this.#claim(handle, epoch) : Status.INVALID_HANDLE;
+      if (result < 0) {
+        for (let j = 0; j < k; j++) this.#unclaim(claimed[j]!, epoch);
+        throw freeError(result, `handles[${k}]`, handle, this);
+      }
+      claimed[k] = result;
+    }
+    for (let k = 0; k < n; k++) this.#freeClaimed(claimed[k]!, epoch);
+  }
+
+  stats(): FixedPoolStats {
+    SharedWasmFixedPool.#own(this, 'stats');
+    if (this.#destroyed) throw destroyed('FixedPool', 'stats');
+    return fixedPoolStatsFrom(FIXED_POOL_STATS_FIELDS.map((_, field) => this.#stat(field)));
+  }
+
+  /**
+   * Ends this holder: every later call on it throws `ERR_MEMPOOL_DESTROYED`. Other holders keep
+   * the pool; both memories go when the last holder is collected (a shared memory cannot be
+   * detached).
+   */
+  destroy(): void {
+    SharedWasmFixedPool.#own(this, 'destroy');
+    this.#destroyed = true;
+    this.#free = refuseAll;
+    this.#alloc = gone;
+  }
+
+  [Symbol.dispose](): void {
+    SharedWasmFixedPool.#own(this, 'destroy');
+    this.destroy();
+  }
+
+  static #own(self: unknown, method: string): void {
+    if (typeof self !== 'object' || self === null || !(#destroyed in self)) throw unbound('FixedPool', method, self);
+  }
+
+  static #unboundOr(self: unknown, method: string, error: unknown): unknown {
+    return typeof self === 'object' && self !== null && #destroyed in self ? error : unbound('FixedPool', method, self);
+  }
+}
