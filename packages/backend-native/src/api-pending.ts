@@ -1,8 +1,9 @@
 // What this package needs from @mempool/api before @mempool/api has it: the detached-memory code,
-// the unbound-method error, the bookkeeping out-of-memory message and the `shared` option. Each is
+// the unbound-method error, the bookkeeping out-of-memory message, the `shared` option and the
+// brand check of batches (checkBatch reads `length` through a Proxy's traps today). Each is
 // built the way packages/api/src/errors.ts builds its errors; once @mempool/api exports them,
 // import them from there and delete this file.
-import { invalidRange, invalidType, type ErrorCode, type MempoolError } from '@mempool/api';
+import { checkBatch, invalidRange, invalidType, type ErrorCode, type HandleArray, type MempoolError } from '@mempool/api';
 
 /** `ErrorCode.DETACHED`: `memory` was detached by other code while the allocator lives. */
 export const DETACHED = 'ERR_MEMPOOL_DETACHED';
@@ -43,4 +44,29 @@ export interface SharedOption {
 /** `{ shared: true }` on a backend whose `supports.shared` is false. */
 export function sharedUnsupported(what: string, reason: string): MempoolError<RangeError> {
   return invalidRange(`options.shared of create${what}()`, `false on the native backend (${reason})`, true);
+}
+
+// The intrinsic %TypedArray%.prototype getters: they read a typed array's own internal slots, so
+// neither a Proxy's traps nor a subclass's `length` getter run (and they throw for anything else).
+const typedArrayPrototype = Object.getPrototypeOf(Uint8Array.prototype) as object;
+const intrinsic = (key: PropertyKey) => Object.getOwnPropertyDescriptor(typedArrayPrototype, key)!.get!;
+const tagOf = intrinsic(Symbol.toStringTag) as (this: unknown) => string | undefined;
+const lengthOf = intrinsic('length') as (this: HandleArray) => number;
+
+/**
+ * checkBatch for a genuine Uint32Array or Float64Array only: a Proxy is refused with a TypeError
+ * ERR_MEMPOOL_INVALID_ARGUMENT before any trap can run, and a subclass's lying `length` is not
+ * believed (the count defaults to the real length).
+ */
+export function checkGenuineBatch(name: string, array: unknown, count: unknown, memoryBytes: number): number {
+  const tag = tagOf.call(array);
+  if (tag !== 'Uint32Array' && tag !== 'Float64Array') {
+    // An object is described without reading it (a Proxy's traps would run).
+    const shown = typeof array === 'object' && array !== null ? Object.create(null) : array;
+    throw invalidType(name, 'a Uint32Array or a Float64Array (not a Proxy or another look-alike)', shown);
+  }
+  const length = lengthOf.call(array as HandleArray);
+  const n = checkBatch(name, array, count ?? length, memoryBytes);
+  if (n > length) throw invalidRange('count', `an integer from 0 to ${length} (the array's length)`, n);
+  return n;
 }

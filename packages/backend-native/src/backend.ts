@@ -5,7 +5,6 @@ import {
   arenaStatsFrom,
   badMark,
   checkArenaAlloc,
-  checkBatch,
   DEFAULT_ALIGN,
   destroyed,
   FIXED_POOL_STATS_FIELDS,
@@ -28,7 +27,7 @@ import {
   type FixedPoolStats,
   type HandleArray,
 } from '@mempool/api';
-import { bookkeepingOutOfMemory, detached, sharedUnsupported, unbound, type SharedOption } from './api-pending.js';
+import { bookkeepingOutOfMemory, checkGenuineBatch, detached, sharedUnsupported, unbound, type SharedOption } from './api-pending.js';
 import { BLOCK, type NativeAnchor, type NativeBinding } from './binding.js';
 
 /** The native backend's allocators, over one loaded addon. */
@@ -176,7 +175,7 @@ export function createNativeBackend(binding: NativeBinding, version: string): Na
     allocMany(out: HandleArray, count?: number): number {
       const id = NativeFixedPool.#idOf(this, 'allocMany');
       if (this.memory.byteLength === 0) throw this.#unusable('allocMany');
-      const n = checkBatch('out', out, count, this.memory.byteLength);
+      const n = checkGenuineBatch('out', out, count, this.memory.byteLength);
       // The addon re-checks the array itself (a Proxy or a lying length is refused, no trap runs).
       block[ID] = id;
       const placed = poolAllocMany(out, n);
@@ -187,7 +186,7 @@ export function createNativeBackend(binding: NativeBinding, version: string): Na
     freeMany(handles: HandleArray, count?: number): void {
       const id = NativeFixedPool.#idOf(this, 'freeMany');
       if (this.memory.byteLength === 0) throw this.#unusable('freeMany');
-      const n = checkBatch('handles', handles, count, this.memory.byteLength);
+      const n = checkGenuineBatch('handles', handles, count, this.memory.byteLength);
       block[ID] = id;
       const status = poolFreeMany(handles, n);
       if (status === Status.OK) return;
