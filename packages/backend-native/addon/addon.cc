@@ -42,10 +42,12 @@ namespace {
 
 std::atomic<int64_t> g_live_allocators{0};  // C allocators not freed yet, in every env (for the tests)
 
-// A sweep costs one weak-reference read per live allocator: run it only once the live
-// allocators (or their bookkeeping) have doubled since the last one, and not for small amounts.
+// A sweep costs one weak-reference read per live allocator. It runs on a create call once the
+// live allocators have doubled since the last sweep (so its cost per create stays constant), or
+// their bookkeeping has grown by half or by kSweepMinBytes, whichever is more (so dropped
+// bookkeeping never piles up far past what the garbage collector has already let go of).
 constexpr size_t kSweepMinCount = 64;
-constexpr size_t kSweepMinBytes = size_t{1} << 20;
+constexpr size_t kSweepMinBytes = size_t{8} << 20;
 
 // Owned jointly by the env (its instance data) and every anchor not finalized yet: freed when the
 // last of them lets go, whatever order Node finalizes them in at teardown.
@@ -124,8 +126,9 @@ void Sweep(napi_env env, Instance* instance) {
 
 void SweepIfGrown(napi_env env, Instance* instance) {
   const AllocatorTable& table = instance->table;
+  size_t grown_bytes = instance->swept_bytes / 2 > kSweepMinBytes ? instance->swept_bytes / 2 : kSweepMinBytes;
   if (table.live_count() >= 2 * instance->swept_count + kSweepMinCount ||
-      table.live_bookkeeping() >= 2 * instance->swept_bytes + kSweepMinBytes) {
+      table.live_bookkeeping() >= instance->swept_bytes + grown_bytes) {
     Sweep(env, instance);
   }
 }

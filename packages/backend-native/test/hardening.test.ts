@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import * as native from '../src/index.js';
+import { packageRoot } from '../src/binding.js';
 
 const { backend, createArena, createFixedPool } = native;
 const require = createRequire(import.meta.url);
@@ -77,7 +78,8 @@ describe('the raw binding', () => {
   });
 
   it('is handed out once: requiring the addon again gives nothing to replay calls with', () => {
-    const module = require('../build/Release/mempool_native.node') as { open?: () => unknown };
+    const addonPath = (require('node-gyp-build') as { resolve(dir: string): string }).resolve(packageRoot);
+    const module = require(addonPath) as { open?: () => unknown };
     expect(Object.keys(module).sort()).toEqual(['open', 'version']);
     expect(module.open!()).toBeUndefined();
     // what the replay needed: free(h), alloc() hands h out again, a second raw free of h

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { Worker } from 'node:worker_threads';
 import * as native from '../src/index.js';
-import { BLOCK, packageBinding } from '../src/binding.js';
+import { BLOCK, packageBinding, packageRoot } from '../src/binding.js';
 
 const { backend } = native;
 const binding = packageBinding();
@@ -182,7 +182,9 @@ describe('the argument block', () => {
     expect(block.length).toBe(BLOCK.length);
     // The addon module is cached: requiring the .node file again gives the opened module, whose
     // open() answers undefined, so no other code can get the functions or the block.
-    const module = createRequire(import.meta.url)('../build/Release/mempool_native.node') as { open(): unknown };
+    const require = createRequire(import.meta.url);
+    const addonPath = (require('node-gyp-build') as { resolve(dir: string): string }).resolve(packageRoot);
+    const module = require(addonPath) as { open(): unknown };
     expect(module.open()).toBeUndefined();
   });
 
