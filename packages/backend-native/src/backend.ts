@@ -57,7 +57,7 @@ function reserveMemory(bytes: number): ArrayBuffer {
     throw outOfMemory(bytes, error);
   }
   // No postMessage/structuredClone may move it elsewhere. A BYOB stream read detaches it anyway:
-  // every method checks `memory.byteLength` (0 only once detached) before it calls the addon.
+  // every method checks that it is still attached before it calls the addon.
   markAsUntransferable(memory);
   return memory;
 }
@@ -101,6 +101,11 @@ export function createNativeBackend(binding: NativeBinding, version: string): Na
     readonly #id: number;
     /** Keeps the C pool alive as long as this object is reachable; destroy() shows it to the addon. */
     readonly #anchor: NativeAnchor;
+    /**
+     * One byte of `memory`: its length reads 0 once `memory` is detached (by destroy() or by other
+     * code), and optimized code reads it faster than `memory.byteLength`.
+     */
+    readonly #probe: Uint8Array;
     readonly #stats = new Float64Array(FIXED_POOL_STATS_FIELDS.length);
     #destroyed = false;
 
@@ -116,6 +121,7 @@ export function createNativeBackend(binding: NativeBinding, version: string): Na
       this.align = layout.align;
       this.dataOffset = layout.dataOffset;
       this.memory = memory;
+      this.#probe = new Uint8Array(memory, 0, 1);
     }
 
     /** `pool`'s id; the contract's error when a method was called without its pool (unbound). */
@@ -147,7 +153,7 @@ export function createNativeBackend(binding: NativeBinding, version: string): Na
 
     alloc(): number {
       const id = NativeFixedPool.#idOf(this, 'alloc');
-      if (this.memory.byteLength === 0) throw this.#unusable('alloc');
+      if (this.#probe.length === 0) throw this.#unusable('alloc');
       block[ID] = id;
       poolAlloc();
       return block[RESULT]!;
@@ -155,7 +161,7 @@ export function createNativeBackend(binding: NativeBinding, version: string): Na
 
     free(handle: number): void {
       const id = NativeFixedPool.#idOf(this, 'free');
-      if (this.memory.byteLength === 0) throw this.#unusable('free');
+      if (this.#probe.length === 0) throw this.#unusable('free');
       // Only a number goes into the block (so no valueOf can run between the write and the call).
       if (typeof handle !== 'number') throw freeError(Status.INVALID_HANDLE, 'handle', handle, this);
       block[ID] = id;
@@ -167,14 +173,14 @@ export function createNativeBackend(binding: NativeBinding, version: string): Na
 
     reset(): void {
       const id = NativeFixedPool.#idOf(this, 'reset');
-      if (this.memory.byteLength === 0) throw this.#unusable('reset');
+      if (this.#probe.length === 0) throw this.#unusable('reset');
       block[ID] = id;
       binding.reset();
     }
 
     allocMany(out: HandleArray, count?: number): number {
       const id = NativeFixedPool.#idOf(this, 'allocMany');
-      if (this.memory.byteLength === 0) throw this.#unusable('allocMany');
+      if (this.#probe.length === 0) throw this.#unusable('allocMany');
       const n = checkGenuineBatch('out', out, count, this.memory.byteLength);
       // The addon re-checks the array itself (a Proxy or a lying length is refused, no trap runs).
       block[ID] = id;
@@ -185,7 +191,7 @@ export function createNativeBackend(binding: NativeBinding, version: string): Na
 
     freeMany(handles: HandleArray, count?: number): void {
       const id = NativeFixedPool.#idOf(this, 'freeMany');
-      if (this.memory.byteLength === 0) throw this.#unusable('freeMany');
+      if (this.#probe.length === 0) throw this.#unusable('freeMany');
       const n = checkGenuineBatch('handles', handles, count, this.memory.byteLength);
       block[ID] = id;
       const status = poolFreeMany(handles, n);
@@ -199,7 +205,7 @@ export function createNativeBackend(binding: NativeBinding, version: string): Na
 
     stats(): FixedPoolStats {
       const id = NativeFixedPool.#idOf(this, 'stats');
-      if (this.memory.byteLength === 0) throw this.#unusable('stats');
+      if (this.#probe.length === 0) throw this.#unusable('stats');
       block[ID] = id;
       binding.stats(this.#stats);
       return fixedPoolStatsFrom(this.#stats);
@@ -226,6 +232,11 @@ export function createNativeBackend(binding: NativeBinding, version: string): Na
     readonly #id: number;
     /** Keeps the C arena alive as long as this object is reachable; destroy() shows it to the addon. */
     readonly #anchor: NativeAnchor;
+    /**
+     * One byte of `memory`: its length reads 0 once `memory` is detached (by destroy() or by other
+     * code), and optimized code reads it faster than `memory.byteLength`.
+     */
+    readonly #probe: Uint8Array;
     readonly #stats = new Float64Array(ARENA_STATS_FIELDS.length);
     #destroyed = false;
 
@@ -238,6 +249,7 @@ export function createNativeBackend(binding: NativeBinding, version: string): Na
       this.bufferSize = layout.bufferSize;
       this.dataOffset = layout.dataOffset;
       this.memory = memory;
+      this.#probe = new Uint8Array(memory, 0, 1);
     }
 
     /** `arena`'s id; the contract's error when a method was called without its arena (unbound). */
@@ -259,7 +271,7 @@ export function createNativeBackend(binding: NativeBinding, version: string): Na
 
     alloc(size: number, align: number = DEFAULT_ALIGN): number {
       const id = NativeArena.#idOf(this, 'alloc');
-      if (this.memory.byteLength === 0) throw this.#unusable('alloc');
+      if (this.#probe.length === 0) throw this.#unusable('alloc');
       checkArenaAlloc(size, align);
       // size and align are numbers here (checked above): writing them runs no JavaScript.
       block[ID] = id;
@@ -271,21 +283,21 @@ export function createNativeBackend(binding: NativeBinding, version: string): Na
 
     reset(): void {
       const id = NativeArena.#idOf(this, 'reset');
-      if (this.memory.byteLength === 0) throw this.#unusable('reset');
+      if (this.#probe.length === 0) throw this.#unusable('reset');
       block[ID] = id;
       binding.reset();
     }
 
     mark(): number {
       const id = NativeArena.#idOf(this, 'mark');
-      if (this.memory.byteLength === 0) throw this.#unusable('mark');
+      if (this.#probe.length === 0) throw this.#unusable('mark');
       block[ID] = id;
       return arenaMark();
     }
 
     rewind(mark: number): void {
       const id = NativeArena.#idOf(this, 'rewind');
-      if (this.memory.byteLength === 0) throw this.#unusable('rewind');
+      if (this.#probe.length === 0) throw this.#unusable('rewind');
       block[ID] = id;
       if (typeof mark !== 'number' || arenaRewind(mark) !== Status.OK) {
         block[ID] = id;
@@ -296,7 +308,7 @@ export function createNativeBackend(binding: NativeBinding, version: string): Na
 
     stats(): ArenaStats {
       const id = NativeArena.#idOf(this, 'stats');
-      if (this.memory.byteLength === 0) throw this.#unusable('stats');
+      if (this.#probe.length === 0) throw this.#unusable('stats');
       block[ID] = id;
       binding.stats(this.#stats);
       return arenaStatsFrom(this.#stats);
