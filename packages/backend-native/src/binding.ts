@@ -58,6 +58,8 @@ export interface NativeBinding {
   /** How many C allocators (in every thread) are not freed yet. */
   liveAllocators(): number;
   sizes(): { fixedPool: number; arena: number; block: number };
+  /** The absolute address of `memory`'s first byte (below 2^53 on 64-bit platforms); `undefined` if detached. */
+  addressOf(memory: ArrayBuffer): number | undefined;
 }
 
 /** What the addon module exports: `open()` hands out the binding once. */

@@ -301,6 +301,17 @@ describe('the argument block', () => {
   });
 });
 
+describe('@mempool/backend-native/address-of', () => {
+  it('reads the address of memory (16-byte aligned, as supports.absoluteAlignment says), and nothing else', async () => {
+    const { addressOf } = await import('../src/address-of.js');
+    const pool = backend.createFixedPool(8, 4);
+    expect(Number.isSafeInteger(addressOf(pool.memory))).toBe(true);
+    expect(addressOf(pool.memory) % backend.supports.absoluteAlignment).toBe(0);
+    pool.destroy();
+    expect(() => addressOf(pool.memory)).toThrow(TypeError);
+  });
+});
+
 describe('exports', () => {
   it('are exactly backend, default, createFixedPool, createArena, version', () => {
     expect(Object.keys(native).sort()).toEqual(['backend', 'createArena', 'createFixedPool', 'default', 'version']);
