@@ -37,13 +37,13 @@ export interface NativeBackend extends Backend {
 }
 
 /**
- * Why `supports.shared` is false (the README says more): Node-API on Node 20 can neither create a
- * SharedArrayBuffer nor read one's address (only a typed-array view's), and the C library allocates
- * an allocator's bookkeeping in the worker that creates it, where that worker's exit would free it
- * under every other worker still using the allocator.
+ * Why `supports.shared` is false (the README says more): Node-API on Node 20 can neither create nor
+ * identify a SharedArrayBuffer (only a typed-array view gives its address), and every native
+ * object it offers (externals, references, finalizers) belongs to one worker's environment, so the
+ * C bookkeeping's lifetime cannot follow the shared memory's.
  */
 const SHARED_UNSUPPORTED =
-  'Node-API on Node 20 cannot create or attach a SharedArrayBuffer, and the C bookkeeping would die with the worker that made it';
+  'Node-API on Node 20 can neither create nor identify a SharedArrayBuffer, and ties the C bookkeeping to one worker, not to the shared memory';
 
 // The argument block's indexes, as module constants (the hot paths read them on every call).
 const { id: ID, arg0: ARG0, arg1: ARG1, result: RESULT } = BLOCK;
