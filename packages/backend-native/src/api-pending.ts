@@ -66,7 +66,7 @@ export function checkGenuineBatch(name: string, array: unknown, count: unknown, 
     throw invalidType(name, 'a Uint32Array or a Float64Array (not a Proxy or another look-alike)', shown);
   }
   const length = lengthOf.call(array as HandleArray);
-  const n = checkBatch(name, array, count ?? length, memoryBytes);
+  const n = checkBatch(name, array, count === undefined ? length : count, memoryBytes);
   if (n > length) throw invalidRange('count', `an integer from 0 to ${length} (the array's length)`, n);
   return n;
 }
