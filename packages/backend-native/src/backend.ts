@@ -138,12 +138,13 @@ export function createNativeBackend(binding: NativeBinding, version: string): Na
       return this.#destroyed ? destroyed('FixedPool', method) : detached('FixedPool', method);
     }
 
-    /** The error for a batch the addon refused with `status`. */
-    #batchRefused(status: number, method: string, name: string, array: unknown): Error {
+    /** The error for a batch of `count` entries the addon refused with `status`. */
+    #batchRefused(status: number, method: string, name: string, array: HandleArray, count: number): Error {
       if (status === Status.INVALID_ARGUMENT) {
         return invalidType(name, 'a genuine Uint32Array or Float64Array (not a Proxy, not a subclass whose length lies)', array);
       }
-      if (status === Status.OUT_OF_MEMORY) return outOfMemory(this.memory.byteLength);
+      // A batch over a SharedArrayBuffer is copied first: that copy was refused.
+      if (status === Status.OUT_OF_MEMORY) return outOfMemory(count * array.BYTES_PER_ELEMENT);
       return this.#unusable(method);
     }
 
@@ -185,7 +186,7 @@ export function createNativeBackend(binding: NativeBinding, version: string): Na
       // The addon re-checks the array itself (a Proxy or a lying length is refused, no trap runs).
       block[ID] = id;
       const placed = poolAllocMany(out, n);
-      if (placed < 0) throw this.#batchRefused(placed, 'allocMany', 'out', out);
+      if (placed < 0) throw this.#batchRefused(placed, 'allocMany', 'out', out, n);
       return placed;
     }
 
@@ -200,7 +201,7 @@ export function createNativeBackend(binding: NativeBinding, version: string): Na
         const index = block[RESULT]!;
         throw freeError(status, `handles[${index}]`, handles[index], this);
       }
-      throw this.#batchRefused(status, 'freeMany', 'handles', handles);
+      throw this.#batchRefused(status, 'freeMany', 'handles', handles, n);
     }
 
     stats(): FixedPoolStats {
@@ -300,7 +301,6 @@ export function createNativeBackend(binding: NativeBinding, version: string): Na
       if (this.#probe.length === 0) throw this.#unusable('rewind');
       block[ID] = id;
       if (typeof mark !== 'number' || arenaRewind(mark) !== Status.OK) {
-        block[ID] = id;
         const current = arenaMark();
         throw badMark(mark, markOffset(current), markGeneration(current));
       }

@@ -286,14 +286,20 @@ describe('the argument block', () => {
     `;
     const pool = backend.createFixedPool(16, 1000);
     const mine = pool.alloc();
+    const before = binding.liveAllocators();
+    // resolves with the worker's message once the worker has exited (its environment torn down)
     const results = await Promise.all([0, 1].map(() => new Promise<unknown>((resolve, reject) => {
       const worker = new Worker(source, { eval: true, type: 'module' } as never);
-      worker.once('message', (message) => {
-        resolve(message);
+      let message: unknown;
+      worker.once('message', (m) => {
+        message = m;
         void worker.terminate();
       });
+      worker.once('exit', () => resolve(message));
       worker.once('error', reject);
     })));
+    // each worker's teardown freed the allocators it still had (they count in every thread)
+    expect(binding.liveAllocators()).toBeLessThanOrEqual(before);
     for (const result of results) expect(result).toEqual({ first: 64, last: 64 + 99 * 16, allocCount: 1000, allocated: 0 });
     expect(pool.alloc()).toBe(mine + 16);
     expect(pool.stats().allocated).toBe(2);
