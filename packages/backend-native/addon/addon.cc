@@ -160,9 +160,9 @@ bool Args(napi_env env, napi_callback_info info, napi_value (&argv)[N], size_t n
 // A positive integer argument as size_t, or 0.
 size_t SizeArg(napi_env env, napi_value value) {
   double d;
-  uint64_t size;
-  if (napi_get_value_double(env, value, &d) != napi_ok || !ToSafeInteger(d, &size)) return 0;
-  return static_cast<size_t>(size);
+  size_t size;
+  if (napi_get_value_double(env, value, &d) != napi_ok || !ToSize(d, &size)) return 0;
+  return size;
 }
 
 // An attached ArrayBuffer argument: its bytes and their count.
@@ -258,10 +258,10 @@ napi_value PoolFree(napi_env env, napi_callback_info) {
   if (instance == nullptr) return nullptr;
   double* block = instance->block;
   Entry* pool = Target(instance, Kind::kPool);
-  uint64_t handle;
-  int status = pool == nullptr                           ? MP_ERR_NULL_POINTER
-               : !ToSafeInteger(block[kBlockArg0], &handle) ? MP_ERR_INVALID_HANDLE
-                 : mp_fixed_pool_free_offset(static_cast<MP_FixedPool*>(pool->allocator), static_cast<size_t>(handle));
+  size_t handle;
+  int status = pool == nullptr                    ? MP_ERR_NULL_POINTER
+               : !ToSize(block[kBlockArg0], &handle) ? MP_ERR_INVALID_HANDLE
+                                                     : mp_fixed_pool_free_offset(static_cast<MP_FixedPool*>(pool->allocator), handle);
   block[kBlockResult] = status;
   return nullptr;
 }
@@ -274,11 +274,13 @@ napi_value ArenaAlloc(napi_env env, napi_callback_info) {
   if (instance == nullptr) return nullptr;
   double* block = instance->block;
   Entry* arena = Target(instance, Kind::kArena);
-  // `size` an integer >= 1. At or past 2^53 (Infinity included) it fits no arena: C is asked for
-  // SIZE_MAX, which it refuses and counts exactly as a size one past the end.
+  // `size` an integer >= 1. At or past 2^53 (Infinity included), or past SIZE_MAX, it fits no
+  // arena: C is asked for SIZE_MAX, which it refuses and counts exactly as a size one past the end.
   double size = block[kBlockArg0];
   uint64_t exact_size, align;
-  size_t bytes = ToSafeInteger(size, &exact_size) ? static_cast<size_t>(exact_size) : size >= kSafeIntegerLimit ? SIZE_MAX : 0;
+  size_t bytes = 0;
+  if (ToSafeInteger(size, &exact_size)) bytes = ToSize(size, &bytes) ? bytes : SIZE_MAX;
+  else if (size >= kSafeIntegerLimit) bytes = SIZE_MAX;
   size_t handle = 0;
   if (arena != nullptr && bytes >= 1 && ToSafeInteger(block[kBlockArg1], &align) && align <= MP_MAX_ALIGN) {
     handle = mp_arena_alloc_offset(static_cast<MP_Arena*>(arena->allocator), bytes, static_cast<size_t>(align));

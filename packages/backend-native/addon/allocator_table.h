@@ -38,6 +38,14 @@ inline bool ToSafeInteger(double value, uint64_t* out) {
   return true;
 }
 
+// The same check for a size or an offset: also false when it does not fit a size_t (32-bit targets).
+inline bool ToSize(double value, size_t* out) {
+  uint64_t integer;
+  if (!ToSafeInteger(value, &integer) || static_cast<uint64_t>(static_cast<size_t>(integer)) != integer) return false;
+  *out = static_cast<size_t>(integer);
+  return true;
+}
+
 class AllocatorTable {
  public:
   static constexpr unsigned kSlotBits = 24;  // up to 2^24 live allocators per env
