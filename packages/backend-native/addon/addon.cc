@@ -202,10 +202,7 @@ napi_value Create(napi_env env, napi_callback_info info, Kind kind) {
                                         : static_cast<void*>(mp_arena_create_in(data, length, size, align));
   double id = entry.allocator == nullptr ? 0 : instance->table.Add(entry);
   if (id == 0) {
-    if (entry.allocator != nullptr) {
-      if (kind == Kind::kPool) mp_fixed_pool_destroy(static_cast<MP_FixedPool*>(entry.allocator));
-      else mp_arena_destroy(static_cast<MP_Arena*>(entry.allocator));
-    }
+    if (entry.allocator != nullptr) DestroyAllocator(kind, entry.allocator);
     instance->block[kBlockResult] = static_cast<double>(entry.bookkeeping);
     return Number(env, MP_ERR_OUT_OF_MEMORY);
   }

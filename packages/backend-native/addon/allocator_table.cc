@@ -16,6 +16,11 @@ size_t BookkeepingBytes(Kind kind, size_t capacity) {
   return mp_fixed_pool_struct_size() + kBookkeepingBytesPerSlot * capacity;
 }
 
+void DestroyAllocator(Kind kind, void* allocator) {
+  if (kind == Kind::kPool) mp_fixed_pool_destroy(static_cast<MP_FixedPool*>(allocator));
+  else mp_arena_destroy(static_cast<MP_Arena*>(allocator));
+}
+
 double AllocatorTable::Add(const Entry& entry) {
   uint32_t slot;
   try {
@@ -41,8 +46,7 @@ double AllocatorTable::Add(const Entry& entry) {
 
 Entry AllocatorTable::Release(Entry* entry) {
   Entry released = *entry;
-  if (entry->kind == Kind::kPool) mp_fixed_pool_destroy(static_cast<MP_FixedPool*>(entry->allocator));
-  else mp_arena_destroy(static_cast<MP_Arena*>(entry->allocator));
+  DestroyAllocator(entry->kind, entry->allocator);
   live_count_--;
   live_bookkeeping_ -= entry->bookkeeping;
   uint32_t generation = entry->generation + 1;

@@ -87,6 +87,9 @@ class AllocatorTable {
   size_t live_bookkeeping_ = 0;
 };
 
+// Frees a C allocator of either kind (what Release does first).
+void DestroyAllocator(Kind kind, void* allocator);
+
 // Bytes the C library allocates for an allocator's bookkeeping: the struct, plus for a pool its
 // free stack and live epochs (one uint32_t each per slot, see memory_pool_core.h).
 size_t BookkeepingBytes(Kind kind, size_t capacity);
