@@ -414,7 +414,9 @@ for (let k = 0; k < DROPS; k++) {
   p.freeMany(dropOut);
 }
 const dropLive = binding.liveAllocators() - dropBefore;
-if (dropLive >= DROPS / 2) fail(`a synchronous drop loop kept ${dropLive} of ${DROPS} pools' bookkeeping`);
+// Before the sweep every one of them stayed until the event loop ran; how many are left now
+// depends on when V8 last collected, so only a clear majority fails.
+if (dropLive > (DROPS * 3) / 4) fail(`a synchronous drop loop kept ${dropLive} of ${DROPS} pools' bookkeeping`);
 
 // ---- workers using the addon, terminated at random moments ----
 const here = (file) => JSON.stringify(new URL(file, import.meta.url).href);
