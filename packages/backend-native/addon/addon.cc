@@ -1,131 +1,73 @@
-// The Node binding of memory_pool_core: node-addon-api for setup, plain Node-API for the hot
-// paths. Internal: only src/backend.ts calls it, after checking every argument; every function
-// still refuses what it does not expect with a status or 0 instead of crashing, whatever it is given.
+// The Node binding of memory_pool_core, in plain Node-API. Internal: only src/backend.ts calls it,
+// after checking every argument; every function still refuses what it does not expect with a
+// status or 0 instead of crashing, whatever it is given.
+//
+// Quiet failure. While a worker is being terminated, Node-API calls start failing (creating an
+// object, throwing, ...). No function here throws or aborts: every status is checked, a failed
+// call leaves nothing half-made, and the function returns undefined (JavaScript never resumes in
+// a terminated worker anyway).
 //
 // The argument block. A Node-API call costs far more than the C work: a no-op function ~10 ns,
-// napi_get_cb_info +5 ns, napi_get_value_external +6.6 ns, napi_create_double for the result
-// +6.6 ns, against ~5 ns for a C alloc+free pair. So the hot paths (poolAlloc, poolFree,
-// arenaAlloc) take no JavaScript arguments and return undefined: per napi_env (instance data, so
-// each worker thread has its own) the addon owns a block of kBlockLength doubles that JavaScript
-// sees as one Float64Array (takeArgumentBlock(), handed out once). JavaScript writes the
-// allocator's id and the arguments into it, calls, and reads the result from it. An id indexes the
-// env's table of allocators: (generation << kSlotBits) | slot, with the slot's generation bumped
-// whenever its allocator is freed (destroy or finalizer), so a stale id never reaches another
-// allocator. Every value read from the block is validated as an argument would be (the block is
-// plain memory any JavaScript holding it may write): a bad id means "no allocator", a bad handle
-// or size a status or 0.
+// napi_get_cb_info +5 ns, napi_create_double for the result +6.6 ns, against ~5 ns for a C
+// alloc+free pair. So every function finds its allocator through the argument block, and the hot
+// paths (poolAlloc, poolFree, arenaAlloc) take their arguments from it and write their result into
+// it: per napi_env (instance data, so each worker thread has its own) the addon owns kBlockLength
+// doubles that JavaScript sees as one Float64Array. JavaScript writes the allocator's id (and the
+// arguments), calls, and reads the result. An id names an entry of the env's AllocatorTable
+// (allocator_table.h); every value read from the block is validated as an argument would be.
 //
 // Ownership. `memory` is an ordinary V8-owned ArrayBuffer (made in JavaScript with
-// `new ArrayBuffer`, so a refusal is a catchable RangeError, never a fatal V8 OOM), and the C
-// allocator works in it (mp_*_create_in): the C side only keeps its address to hand out offsets and
-// never reads or writes those bytes. V8 frees them when `memory` is collected, in the same GC, so a
-// dropped allocator's memory comes back as soon as the garbage collector runs. What C allocates is
-// only the allocator's bookkeeping (the struct and, for a pool, 8 bytes per slot), owned by a Box
-// behind the External the TypeScript object keeps: the External's finalizer frees it. destroy()
-// detaches `memory` (V8 frees the bytes at once and every view reads as length 0) and frees the
-// bookkeeping; the finalizer that follows only deletes the Box. Nothing is freed twice, and no
-// pointer into `memory` is dereferenced by C at any time, so no JavaScript, and no C, can reach
-// freed memory.
-#include <napi.h>
+// `new ArrayBuffer`, so a refusal is a catchable RangeError), and the C allocator works in it
+// (mp_*_create_in): C keeps its address to hand out offsets and never reads or writes those bytes.
+// What C allocates is the allocator's bookkeeping (the struct and, for a pool, 8 bytes per slot):
+// it is reported to V8 (napi_adjust_external_memory) so the garbage collector runs as that memory
+// grows, and freed by destroy(), by the finalizer of the allocator's anchor (an External the
+// wrapper keeps), or, because Node 20 runs finalizers only from the event loop, by the next
+// create call once a weak reference shows that the anchor was collected: a synchronous loop that
+// drops allocators gets their bookkeeping back as the garbage collector runs.
+#include <node_api.h>
 
 #include <atomic>
-#include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <new>
 #include <vector>
 
+#include "allocator_table.h"
+#include "engine_facts.h"
 #include "memory_pool_core.h"
 
+namespace mempool {
 namespace {
 
-constexpr uint32_t kPoolMagic = 0x4c4f4f50;   // "POOL"
-constexpr uint32_t kArenaMagic = 0x414e5241;  // "ARNA"
-constexpr double kMaxSafe = 9007199254740991.0;
+std::atomic<int64_t> g_live_allocators{0};  // C allocators not freed yet, in every env (for the tests)
 
-std::atomic<int64_t> g_live_boxes{0};       // Boxes whose External is not finalized yet
-std::atomic<int64_t> g_live_allocators{0};  // C allocators (bookkeeping) not freed yet
+// A sweep costs one weak-reference read per live allocator. It runs on a create call once the
+// live allocators have doubled since the last sweep (so its cost per create stays constant), or
+// their bookkeeping has grown by half or by kSweepMinBytes, whichever is more (so dropped
+// bookkeeping never piles up far past what the garbage collector has already let go of).
+constexpr size_t kSweepMinCount = 64;
+constexpr size_t kSweepMinBytes = size_t{8} << 20;
 
-// ---- the argument block and the allocator table (one per napi_env) ----
-
-// Block layout, in doubles (src/binding.ts mirrors it).
-constexpr size_t kBlockId = 0;      // in: the allocator's id
-constexpr size_t kBlockArg0 = 1;    // in: poolFree's handle, arenaAlloc's size
-constexpr size_t kBlockArg1 = 2;    // in: arenaAlloc's align
-constexpr size_t kBlockResult = 3;  // out: a handle, a status, or a new allocator's id
-constexpr size_t kBlockLength = 8;
-
-constexpr unsigned kSlotBits = 24;                                // up to 2^24 live allocators per env
-constexpr uint64_t kSlotMask = (uint64_t{1} << kSlotBits) - 1;
-constexpr uint32_t kGenerationLimit = uint32_t{1} << 29;          // ids stay below 2^53
-constexpr uint32_t kNoKind = 0;
-
-struct Entry {
-  void* live;          // the C allocator, or nullptr
-  uint32_t kind;       // kPoolMagic, kArenaMagic, or kNoKind
-  uint32_t generation; // >= 1; bumped when the slot's allocator is freed
+// Owned jointly by the env (its instance data) and every anchor not finalized yet: freed when the
+// last of them lets go, whatever order Node finalizes them in at teardown.
+struct Instance {
+  alignas(64) double block[kBlockLength] = {};  // the argument block (JavaScript sees it)
+  AllocatorTable table;
+  size_t refs = 1;
+  bool opened = false;       // open() hands the binding out once
+  size_t swept_count = 0;    // live allocators, and their bookkeeping, after the last sweep
+  size_t swept_bytes = 0;
 };
 
-// Owned jointly by the env (its instance data) and every Box made in it: freed when the last of
-// them lets go, whatever order Node finalizes them in at teardown.
-struct Instance {
-  alignas(64) double block[kBlockLength];  // the argument block (JavaScript sees it)
-  std::vector<Entry> entries;              // indexed by slot
-  std::vector<uint32_t> free_slots;        // slots whose generation can still be bumped
-  size_t refs = 1;                         // the env + one per Box not finalized yet
-  bool block_taken = false;
+// What an anchor's finalizer needs: the table and the id (an id does not fit a pointer everywhere).
+struct Anchor {
+  Instance* instance;
+  double id;
 };
 
 void ReleaseInstance(Instance* instance) {
   if (--instance->refs == 0) delete instance;
-}
-
-// A new slot for `allocator` in `instance`; its id (>= 2^kSlotBits), or 0 when none can be had.
-double AddEntry(Instance* instance, void* allocator, uint32_t kind, uint32_t* slot_out) {
-  uint32_t slot;
-  try {
-    if (!instance->free_slots.empty()) {
-      slot = instance->free_slots.back();
-      instance->free_slots.pop_back();
-    } else {
-      if (instance->entries.size() > kSlotMask) return 0;
-      instance->entries.push_back(Entry{nullptr, kNoKind, 1});
-      slot = static_cast<uint32_t>(instance->entries.size() - 1);
-    }
-  } catch (...) {
-    return 0;
-  }
-  Entry& entry = instance->entries[slot];
-  entry.live = allocator;
-  entry.kind = kind;
-  *slot_out = slot;
-  return static_cast<double>((static_cast<uint64_t>(entry.generation) << kSlotBits) | slot);
-}
-
-// Clears a slot: its id (and every earlier one) is refused from now on.
-void RemoveEntry(Instance* instance, uint32_t slot) {
-  if (slot >= instance->entries.size()) return;
-  Entry& entry = instance->entries[slot];
-  entry.live = nullptr;
-  entry.kind = kNoKind;
-  if (++entry.generation >= kGenerationLimit) return;  // retired: never handed out again
-  try {
-    instance->free_slots.push_back(slot);
-  } catch (...) {
-    // not reusable then: never handed out again either
-  }
-}
-
-// The live allocator of `kind` that the block's id names, or nullptr (NaN, negative, fractional,
-// huge, out of range, stale, of the other kind).
-inline void* EntryOf(const Instance* instance, double id, uint32_t kind) {
-  if (!(id >= 0.0 && id <= kMaxSafe)) return nullptr;
-  uint64_t value = static_cast<uint64_t>(id);
-  if (static_cast<double>(value) != id) return nullptr;
-  uint64_t slot = value & kSlotMask;
-  if (slot >= instance->entries.size()) return nullptr;
-  const Entry& entry = instance->entries[slot];
-  if (entry.generation != (value >> kSlotBits) || entry.kind != kind) return nullptr;
-  return entry.live;
 }
 
 inline Instance* InstanceOf(napi_env env) {
@@ -134,187 +76,327 @@ inline Instance* InstanceOf(napi_env env) {
   return static_cast<Instance*>(data);
 }
 
-struct Box {
-  uint32_t magic;
-  void* live;  // the C allocator (its bookkeeping); nullptr once destroy() freed it
-  void* base;  // the start of `memory`, to recognise it in destroy()
-  Instance* instance;  // the env's table, which holds this allocator at `slot`
-  uint32_t slot;
-};
-
-void FreeLive(Box* box) {
-  if (box->live == nullptr) return;
-  RemoveEntry(box->instance, box->slot);
-  if (box->magic == kPoolMagic) mp_fixed_pool_destroy(static_cast<MP_FixedPool*>(box->live));
-  else mp_arena_destroy(static_cast<MP_Arena*>(box->live));
-  box->live = nullptr;
-  g_live_allocators--;
+// The live allocator the block's id names (of `kind`, or of either kind for Kind::kNone).
+inline Entry* Target(Instance* instance, Kind kind) {
+  return instance->table.Find(instance->block[kBlockId], kind);
 }
 
-void Finalize(Napi::Env, Box* box) {
-  FreeLive(box);
-  ReleaseInstance(box->instance);
-  box->magic = 0;
-  delete box;
-  g_live_boxes--;
+void ClearPendingException(napi_env env) {
+  bool pending = false;
+  if (napi_is_exception_pending(env, &pending) == napi_ok && pending) {
+    napi_value ignored;
+    napi_get_and_clear_last_exception(env, &ignored);
+  }
 }
 
-// The Box an External holds, if it is one of ours of the right kind.
-inline Box* BoxOf(napi_env env, napi_value value, uint32_t magic) {
-  void* data = nullptr;
-  if (napi_get_value_external(env, value, &data) != napi_ok || data == nullptr) return nullptr;
-  Box* box = static_cast<Box*>(data);
-  return box->magic == magic ? box : nullptr;
-}
-
-inline MP_FixedPool* PoolOf(napi_env env, napi_value value) {
-  Box* box = BoxOf(env, value, kPoolMagic);
-  return box == nullptr ? nullptr : static_cast<MP_FixedPool*>(box->live);
-}
-
-inline MP_Arena* ArenaOf(napi_env env, napi_value value) {
-  Box* box = BoxOf(env, value, kArenaMagic);
-  return box == nullptr ? nullptr : static_cast<MP_Arena*>(box->live);
-}
-
-// A double (from the argument block or a JavaScript number) that is an integer in [0, 2^53 - 1].
-inline bool BlockIndex(double d, uint64_t* out) {
-  if (!(d >= 0.0 && d <= kMaxSafe) || std::floor(d) != d) return false;
-  *out = static_cast<uint64_t>(d);
-  return true;
-}
-
-// A JavaScript number that is an integer in [0, 2^53 - 1], or false.
-inline bool ToIndex(napi_env env, napi_value value, uint64_t* out) {
-  double d;
-  return napi_get_value_double(env, value, &d) == napi_ok && BlockIndex(d, out);
-}
-
-inline napi_value Number(napi_env env, double value) {
-  napi_value result;
-  napi_create_double(env, value, &result);
+// A JavaScript number, or undefined when Node-API refuses to make one (at teardown).
+napi_value Number(napi_env env, double value) {
+  napi_value result = nullptr;
+  if (napi_create_double(env, value, &result) != napi_ok) return nullptr;
   return result;
 }
 
+// Frees an entry's allocator and everything that goes with it. `env` is nullptr when Node-API may
+// no longer be called (the env's own finalizer).
+void Forget(napi_env env, Instance* instance, Entry* entry) {
+  Entry released = instance->table.Release(entry);
+  g_live_allocators--;
+  if (env == nullptr) return;
+  if (released.anchor != nullptr) napi_delete_reference(env, released.anchor);
+  int64_t ignored;
+  napi_adjust_external_memory(env, -static_cast<int64_t>(released.bookkeeping), &ignored);
+}
+
+// Frees the allocators whose anchor the garbage collector has collected (their finalizers would
+// only run from the event loop).
+void Sweep(napi_env env, Instance* instance) {
+  napi_handle_scope scope;
+  if (napi_open_handle_scope(env, &scope) != napi_ok) return;
+  for (Entry& entry : instance->table.entries()) {
+    if (entry.allocator == nullptr || entry.anchor == nullptr) continue;
+    napi_value anchor = nullptr;
+    if (napi_get_reference_value(env, entry.anchor, &anchor) == napi_ok && anchor == nullptr) {
+      Forget(env, instance, &entry);
+    }
+  }
+  napi_close_handle_scope(env, scope);
+  instance->swept_count = instance->table.live_count();
+  instance->swept_bytes = instance->table.live_bookkeeping();
+}
+
+void SweepIfGrown(napi_env env, Instance* instance) {
+  const AllocatorTable& table = instance->table;
+  size_t grown_bytes = instance->swept_bytes / 2 > kSweepMinBytes ? instance->swept_bytes / 2 : kSweepMinBytes;
+  if (table.live_count() >= 2 * instance->swept_count + kSweepMinCount ||
+      table.live_bookkeeping() >= instance->swept_bytes + grown_bytes) {
+    Sweep(env, instance);
+  }
+}
+
+void FinalizeAnchor(napi_env env, void* data, void*) {
+  Anchor* anchor = static_cast<Anchor*>(data);
+  Instance* instance = anchor->instance;
+  Entry* entry = instance->table.Find(anchor->id, Kind::kNone);
+  if (entry != nullptr) Forget(env, instance, entry);
+  delete anchor;
+  ReleaseInstance(instance);
+}
+
+void FinalizeInstance(napi_env, void* data, void*) {
+  Instance* instance = static_cast<Instance*>(data);
+  // Anchors are normally finalized first; whatever is left goes now, without Node-API.
+  for (Entry& entry : instance->table.entries()) {
+    if (entry.allocator != nullptr) Forget(nullptr, instance, &entry);
+  }
+  ReleaseInstance(instance);
+}
+
 template <size_t N>
-inline size_t Args(napi_env env, napi_callback_info info, napi_value (&argv)[N]) {
+bool Args(napi_env env, napi_callback_info info, napi_value (&argv)[N], size_t needed) {
   size_t argc = N;
-  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok) return 0;
-  for (size_t i = argc; i < N; i++) napi_get_undefined(env, &argv[i]);
-  return argc;
-}
-
-void DestroyAllocator(uint32_t magic, void* allocator) {
-  if (magic == kPoolMagic) mp_fixed_pool_destroy(static_cast<MP_FixedPool*>(allocator));
-  else mp_arena_destroy(static_cast<MP_Arena*>(allocator));
-}
-
-// An External over a new Box for `allocator`, with its id written to the block's result, or a
-// status number (the allocator destroyed then).
-Napi::Value Wrap(Napi::Env env, uint32_t magic, void* allocator, void* base) {
-  Instance* instance = InstanceOf(env);
-  uint32_t slot = 0;
-  double id = instance == nullptr ? 0 : AddEntry(instance, allocator, magic, &slot);
-  if (id == 0) {
-    DestroyAllocator(magic, allocator);
-    return Napi::Number::New(env, MP_ERR_OUT_OF_MEMORY);
-  }
-  Box* box = new (std::nothrow) Box{magic, allocator, base, instance, slot};
-  if (box == nullptr) {
-    RemoveEntry(instance, slot);
-    DestroyAllocator(magic, allocator);
-    return Napi::Number::New(env, MP_ERR_OUT_OF_MEMORY);
-  }
-  instance->refs++;
-  g_live_boxes++;
-  g_live_allocators++;
-  Napi::External<Box> external = Napi::External<Box>::New(env, box, Finalize);
-  if (env.IsExceptionPending() || external.IsEmpty()) {
-    env.GetAndClearPendingException();
-    Finalize(env, box);  // never registered: do its work here
-    return Napi::Number::New(env, MP_ERR_OUT_OF_MEMORY);
-  }
-  instance->block[kBlockResult] = id;
-  return external;
+  return napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) == napi_ok && argc >= needed;
 }
 
 // A positive integer argument as size_t, or 0.
-size_t SizeArg(const Napi::Value& value) {
-  if (!value.IsNumber()) return 0;
-  double d = value.As<Napi::Number>().DoubleValue();
-  if (!(d >= 1.0 && d <= kMaxSafe) || std::floor(d) != d) return 0;
-  return static_cast<size_t>(d);
+size_t SizeArg(napi_env env, napi_value value) {
+  double d;
+  size_t size;
+  if (napi_get_value_double(env, value, &d) != napi_ok || !ToSize(d, &size)) return 0;
+  return size;
 }
 
 // An attached ArrayBuffer argument: its bytes and their count.
-bool Memory(const Napi::Value& value, void** data, size_t* length) {
-  if (!value.IsArrayBuffer()) return false;
-  Napi::ArrayBuffer memory = value.As<Napi::ArrayBuffer>();
-  if (memory.IsDetached()) return false;
-  *data = memory.Data();
-  *length = memory.ByteLength();
-  return *data != nullptr;
+bool Memory(napi_env env, napi_value value, void** data, size_t* length) {
+  bool is_arraybuffer = false;
+  if (napi_is_arraybuffer(env, value, &is_arraybuffer) != napi_ok || !is_arraybuffer) return false;
+  if (napi_get_arraybuffer_info(env, value, data, length) != napi_ok) return false;
+  return *data != nullptr && *length > 0;
 }
 
-// ---- fixed pool ----
+// ---- creation ----
 
-// createFixedPool(memory, objectSize, capacity, align) -> external | status
-Napi::Value CreateFixedPool(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
+// createFixedPool(memory, objectSize, capacity, align) and createArena(memory, bufferSize, align)
+// -> the allocator's anchor (an External to keep as long as the allocator is used), with its id
+// written to the block's result; or a status: MP_ERR_INVALID_ARGUMENT, or MP_ERR_OUT_OF_MEMORY
+// with the bookkeeping bytes that were refused written to the block's result.
+napi_value Create(napi_env env, napi_callback_info info, Kind kind) {
+  Instance* instance = InstanceOf(env);
+  if (instance == nullptr) return nullptr;
+  napi_value argv[4];
+  const size_t argc = kind == Kind::kPool ? 4 : 3;
   void* data;
   size_t length;
-  size_t object_size = SizeArg(info[1]), capacity = SizeArg(info[2]), align = SizeArg(info[3]);
-  if (!Memory(info[0], &data, &length) || object_size == 0 || capacity == 0 || align == 0) {
-    return Napi::Number::New(env, MP_ERR_INVALID_ARGUMENT);
+  if (!Args(env, info, argv, argc) || !Memory(env, argv[0], &data, &length)) return Number(env, MP_ERR_INVALID_ARGUMENT);
+  size_t size = SizeArg(env, argv[1]), align = SizeArg(env, argv[argc - 1]);
+  size_t capacity = kind == Kind::kPool ? SizeArg(env, argv[2]) : 0;
+  size_t needed = kind == Kind::kPool ? mp_fixed_pool_required_bytes(size, capacity, align)
+                                      : mp_arena_required_bytes(size, align);
+  if (size == 0 || align == 0 || needed == 0 || length < needed) return Number(env, MP_ERR_INVALID_ARGUMENT);
+
+  SweepIfGrown(env, instance);
+  Entry entry;
+  entry.kind = kind;
+  entry.base = data;
+  entry.bookkeeping = BookkeepingBytes(kind, capacity);
+  entry.allocator = kind == Kind::kPool ? static_cast<void*>(mp_fixed_pool_create_in(data, length, size, capacity, align))
+                                        : static_cast<void*>(mp_arena_create_in(data, length, size, align));
+  double id = entry.allocator == nullptr ? 0 : instance->table.Add(entry);
+  if (id == 0) {
+    if (entry.allocator != nullptr) DestroyAllocator(kind, entry.allocator);
+    instance->block[kBlockResult] = static_cast<double>(entry.bookkeeping);
+    return Number(env, MP_ERR_OUT_OF_MEMORY);
   }
-  size_t needed = mp_fixed_pool_required_bytes(object_size, capacity, align);
-  if (needed == 0 || length < needed) return Napi::Number::New(env, MP_ERR_INVALID_ARGUMENT);
-  MP_FixedPool* pool = mp_fixed_pool_create_in(data, length, object_size, capacity, align);
-  if (pool == nullptr) return Napi::Number::New(env, MP_ERR_OUT_OF_MEMORY);
-  return Wrap(env, kPoolMagic, pool, data);
+  g_live_allocators++;
+  int64_t ignored;
+  napi_adjust_external_memory(env, static_cast<int64_t>(entry.bookkeeping), &ignored);
+  Entry* stored = instance->table.Find(id, kind);
+
+  // The anchor: its finalizer frees the allocator; a weak reference to it lets a sweep free it
+  // sooner. If Node-API refuses either (at teardown), the allocator is freed here and now.
+  Anchor* anchor_data = new (std::nothrow) Anchor{instance, id};
+  napi_value anchor = nullptr;
+  if (anchor_data == nullptr || napi_create_external(env, anchor_data, FinalizeAnchor, nullptr, &anchor) != napi_ok) {
+    delete anchor_data;
+    ClearPendingException(env);
+    Forget(env, instance, stored);
+    return nullptr;
+  }
+  instance->refs++;  // until FinalizeAnchor
+  stored->anchor_data = anchor_data;
+  if (napi_create_reference(env, anchor, 0, &stored->anchor) != napi_ok) {
+    stored->anchor = nullptr;
+    ClearPendingException(env);
+    Forget(env, instance, stored);  // the anchor's finalizer will find nothing left to free
+    return nullptr;
+  }
+  instance->block[kBlockResult] = id;
+  return anchor;
 }
 
-// poolAlloc() over the block: [id] -> [result] = handle | 0 (0 for a bad or stale id too).
+napi_value CreateFixedPool(napi_env env, napi_callback_info info) { return Create(env, info, Kind::kPool); }
+napi_value CreateArena(napi_env env, napi_callback_info info) { return Create(env, info, Kind::kArena); }
+
+// ---- the hot paths: arguments and result in the block, nothing returned ----
+
+// poolAlloc(): [id] -> [result] = handle | 0 (0 for an id that names no live pool too).
 napi_value PoolAlloc(napi_env env, napi_callback_info) {
   Instance* instance = InstanceOf(env);
   if (instance == nullptr) return nullptr;
-  double* block = instance->block;
-  auto* pool = static_cast<MP_FixedPool*>(EntryOf(instance, block[kBlockId], kPoolMagic));
-  block[kBlockResult] = static_cast<double>(mp_fixed_pool_alloc_offset(pool));
+  Entry* pool = Target(instance, Kind::kPool);
+  instance->block[kBlockResult] =
+      pool == nullptr ? 0.0 : static_cast<double>(mp_fixed_pool_alloc_offset(static_cast<MP_FixedPool*>(pool->allocator)));
   return nullptr;
 }
 
-// poolFree() over the block: [id, handle] -> [result] = status (MP_ERR_NULL_POINTER for a bad or
-// stale id, MP_ERR_INVALID_HANDLE for a handle that is not an integer in [0, 2^53 - 1]).
+// poolFree(): [id, handle] -> [result] = status (MP_ERR_NULL_POINTER for an id that names no live
+// pool, MP_ERR_INVALID_HANDLE for a handle that is not an integer in [0, 2^53)).
 napi_value PoolFree(napi_env env, napi_callback_info) {
   Instance* instance = InstanceOf(env);
   if (instance == nullptr) return nullptr;
   double* block = instance->block;
-  auto* pool = static_cast<MP_FixedPool*>(EntryOf(instance, block[kBlockId], kPoolMagic));
-  int status = MP_ERR_NULL_POINTER;
-  if (pool != nullptr) {
-    uint64_t handle;
-    status = BlockIndex(block[kBlockArg0], &handle) ? mp_fixed_pool_free_offset(pool, static_cast<size_t>(handle))
-                                                    : MP_ERR_INVALID_HANDLE;
-  }
+  Entry* pool = Target(instance, Kind::kPool);
+  size_t handle;
+  int status = pool == nullptr                    ? MP_ERR_NULL_POINTER
+               : !ToSize(block[kBlockArg0], &handle) ? MP_ERR_INVALID_HANDLE
+                                                     : mp_fixed_pool_free_offset(static_cast<MP_FixedPool*>(pool->allocator), handle);
   block[kBlockResult] = status;
   return nullptr;
 }
 
-// poolReset(pool) -> status
-napi_value PoolReset(napi_env env, napi_callback_info info) {
-  napi_value argv[1];
-  Args(env, info, argv);
-  return Number(env, mp_fixed_pool_reset(PoolOf(env, argv[0])));
+// arenaAlloc(): [id, size, align] -> [result] = handle | 0. `size` may be any integer >= 1 (past
+// the arena's end it fails and counts, as in every backend); `align` a power of two up to 4096. An
+// id that names no live arena, or a bad size or align, gives 0 and changes nothing.
+napi_value ArenaAlloc(napi_env env, napi_callback_info) {
+  Instance* instance = InstanceOf(env);
+  if (instance == nullptr) return nullptr;
+  double* block = instance->block;
+  Entry* arena = Target(instance, Kind::kArena);
+  // `size` an integer >= 1. At or past 2^53 (Infinity included), or past SIZE_MAX, it fits no
+  // arena: C is asked for SIZE_MAX, which it refuses and counts exactly as a size one past the end.
+  double size = block[kBlockArg0];
+  uint64_t exact_size, align;
+  size_t bytes = 0;
+  if (ToSafeInteger(size, &exact_size)) bytes = ToSize(size, &bytes) ? bytes : SIZE_MAX;
+  else if (size >= kSafeIntegerLimit) bytes = SIZE_MAX;
+  size_t handle = 0;
+  if (arena != nullptr && bytes >= 1 && ToSafeInteger(block[kBlockArg1], &align) && align <= MP_MAX_ALIGN) {
+    handle = mp_arena_alloc_offset(static_cast<MP_Arena*>(arena->allocator), bytes, static_cast<size_t>(align));
+  }
+  block[kBlockResult] = static_cast<double>(handle);
+  return nullptr;
 }
 
-// A Uint32Array or Float64Array argument: its elements and its length.
+// ---- both kinds ----
+
+// reset() -> status
+napi_value Reset(napi_env env, napi_callback_info) {
+  Instance* instance = InstanceOf(env);
+  if (instance == nullptr) return nullptr;
+  Entry* entry = Target(instance, Kind::kNone);
+  int status = entry == nullptr           ? MP_ERR_NULL_POINTER
+               : entry->kind == Kind::kPool ? mp_fixed_pool_reset(static_cast<MP_FixedPool*>(entry->allocator))
+                                            : mp_arena_reset(static_cast<MP_Arena*>(entry->allocator));
+  return Number(env, status);
+}
+
+// A Uint32Array or Float64Array argument: its elements and its length. A Proxy, a DataView or any
+// other object is refused (napi_is_typedarray looks at the object itself, so no trap runs).
 bool Batch(napi_env env, napi_value value, napi_typedarray_type* type, void** data, size_t* length) {
   bool is_typedarray = false;
   if (napi_is_typedarray(env, value, &is_typedarray) != napi_ok || !is_typedarray) return false;
   if (napi_get_typedarray_info(env, value, type, length, data, nullptr, nullptr) != napi_ok) return false;
   if (*type != napi_uint32_array && *type != napi_float64_array) return false;
   return *length == 0 || *data != nullptr;
+}
+
+// stats(out: Float64Array) -> status: the stats fields in MP_*Stats order (9 for a pool, 6 for an arena).
+napi_value Stats(napi_env env, napi_callback_info info) {
+  Instance* instance = InstanceOf(env);
+  if (instance == nullptr) return nullptr;
+  Entry* entry = Target(instance, Kind::kNone);
+  napi_value argv[1];
+  napi_typedarray_type type;
+  void* data;
+  size_t length;
+  if (entry == nullptr || !Args(env, info, argv, 1) || !Batch(env, argv[0], &type, &data, &length) ||
+      type != napi_float64_array) {
+    return Number(env, MP_ERR_NULL_POINTER);
+  }
+  // Both stats structs are their fields in order, all size_t.
+  static_assert(sizeof(MP_FixedPoolStats) == MP_FIXED_POOL_STATS_FIELDS * sizeof(size_t), "pool stats layout");
+  static_assert(sizeof(MP_ArenaStats) == MP_ARENA_STATS_FIELDS * sizeof(size_t), "arena stats layout");
+  size_t fields[MP_FIXED_POOL_STATS_FIELDS] = {};
+  size_t count = entry->kind == Kind::kPool ? MP_FIXED_POOL_STATS_FIELDS : MP_ARENA_STATS_FIELDS;
+  if (length < count) return Number(env, MP_ERR_NULL_POINTER);
+  int status;
+  if (entry->kind == Kind::kPool) {
+    MP_FixedPoolStats s;
+    status = mp_fixed_pool_stats(static_cast<MP_FixedPool*>(entry->allocator), &s);
+    std::memcpy(fields, &s, sizeof s);
+  } else {
+    MP_ArenaStats s;
+    status = mp_arena_stats(static_cast<MP_Arena*>(entry->allocator), &s);
+    std::memcpy(fields, &s, sizeof s);
+  }
+  double* out = static_cast<double*>(data);
+  for (size_t i = 0; i < count; i++) out[i] = static_cast<double>(fields[i]);
+  return Number(env, status);
+}
+
+// destroy(memory, anchor) -> status. Only the allocator's own anchor (which only its wrapper holds)
+// can destroy it: anything else is MP_ERR_INVALID_ARGUMENT and changes nothing. Detaches `memory`
+// if it is still the allocator's (V8 frees the bytes) and frees the C bookkeeping;
+// MP_ERR_INVALID_HANDLE when `memory` is not (any more) the allocator's (the bookkeeping is freed
+// anyway), MP_ERR_NULL_POINTER when the id names nothing.
+napi_value Destroy(napi_env env, napi_callback_info info) {
+  Instance* instance = InstanceOf(env);
+  if (instance == nullptr) return nullptr;
+  Entry* entry = Target(instance, Kind::kNone);
+  if (entry == nullptr) return Number(env, MP_ERR_NULL_POINTER);
+  napi_value argv[2];
+  napi_valuetype type;
+  void* anchor = nullptr;
+  // Compared, never dereferenced: any addon's External passes napi_get_value_external.
+  if (!Args(env, info, argv, 2) || napi_typeof(env, argv[1], &type) != napi_ok || type != napi_external ||
+      napi_get_value_external(env, argv[1], &anchor) != napi_ok || anchor != entry->anchor_data) {
+    return Number(env, MP_ERR_INVALID_ARGUMENT);
+  }
+  void* data;
+  size_t length;
+  int status = MP_ERR_INVALID_HANDLE;
+  if (Memory(env, argv[0], &data, &length) && data == entry->base) {
+    if (napi_detach_arraybuffer(env, argv[0]) == napi_ok) status = MP_OK;
+    else ClearPendingException(env);
+  }
+  Forget(env, instance, entry);
+  return Number(env, status);
+}
+
+// ---- pool batches ----
+
+// poolAllocMany(out, count) -> how many handles it wrote to out[0..], or MP_ERR_INVALID_ARGUMENT
+// when `out` is not a genuine Uint32Array or Float64Array of at least `count` elements (a Proxy,
+// or a subclass whose `length` lied), or MP_ERR_NULL_POINTER when the id names no live pool.
+napi_value PoolAllocMany(napi_env env, napi_callback_info info) {
+  Instance* instance = InstanceOf(env);
+  if (instance == nullptr) return nullptr;
+  Entry* pool = Target(instance, Kind::kPool);
+  if (pool == nullptr) return Number(env, MP_ERR_NULL_POINTER);
+  napi_value argv[2];
+  napi_typedarray_type type;
+  void* data;
+  size_t length;
+  double count_value;
+  uint64_t count;
+  if (!Args(env, info, argv, 2) || !Batch(env, argv[0], &type, &data, &length) ||
+      napi_get_value_double(env, argv[1], &count_value) != napi_ok || !ToSafeInteger(count_value, &count) ||
+      count > length) {
+    return Number(env, MP_ERR_INVALID_ARGUMENT);
+  }
+  auto* allocator = static_cast<MP_FixedPool*>(pool->allocator);
+  size_t placed = type == napi_uint32_array ? mp_fixed_pool_alloc_many_u32(allocator, static_cast<uint32_t*>(data), count)
+                                            : mp_fixed_pool_alloc_many_f64(allocator, static_cast<double*>(data), count);
+  return Number(env, static_cast<double>(placed));
 }
 
 // Whether a typed array's buffer is not a plain ArrayBuffer (a SharedArrayBuffer).
@@ -326,271 +408,168 @@ bool Shared(napi_env env, napi_value typedarray) {
   return !plain;
 }
 
-// poolAllocMany(pool, out, count) -> placed
-napi_value PoolAllocMany(napi_env env, napi_callback_info info) {
-  napi_value argv[3];
-  Args(env, info, argv);
-  MP_FixedPool* pool = PoolOf(env, argv[0]);
-  napi_typedarray_type type;
-  void* data;
-  size_t length;
-  uint64_t count;
-  if (pool == nullptr || !Batch(env, argv[1], &type, &data, &length) || !ToIndex(env, argv[2], &count)) {
-    return Number(env, 0);
-  }
-  if (count > length) count = length;
-  size_t placed = type == napi_uint32_array
-                      ? mp_fixed_pool_alloc_many_u32(pool, static_cast<uint32_t*>(data), count)
-                      : mp_fixed_pool_alloc_many_f64(pool, static_cast<double*>(data), count);
-  return Number(env, static_cast<double>(placed));
-}
-
-// poolFreeMany(pool, handles, count) -> 0, or status - 8 * index of the first bad handle.
-// The C batch reads each entry twice (check, then free): a typed array over a SharedArrayBuffer,
-// which another thread may write meanwhile, is first copied so both passes see the same entries.
+// poolFreeMany(handles, count) -> status, with the index of the first bad handle written to the
+// block's result when a handle is refused (nothing is freed then). MP_ERR_INVALID_ARGUMENT and
+// MP_ERR_NULL_POINTER as for poolAllocMany. The C batch reads each entry twice (check, then free):
+// a typed array over a SharedArrayBuffer, which another thread may write meanwhile, is first
+// copied so both passes see the same entries.
 napi_value PoolFreeMany(napi_env env, napi_callback_info info) {
-  napi_value argv[3];
-  Args(env, info, argv);
-  MP_FixedPool* pool = PoolOf(env, argv[0]);
+  Instance* instance = InstanceOf(env);
+  if (instance == nullptr) return nullptr;
+  Entry* pool = Target(instance, Kind::kPool);
+  if (pool == nullptr) return Number(env, MP_ERR_NULL_POINTER);
+  napi_value argv[2];
   napi_typedarray_type type;
   void* data;
   size_t length;
+  double count_value;
   uint64_t count;
-  if (pool == nullptr || !Batch(env, argv[1], &type, &data, &length) || !ToIndex(env, argv[2], &count) ||
+  if (!Args(env, info, argv, 2) || !Batch(env, argv[0], &type, &data, &length) ||
+      napi_get_value_double(env, argv[1], &count_value) != napi_ok || !ToSafeInteger(count_value, &count) ||
       count > length) {
     return Number(env, MP_ERR_INVALID_ARGUMENT);
   }
   std::vector<unsigned char> snapshot;
-  if (Shared(env, argv[1]) && count > 0) {
+  if (count > 0 && Shared(env, argv[0])) {
     size_t bytes = static_cast<size_t>(count) * (type == napi_uint32_array ? sizeof(uint32_t) : sizeof(double));
-    snapshot.assign(static_cast<unsigned char*>(data), static_cast<unsigned char*>(data) + bytes);
+    try {
+      snapshot.assign(static_cast<unsigned char*>(data), static_cast<unsigned char*>(data) + bytes);
+    } catch (const std::bad_alloc&) {
+      return Number(env, MP_ERR_OUT_OF_MEMORY);
+    }
     data = snapshot.data();
   }
+  auto* allocator = static_cast<MP_FixedPool*>(pool->allocator);
   size_t bad = 0;
   int status = type == napi_uint32_array
-                   ? mp_fixed_pool_free_many_u32(pool, static_cast<uint32_t*>(data), count, &bad)
-                   : mp_fixed_pool_free_many_f64(pool, static_cast<double*>(data), count, &bad);
-  return Number(env, status == MP_OK ? 0.0 : static_cast<double>(status) - 8.0 * static_cast<double>(bad));
-}
-
-// Writes `n` doubles into a Float64Array of at least `n` elements; false otherwise.
-double* StatsArray(napi_env env, napi_value value, size_t n) {
-  napi_typedarray_type type;
-  void* data;
-  size_t length;
-  if (!Batch(env, value, &type, &data, &length) || type != napi_float64_array || length < n) return nullptr;
-  return static_cast<double*>(data);
-}
-
-// poolStats(pool, out: Float64Array(9)) -> status
-napi_value PoolStats(napi_env env, napi_callback_info info) {
-  napi_value argv[2];
-  Args(env, info, argv);
-  MP_FixedPool* pool = PoolOf(env, argv[0]);
-  double* out = StatsArray(env, argv[1], 9);
-  if (pool == nullptr || out == nullptr) return Number(env, MP_ERR_NULL_POINTER);
-  MP_FixedPoolStats s;
-  int status = mp_fixed_pool_stats(pool, &s);
-  const size_t values[9] = {s.object_size, s.slot_size, s.capacity, s.allocated, s.available,
-                            s.peak_allocated, s.alloc_count, s.free_count, s.failed_allocs};
-  for (size_t i = 0; i < 9; i++) out[i] = static_cast<double>(values[i]);
+                   ? mp_fixed_pool_free_many_u32(allocator, static_cast<uint32_t*>(data), count, &bad)
+                   : mp_fixed_pool_free_many_f64(allocator, static_cast<double*>(data), count, &bad);
+  if (status != MP_OK) instance->block[kBlockResult] = static_cast<double>(bad);
   return Number(env, status);
 }
 
-// ---- arena ----
+// ---- arena marks ----
 
-// createArena(memory, bufferSize, align) -> external | status
-Napi::Value CreateArena(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  void* data;
-  size_t length;
-  size_t buffer_size = SizeArg(info[1]), align = SizeArg(info[2]);
-  if (!Memory(info[0], &data, &length) || buffer_size == 0 || align == 0) {
-    return Napi::Number::New(env, MP_ERR_INVALID_ARGUMENT);
-  }
-  size_t needed = mp_arena_required_bytes(buffer_size, align);
-  if (needed == 0 || length < needed) return Napi::Number::New(env, MP_ERR_INVALID_ARGUMENT);
-  MP_Arena* arena = mp_arena_create_in(data, length, buffer_size, align);
-  if (arena == nullptr) return Napi::Number::New(env, MP_ERR_OUT_OF_MEMORY);
-  return Wrap(env, kArenaMagic, arena, data);
-}
-
-// arenaAlloc() over the block: [id, size, align] -> [result] = handle | 0. `size` may be any
-// integer >= 1 (one past the arena's end fails and counts, as in every backend); `align` a power
-// of two up to 4096. A bad or stale id, size or align gives 0 and changes nothing.
-napi_value ArenaAlloc(napi_env env, napi_callback_info) {
+// arenaMark() -> the mark (an exact integer below 2^53), or MP_ERR_NULL_POINTER.
+napi_value ArenaMark(napi_env env, napi_callback_info) {
   Instance* instance = InstanceOf(env);
   if (instance == nullptr) return nullptr;
-  double* block = instance->block;
-  auto* arena = static_cast<MP_Arena*>(EntryOf(instance, block[kBlockId], kArenaMagic));
-  double size = block[kBlockArg0];
-  uint64_t align;
-  size_t handle = 0;
-  if (arena != nullptr && size >= 1.0 && std::floor(size) == size && BlockIndex(block[kBlockArg1], &align) &&
-      align <= MP_MAX_ALIGN) {
-    size_t bytes = size >= 18446744073709551616.0 ? SIZE_MAX : static_cast<size_t>(size);
-    handle = mp_arena_alloc_offset(arena, bytes, static_cast<size_t>(align));
-  }
-  block[kBlockResult] = static_cast<double>(handle);
-  return nullptr;
-}
-
-napi_value ArenaReset(napi_env env, napi_callback_info info) {
-  napi_value argv[1];
-  Args(env, info, argv);
-  return Number(env, mp_arena_reset(ArenaOf(env, argv[0])));
-}
-
-// arenaMark(arena) -> mark (an exact integer below 2^53)
-napi_value ArenaMark(napi_env env, napi_callback_info info) {
-  napi_value argv[1];
-  Args(env, info, argv);
-  return Number(env, static_cast<double>(mp_arena_mark(ArenaOf(env, argv[0]))));
-}
-
-// arenaRewind(arena, mark) -> status
-napi_value ArenaRewind(napi_env env, napi_callback_info info) {
-  napi_value argv[2];
-  Args(env, info, argv);
-  MP_Arena* arena = ArenaOf(env, argv[0]);
+  Entry* arena = Target(instance, Kind::kArena);
   if (arena == nullptr) return Number(env, MP_ERR_NULL_POINTER);
+  return Number(env, static_cast<double>(mp_arena_mark(static_cast<MP_Arena*>(arena->allocator))));
+}
+
+// arenaRewind(mark) -> status
+napi_value ArenaRewind(napi_env env, napi_callback_info info) {
+  Instance* instance = InstanceOf(env);
+  if (instance == nullptr) return nullptr;
+  Entry* arena = Target(instance, Kind::kArena);
+  if (arena == nullptr) return Number(env, MP_ERR_NULL_POINTER);
+  napi_value argv[1];
+  double value;
   uint64_t mark;
-  if (!ToIndex(env, argv[1], &mark)) return Number(env, MP_ERR_INVALID_HANDLE);
-  return Number(env, mp_arena_rewind(arena, mark));
-}
-
-// arenaStats(arena, out: Float64Array(6)) -> status
-napi_value ArenaStats(napi_env env, napi_callback_info info) {
-  napi_value argv[2];
-  Args(env, info, argv);
-  MP_Arena* arena = ArenaOf(env, argv[0]);
-  double* out = StatsArray(env, argv[1], 6);
-  if (arena == nullptr || out == nullptr) return Number(env, MP_ERR_NULL_POINTER);
-  MP_ArenaStats s;
-  int status = mp_arena_stats(arena, &s);
-  const size_t values[6] = {s.buffer_size, s.offset, s.remaining, s.allocations, s.peak_offset, s.failed_allocs};
-  for (size_t i = 0; i < 6; i++) out[i] = static_cast<double>(values[i]);
-  return Number(env, status);
-}
-
-// ---- lifetime ----
-
-// destroy(external, memory) -> status. Idempotent. Detaches `memory` if it is still this
-// allocator's (V8 frees the bytes) and frees the C bookkeeping.
-Napi::Value Destroy(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  void* data = nullptr;
-  if (!info[0].IsExternal() || napi_get_value_external(env, info[0], &data) != napi_ok || data == nullptr) {
-    return Napi::Number::New(env, MP_ERR_INVALID_ARGUMENT);
+  if (!Args(env, info, argv, 1) || napi_get_value_double(env, argv[0], &value) != napi_ok || !ToSafeInteger(value, &mark)) {
+    return Number(env, MP_ERR_INVALID_HANDLE);
   }
-  Box* box = static_cast<Box*>(data);
-  if (box->magic != kPoolMagic && box->magic != kArenaMagic) return Napi::Number::New(env, MP_ERR_INVALID_ARGUMENT);
-  if (box->live == nullptr) return Napi::Number::New(env, MP_OK);
-  int status = MP_ERR_INVALID_HANDLE;
-  if (info[1].IsArrayBuffer()) {
-    Napi::ArrayBuffer memory = info[1].As<Napi::ArrayBuffer>();
-    if (!memory.IsDetached() && memory.Data() == box->base) {
-      memory.Detach();
-      if (env.IsExceptionPending()) env.GetAndClearPendingException();
-      else status = MP_OK;
-    }
+  return Number(env, mp_arena_rewind(static_cast<MP_Arena*>(arena->allocator), mark));
+}
+
+// ---- for the tests ----
+
+// liveAllocators() -> how many C allocators (in every env) are not freed yet.
+napi_value LiveAllocators(napi_env env, napi_callback_info) {
+  return Number(env, static_cast<double>(g_live_allocators.load()));
+}
+
+// addressOf(memory) -> the absolute address of an ArrayBuffer's first byte (below 2^53 on every
+// 64-bit platform), or undefined: for the conformance suite's check of supports.absoluteAlignment
+// (JavaScript cannot see addresses). Reads nothing, changes nothing.
+napi_value AddressOf(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  void* data;
+  size_t length;
+  if (!Args(env, info, argv, 1) || !Memory(env, argv[0], &data, &length)) return nullptr;
+  return Number(env, static_cast<double>(reinterpret_cast<uintptr_t>(data)));
+}
+
+// sizes() -> { fixedPool, arena, block }: the structs' bytes and the block's length.
+napi_value Sizes(napi_env env, napi_callback_info) {
+  napi_value sizes;
+  if (napi_create_object(env, &sizes) != napi_ok) return nullptr;
+  const struct {
+    const char* name;
+    double value;
+  } fields[] = {{"fixedPool", static_cast<double>(mp_fixed_pool_struct_size())},
+                {"arena", static_cast<double>(mp_arena_struct_size())},
+                {"block", static_cast<double>(kBlockLength)}};
+  for (const auto& field : fields) {
+    napi_value value = Number(env, field.value);
+    if (value == nullptr || napi_set_named_property(env, sizes, field.name, value) != napi_ok) return nullptr;
   }
-  FreeLive(box);  // the bookkeeping is C's alone: always safe to free
-  return Napi::Number::New(env, status);
-}
-
-// liveAllocators() -> how many C allocators are not freed yet (for the GC test)
-Napi::Value LiveAllocators(const Napi::CallbackInfo& info) {
-  return Napi::Number::New(info.Env(), static_cast<double>(g_live_allocators.load()));
-}
-
-// liveBoxes() -> how many bookkeeping boxes are not deleted yet (both finalizers not run)
-Napi::Value LiveBoxes(const Napi::CallbackInfo& info) {
-  return Napi::Number::New(info.Env(), static_cast<double>(g_live_boxes.load()));
-}
-
-// The absolute address of an ArrayBuffer's first byte, for the conformance suite's check of
-// supports.absoluteAlignment (JavaScript cannot see addresses). A test hook: nothing else calls it.
-Napi::Value AddressOf(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  if (info.Length() < 1 || !info[0].IsArrayBuffer()) return env.Undefined();
-  const auto address = reinterpret_cast<uintptr_t>(info[0].As<Napi::ArrayBuffer>().Data());
-  return Napi::Number::New(env, static_cast<double>(address));
-}
-
-Napi::Value Sizes(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  Napi::Object sizes = Napi::Object::New(env);
-  sizes.Set("fixedPool", Napi::Number::New(env, static_cast<double>(mp_fixed_pool_struct_size())));
-  sizes.Set("arena", Napi::Number::New(env, static_cast<double>(mp_arena_struct_size())));
-  sizes.Set("box", Napi::Number::New(env, static_cast<double>(sizeof(Box))));
-  sizes.Set("block", Napi::Number::New(env, static_cast<double>(kBlockLength)));
   return sizes;
 }
 
-// takeArgumentBlock() -> the env's argument block as an ArrayBuffer of kBlockLength doubles, the
-// first time; undefined after that (src/binding.ts takes it when it loads the addon and keeps it
-// module-private). The bytes are the Instance's: V8 never frees them, and detaching or
-// transferring the ArrayBuffer cannot pull them from under C.
-napi_value TakeArgumentBlock(napi_env env, napi_callback_info) {
+// ---- the module ----
+
+// open() -> { block, createFixedPool, ... }: the binding, the first time it is called; undefined
+// after that. src/binding.ts opens it when it loads the addon and keeps it module-private, so no
+// other code (another copy of the module, a second require of the .node file) can reach the
+// functions or the block. The block's bytes are the Instance's: V8 never frees them, and detaching
+// or transferring that ArrayBuffer cannot pull them from under C.
+napi_value Open(napi_env env, napi_callback_info) {
   Instance* instance = InstanceOf(env);
-  if (instance == nullptr || instance->block_taken) return nullptr;
-  napi_value buffer;
-  if (napi_create_external_arraybuffer(env, instance->block, sizeof(instance->block), nullptr, nullptr, &buffer) !=
-      napi_ok) {
-    bool pending = false;
-    if (napi_is_exception_pending(env, &pending) == napi_ok && pending) {
-      napi_value ignored;
-      napi_get_and_clear_last_exception(env, &ignored);
-    }
+  if (instance == nullptr || instance->opened) return nullptr;
+  napi_value binding, block;
+  if (napi_create_object(env, &binding) != napi_ok ||
+      napi_create_external_arraybuffer(env, instance->block, sizeof(instance->block), nullptr, nullptr, &block) != napi_ok) {
+    ClearPendingException(env);
     return nullptr;
   }
-  instance->block_taken = true;
-  return buffer;
-}
-
-void FinalizeInstance(napi_env, void* data, void*) {
-  ReleaseInstance(static_cast<Instance*>(data));
-}
-
-void SetRaw(Napi::Env env, Napi::Object exports, const char* name, napi_callback cb) {
-  napi_value fn;
-  if (napi_create_function(env, name, NAPI_AUTO_LENGTH, cb, nullptr, &fn) == napi_ok) {
-    exports.Set(name, Napi::Value(env, fn));
+  const napi_property_attributes fixed = napi_enumerable;
+  const napi_property_descriptor properties[] = {
+      {"block", nullptr, nullptr, nullptr, nullptr, block, fixed, nullptr},
+      {"createFixedPool", nullptr, CreateFixedPool, nullptr, nullptr, nullptr, fixed, nullptr},
+      {"createArena", nullptr, CreateArena, nullptr, nullptr, nullptr, fixed, nullptr},
+      {"poolAlloc", nullptr, PoolAlloc, nullptr, nullptr, nullptr, fixed, nullptr},
+      {"poolFree", nullptr, PoolFree, nullptr, nullptr, nullptr, fixed, nullptr},
+      {"poolAllocMany", nullptr, PoolAllocMany, nullptr, nullptr, nullptr, fixed, nullptr},
+      {"poolFreeMany", nullptr, PoolFreeMany, nullptr, nullptr, nullptr, fixed, nullptr},
+      {"arenaAlloc", nullptr, ArenaAlloc, nullptr, nullptr, nullptr, fixed, nullptr},
+      {"arenaMark", nullptr, ArenaMark, nullptr, nullptr, nullptr, fixed, nullptr},
+      {"arenaRewind", nullptr, ArenaRewind, nullptr, nullptr, nullptr, fixed, nullptr},
+      {"reset", nullptr, Reset, nullptr, nullptr, nullptr, fixed, nullptr},
+      {"stats", nullptr, Stats, nullptr, nullptr, nullptr, fixed, nullptr},
+      {"destroy", nullptr, Destroy, nullptr, nullptr, nullptr, fixed, nullptr},
+      {"liveAllocators", nullptr, LiveAllocators, nullptr, nullptr, nullptr, fixed, nullptr},
+      {"sizes", nullptr, Sizes, nullptr, nullptr, nullptr, fixed, nullptr},
+      {"addressOf", nullptr, AddressOf, nullptr, nullptr, nullptr, fixed, nullptr},
+  };
+  if (napi_define_properties(env, binding, sizeof properties / sizeof properties[0], properties) != napi_ok) {
+    ClearPendingException(env);
+    return nullptr;
   }
+  instance->opened = true;
+  return binding;
 }
 
-Napi::Object Init(Napi::Env env, Napi::Object exports) {
+napi_value Init(napi_env env, napi_value exports) {
   Instance* instance = new (std::nothrow) Instance();
-  if (instance == nullptr) return exports;  // no functions: binding.ts refuses the addon
-  for (double& value : instance->block) value = 0;
+  if (instance == nullptr) return exports;  // no open(): binding.ts refuses the addon
   if (napi_set_instance_data(env, instance, FinalizeInstance, nullptr) != napi_ok) {
     delete instance;
     return exports;
   }
-  exports.Set("version", Napi::String::New(env, mp_version()));
-  SetRaw(env, exports, "takeArgumentBlock", TakeArgumentBlock);
-  exports.Set("createFixedPool", Napi::Function::New(env, CreateFixedPool, "createFixedPool"));
-  exports.Set("createArena", Napi::Function::New(env, CreateArena, "createArena"));
-  exports.Set("destroy", Napi::Function::New(env, Destroy, "destroy"));
-  exports.Set("liveAllocators", Napi::Function::New(env, LiveAllocators, "liveAllocators"));
-  exports.Set("liveBoxes", Napi::Function::New(env, LiveBoxes, "liveBoxes"));
-  exports.Set("sizes", Napi::Function::New(env, Sizes, "sizes"));
-  exports.Set("addressOf", Napi::Function::New(env, AddressOf, "addressOf"));
-  SetRaw(env, exports, "poolAlloc", PoolAlloc);
-  SetRaw(env, exports, "poolFree", PoolFree);
-  SetRaw(env, exports, "poolReset", PoolReset);
-  SetRaw(env, exports, "poolAllocMany", PoolAllocMany);
-  SetRaw(env, exports, "poolFreeMany", PoolFreeMany);
-  SetRaw(env, exports, "poolStats", PoolStats);
-  SetRaw(env, exports, "arenaAlloc", ArenaAlloc);
-  SetRaw(env, exports, "arenaReset", ArenaReset);
-  SetRaw(env, exports, "arenaMark", ArenaMark);
-  SetRaw(env, exports, "arenaRewind", ArenaRewind);
-  SetRaw(env, exports, "arenaStats", ArenaStats);
+  napi_value version;
+  if (napi_create_string_utf8(env, mp_version(), NAPI_AUTO_LENGTH, &version) != napi_ok) return exports;
+  const napi_property_descriptor properties[] = {
+      {"version", nullptr, nullptr, nullptr, nullptr, version, napi_enumerable, nullptr},
+      {"open", nullptr, Open, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+  };
+  napi_define_properties(env, exports, 2, properties);
   return exports;
 }
 
 }  // namespace
+}  // namespace mempool
 
-NODE_API_MODULE(mempool_native, Init)
+NAPI_MODULE_INIT() { return mempool::Init(env, exports); }

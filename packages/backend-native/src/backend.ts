@@ -1,23 +1,22 @@
 import { markAsUntransferable } from 'node:worker_threads';
 import {
+  ARENA_STATS_FIELDS,
   arenaLayout,
   arenaStatsFrom,
   badMark,
   checkArenaAlloc,
-  checkBatch,
   DEFAULT_ALIGN,
   destroyed,
+  FIXED_POOL_STATS_FIELDS,
   fixedPoolLayout,
   fixedPoolStatsFrom,
   freeError,
   invalidRange,
+  invalidType,
   markGeneration,
   markOffset,
   MAX_MEMORY_BYTES,
   outOfMemory,
-  sharedRefusals,
-  sharedRequested,
-  sharedUnsupported,
   Status,
   type Arena,
   type ArenaOptions,
@@ -27,24 +26,27 @@ import {
   type FixedPoolOptions,
   type FixedPoolStats,
   type HandleArray,
+  sharedRefusals,
+  sharedRequested,
+  sharedUnsupported,
 } from '@mempool/api';
-import {
-  argumentBlock,
-  BLOCK_ARG0,
-  BLOCK_ARG1,
-  BLOCK_ID,
-  BLOCK_RESULT,
-  type NativeBinding,
-  type NativeHandle,
-} from './binding.js';
-
-const NO_SHARED = 'shared allocators are not available on this backend';
+import { bookkeepingOutOfMemory, checkGenuineBatch, detached, unbound } from './api-pending.js';
+import { BLOCK, type NativeAnchor, type NativeBinding } from './binding.js';
 
 /** The native backend's allocators, over one loaded addon. */
-export interface NativeBackend extends Backend {
-  /** The addon this backend calls (for tests: `liveAllocators()`, `sizes()`). */
-  readonly binding: NativeBinding;
-}
+export type NativeBackend = Backend;
+
+/**
+ * Why `supports.shared` is false (the README says more): Node-API on Node 20 can neither create nor
+ * identify a SharedArrayBuffer (only a typed-array view gives its address), and every native
+ * object it offers (externals, references, finalizers) belongs to one worker's environment, so the
+ * C bookkeeping's lifetime cannot follow the shared memory's.
+ */
+const SHARED_UNSUPPORTED =
+  'Node-API on Node 20 can neither create nor identify a SharedArrayBuffer, and ties the C bookkeeping to one worker, not to the shared memory';
+
+// The argument block's indexes, as module constants (the hot paths read them on every call).
+const { id: ID, arg0: ARG0, arg1: ARG1, result: RESULT } = BLOCK;
 
 /** A zeroed, V8-owned `ArrayBuffer` of `bytes`, or `ERR_MEMPOOL_OUT_OF_MEMORY` when the engine refuses it. */
 function reserveMemory(bytes: number): ArrayBuffer {
@@ -54,45 +56,36 @@ function reserveMemory(bytes: number): ArrayBuffer {
   } catch (error) {
     throw outOfMemory(bytes, error);
   }
-  // `memory` stays attached until destroy(): no postMessage/structuredClone may move it elsewhere.
+  // No postMessage/structuredClone may move it elsewhere. A BYOB stream read detaches it anyway:
+  // every method checks that it is still attached before it calls the addon.
   markAsUntransferable(memory);
   return memory;
 }
 
-/** The addon's allocator, or the contract's error for its status. */
-function created(result: NativeHandle | number, byteLength: number): NativeHandle {
-  if (typeof result !== 'number') return result;
-  if (result === Status.INVALID_ARGUMENT) throw invalidRange('arguments', 'what the C library accepts', byteLength);
-  throw outOfMemory(byteLength);
+/** `{ shared: true }` is refused (see `SHARED_UNSUPPORTED`). */
+function refuseShared(options: unknown): void {
+  if (sharedRequested(options)) throw sharedUnsupported('native', SHARED_UNSUPPORTED);
 }
 
 /**
  * The backend over `binding`. Mirrors `@mempool/backend-js` method for method: arguments are
  * checked here with the `@mempool/api` helpers before they reach C, and C's statuses become the
- * contract's errors with the same helpers. Hot paths (`alloc`, `free`, arena `alloc`) are one addon
- * call each with no JavaScript arguments and no return value: they go through the argument block
- * (see `addon/addon.cc`), written just before the call and read just after it, with nothing between
- * that could run other JavaScript (every value written is a number checked beforehand, so no
- * `valueOf` can run and reuse the block).
+ * contract's errors with the same helpers. Every call names its allocator by writing its id to the
+ * argument block (see `addon/addon.cc`); the hot paths (`alloc`, `free`, arena `alloc`) also pass
+ * their arguments and result through it, written just before the call and read just after it,
+ * with nothing between that could run other JavaScript (every value written is a number checked
+ * beforehand, so no `valueOf` can run and reuse the block).
  */
 export function createNativeBackend(binding: NativeBinding, version: string): NativeBackend {
-  const block = argumentBlock(binding);
-  /** The id of the allocator the last successful create call made (it is in the block's RESULT). */
-  const createdId = (): number => block[BLOCK_RESULT]!;
-  const {
-    poolAlloc,
-    poolFree,
-    poolReset,
-    poolAllocMany,
-    poolFreeMany,
-    poolStats,
-    arenaAlloc,
-    arenaReset,
-    arenaMark,
-    arenaRewind,
-    arenaStats,
-    destroy: destroyNative,
-  } = binding;
+  const { block, poolAlloc, poolFree, poolAllocMany, poolFreeMany, arenaAlloc, arenaMark, arenaRewind } = binding;
+
+  /** The anchor of a new allocator (its id is in the block), or the contract's error for a refusal. */
+  function created(result: NativeAnchor | number | undefined, memoryBytes: number): NativeAnchor {
+    if (typeof result === 'object') return result;
+    if (result === Status.INVALID_ARGUMENT) throw invalidRange('arguments', 'what the C library accepts', memoryBytes);
+    if (result === Status.OUT_OF_MEMORY) throw bookkeepingOutOfMemory(block[RESULT]!, memoryBytes);
+    throw outOfMemory(memoryBytes);
+  }
 
   class NativeFixedPool implements FixedPool {
     readonly objectSize: number;
@@ -101,24 +94,55 @@ export function createNativeBackend(binding: NativeBinding, version: string): Na
     readonly align: number;
     readonly dataOffset: number;
     readonly memory: ArrayBuffer;
-    readonly #pool: NativeHandle;
-    /** The pool's id in the addon's table (for the argument block); refused by C once destroyed. */
+    /** The pool's id in the addon's table: what every call writes to the block. */
     readonly #id: number;
-    readonly #stats = new Float64Array(9);
+    /** Keeps the C pool alive as long as this object is reachable; destroy() shows it to the addon. */
+    readonly #anchor: NativeAnchor;
+    /**
+     * One byte of `memory`: its length reads 0 once `memory` is detached (by destroy() or by other
+     * code), and optimized code reads it faster than `memory.byteLength`.
+     */
+    readonly #probe: Uint8Array;
+    readonly #stats = new Float64Array(FIXED_POOL_STATS_FIELDS.length);
     #destroyed = false;
 
     constructor(objectSize: number, capacity: number, options?: FixedPoolOptions) {
       const layout = fixedPoolLayout(objectSize, capacity, options, MAX_MEMORY_BYTES);
+      refuseShared(options);
       const memory = reserveMemory(layout.byteLength);
-      const pool = created(binding.createFixedPool(memory, layout.objectSize, layout.capacity, layout.align), layout.byteLength);
-      this.#id = createdId();
+      this.#anchor = created(binding.createFixedPool(memory, layout.objectSize, layout.capacity, layout.align), layout.byteLength);
+      this.#id = block[RESULT]!;
       this.objectSize = layout.objectSize;
       this.slotSize = layout.slotSize;
       this.capacity = layout.capacity;
       this.align = layout.align;
       this.dataOffset = layout.dataOffset;
       this.memory = memory;
-      this.#pool = pool;
+      this.#probe = new Uint8Array(memory, 0, 1);
+    }
+
+    /** `pool`'s id; the contract's error when a method was called without its pool (unbound). */
+    static #idOf(pool: NativeFixedPool, method: string): number {
+      try {
+        return pool.#id;
+      } catch {
+        throw unbound('FixedPool', method, pool);
+      }
+    }
+
+    /** Why a call cannot proceed once `memory` reads as length 0: destroy(), or other code detached it. */
+    #unusable(method: string): Error {
+      return this.#destroyed ? destroyed('FixedPool', method) : detached('FixedPool', method);
+    }
+
+    /** The error for a batch of `count` entries the addon refused with `status`. */
+    #batchRefused(status: number, method: string, name: string, array: HandleArray, count: number): Error {
+      if (status === Status.INVALID_ARGUMENT) {
+        return invalidType(name, 'a genuine Uint32Array or Float64Array (not a Proxy, not a subclass whose length lies)', array);
+      }
+      // A batch over a SharedArrayBuffer is copied first: that copy was refused.
+      if (status === Status.OUT_OF_MEMORY) return outOfMemory(count * array.BYTES_PER_ELEMENT);
+      return this.#unusable(method);
     }
 
     get destroyed(): boolean {
@@ -126,65 +150,75 @@ export function createNativeBackend(binding: NativeBinding, version: string): Na
     }
 
     alloc(): number {
-      block[BLOCK_ID] = this.#id;
+      const id = NativeFixedPool.#idOf(this, 'alloc');
+      if (this.#probe.length === 0) throw this.#unusable('alloc');
+      block[ID] = id;
       poolAlloc();
-      const handle = block[BLOCK_RESULT]!;
-      // A destroyed pool's native side answers 0 too: tell the two apart only then.
-      if (handle === 0 && this.#destroyed) throw destroyed('FixedPool', 'alloc');
-      return handle;
+      return block[RESULT]!;
     }
 
     free(handle: number): void {
-      // Only a number goes into the block (C refuses a non-integer one as INVALID_HANDLE, as it
-      // refuses anything else that is not a number).
-      if (typeof handle !== 'number') this.#refuse(Status.INVALID_HANDLE, 'free', 'handle', handle);
-      block[BLOCK_ID] = this.#id;
-      block[BLOCK_ARG0] = handle;
+      const id = NativeFixedPool.#idOf(this, 'free');
+      if (this.#probe.length === 0) throw this.#unusable('free');
+      // Only a number goes into the block (so no valueOf can run between the write and the call).
+      if (typeof handle !== 'number') throw freeError(Status.INVALID_HANDLE, 'handle', handle, this);
+      block[ID] = id;
+      block[ARG0] = handle;
       poolFree();
-      const status = block[BLOCK_RESULT]!;
-      if (status !== Status.OK) this.#refuse(status, 'free', 'handle', handle);
+      const status = block[RESULT]!;
+      if (status !== Status.OK) throw freeError(status, 'handle', handle, this);
     }
 
     reset(): void {
-      if (this.#destroyed) throw destroyed('FixedPool', 'reset');
-      poolReset(this.#pool);
+      const id = NativeFixedPool.#idOf(this, 'reset');
+      if (this.#probe.length === 0) throw this.#unusable('reset');
+      block[ID] = id;
+      binding.reset();
     }
 
     allocMany(out: HandleArray, count?: number): number {
-      if (this.#destroyed) throw destroyed('FixedPool', 'allocMany');
-      const n = checkBatch('out', out, count, this.memory.byteLength);
-      return poolAllocMany(this.#pool, out, n);
+      const id = NativeFixedPool.#idOf(this, 'allocMany');
+      if (this.#probe.length === 0) throw this.#unusable('allocMany');
+      const n = checkGenuineBatch('out', out, count, this.memory.byteLength);
+      // The addon re-checks the array itself (a Proxy or a lying length is refused, no trap runs).
+      block[ID] = id;
+      const placed = poolAllocMany(out, n);
+      if (placed < 0) throw this.#batchRefused(placed, 'allocMany', 'out', out, n);
+      return placed;
     }
 
     freeMany(handles: HandleArray, count?: number): void {
-      if (this.#destroyed) throw destroyed('FixedPool', 'freeMany');
-      const n = checkBatch('handles', handles, count, this.memory.byteLength);
-      const result = poolFreeMany(this.#pool, handles, n);
-      if (result !== 0) {
-        const index = Math.floor(-result / 8);
-        this.#refuse(-(-result % 8), 'freeMany', `handles[${index}]`, handles[index]);
+      const id = NativeFixedPool.#idOf(this, 'freeMany');
+      if (this.#probe.length === 0) throw this.#unusable('freeMany');
+      const n = checkGenuineBatch('handles', handles, count, this.memory.byteLength);
+      block[ID] = id;
+      const status = poolFreeMany(handles, n);
+      if (status === Status.OK) return;
+      if (status === Status.INVALID_HANDLE || status === Status.DOUBLE_FREE) {
+        const index = block[RESULT]!;
+        throw freeError(status, `handles[${index}]`, handles[index], this);
       }
+      throw this.#batchRefused(status, 'freeMany', 'handles', handles, n);
     }
 
     stats(): FixedPoolStats {
-      if (this.#destroyed) throw destroyed('FixedPool', 'stats');
-      poolStats(this.#pool, this.#stats);
+      const id = NativeFixedPool.#idOf(this, 'stats');
+      if (this.#probe.length === 0) throw this.#unusable('stats');
+      block[ID] = id;
+      binding.stats(this.#stats);
       return fixedPoolStatsFrom(this.#stats);
     }
 
     destroy(): void {
+      const id = NativeFixedPool.#idOf(this, 'destroy');
       if (this.#destroyed) return;
       this.#destroyed = true;
-      destroyNative(this.#pool, this.memory);
+      block[ID] = id;
+      binding.destroy(this.memory, this.#anchor);
     }
 
     [Symbol.dispose](): void {
       this.destroy();
-    }
-
-    #refuse(status: number, method: string, name: string, handle: unknown): never {
-      if (this.#destroyed) throw destroyed('FixedPool', method);
-      throw freeError(status, name, handle, this);
     }
   }
 
@@ -192,21 +226,41 @@ export function createNativeBackend(binding: NativeBinding, version: string): Na
     readonly bufferSize: number;
     readonly dataOffset: number;
     readonly memory: ArrayBuffer;
-    readonly #arena: NativeHandle;
-    /** The arena's id in the addon's table (for the argument block); refused by C once destroyed. */
+    /** The arena's id in the addon's table: what every call writes to the block. */
     readonly #id: number;
-    readonly #stats = new Float64Array(6);
+    /** Keeps the C arena alive as long as this object is reachable; destroy() shows it to the addon. */
+    readonly #anchor: NativeAnchor;
+    /**
+     * One byte of `memory`: its length reads 0 once `memory` is detached (by destroy() or by other
+     * code), and optimized code reads it faster than `memory.byteLength`.
+     */
+    readonly #probe: Uint8Array;
+    readonly #stats = new Float64Array(ARENA_STATS_FIELDS.length);
     #destroyed = false;
 
     constructor(bufferSize: number, options?: ArenaOptions) {
       const layout = arenaLayout(bufferSize, options, MAX_MEMORY_BYTES);
+      refuseShared(options);
       const memory = reserveMemory(layout.byteLength);
-      const arena = created(binding.createArena(memory, layout.bufferSize, layout.align), layout.byteLength);
-      this.#id = createdId();
+      this.#anchor = created(binding.createArena(memory, layout.bufferSize, layout.align), layout.byteLength);
+      this.#id = block[RESULT]!;
       this.bufferSize = layout.bufferSize;
       this.dataOffset = layout.dataOffset;
       this.memory = memory;
-      this.#arena = arena;
+      this.#probe = new Uint8Array(memory, 0, 1);
+    }
+
+    /** `arena`'s id; the contract's error when a method was called without its arena (unbound). */
+    static #idOf(arena: NativeArena, method: string): number {
+      try {
+        return arena.#id;
+      } catch {
+        throw unbound('Arena', method, arena);
+      }
+    }
+
+    #unusable(method: string): Error {
+      return this.#destroyed ? destroyed('Arena', method) : detached('Arena', method);
     }
 
     get destroyed(): boolean {
@@ -214,44 +268,55 @@ export function createNativeBackend(binding: NativeBinding, version: string): Na
     }
 
     alloc(size: number, align: number = DEFAULT_ALIGN): number {
-      if (this.#destroyed) throw destroyed('Arena', 'alloc');
+      const id = NativeArena.#idOf(this, 'alloc');
+      if (this.#probe.length === 0) throw this.#unusable('alloc');
       checkArenaAlloc(size, align);
       // size and align are numbers here (checked above): writing them runs no JavaScript.
-      block[BLOCK_ID] = this.#id;
-      block[BLOCK_ARG0] = size;
-      block[BLOCK_ARG1] = align;
+      block[ID] = id;
+      block[ARG0] = size;
+      block[ARG1] = align;
       arenaAlloc();
-      return block[BLOCK_RESULT]!;
+      return block[RESULT]!;
     }
 
     reset(): void {
-      if (this.#destroyed) throw destroyed('Arena', 'reset');
-      arenaReset(this.#arena);
+      const id = NativeArena.#idOf(this, 'reset');
+      if (this.#probe.length === 0) throw this.#unusable('reset');
+      block[ID] = id;
+      binding.reset();
     }
 
     mark(): number {
-      if (this.#destroyed) throw destroyed('Arena', 'mark');
-      return arenaMark(this.#arena);
+      const id = NativeArena.#idOf(this, 'mark');
+      if (this.#probe.length === 0) throw this.#unusable('mark');
+      block[ID] = id;
+      return arenaMark();
     }
 
     rewind(mark: number): void {
-      if (this.#destroyed) throw destroyed('Arena', 'rewind');
-      if (typeof mark !== 'number' || arenaRewind(this.#arena, mark) !== Status.OK) {
-        const current = arenaMark(this.#arena);
+      const id = NativeArena.#idOf(this, 'rewind');
+      if (this.#probe.length === 0) throw this.#unusable('rewind');
+      block[ID] = id;
+      if (typeof mark !== 'number' || arenaRewind(mark) !== Status.OK) {
+        const current = arenaMark();
         throw badMark(mark, markOffset(current), markGeneration(current));
       }
     }
 
     stats(): ArenaStats {
-      if (this.#destroyed) throw destroyed('Arena', 'stats');
-      arenaStats(this.#arena, this.#stats);
+      const id = NativeArena.#idOf(this, 'stats');
+      if (this.#probe.length === 0) throw this.#unusable('stats');
+      block[ID] = id;
+      binding.stats(this.#stats);
       return arenaStatsFrom(this.#stats);
     }
 
     destroy(): void {
+      const id = NativeArena.#idOf(this, 'destroy');
       if (this.#destroyed) return;
       this.#destroyed = true;
-      destroyNative(this.#arena, this.memory);
+      block[ID] = id;
+      binding.destroy(this.memory, this.#anchor);
     }
 
     [Symbol.dispose](): void {
@@ -264,17 +329,12 @@ export function createNativeBackend(binding: NativeBinding, version: string): Na
     version,
     // `memory` is V8's (so the GC reclaims it at once): its first byte is as aligned as V8's
     // allocator makes it, 16 bytes on 64-bit glibc/musl/Windows. The C library's own buffers
-    // (mp_*_create) are 64-byte aligned.
+    // (mp_*_create) are 64-byte aligned. No shared allocators: see SHARED_UNSUPPORTED.
     supports: Object.freeze({ maxMemoryBytes: MAX_MEMORY_BYTES, absoluteAlignment: 16, gcReclaim: true, shared: false }),
-    createFixedPool: ((objectSize: number, capacity: number, options?: FixedPoolOptions): FixedPool => {
-      if (sharedRequested(options)) throw sharedUnsupported('native', NO_SHARED);
-      return new NativeFixedPool(objectSize, capacity, options);
-    }) as NativeBackend['createFixedPool'],
-    createArena: ((bufferSize: number, options?: ArenaOptions): Arena => {
-      if (sharedRequested(options)) throw sharedUnsupported('native', NO_SHARED);
-      return new NativeArena(bufferSize, options);
-    }) as NativeBackend['createArena'],
-    ...sharedRefusals('native', NO_SHARED),
-    binding,
+    // Never a shared allocator (refused in the constructors), so never the shared overloads' type.
+    createFixedPool: ((objectSize: number, capacity: number, options?: FixedPoolOptions): FixedPool =>
+      new NativeFixedPool(objectSize, capacity, options)) as Backend['createFixedPool'],
+    createArena: ((bufferSize: number, options?: ArenaOptions): Arena => new NativeArena(bufferSize, options)) as Backend['createArena'],
+    ...sharedRefusals('native', SHARED_UNSUPPORTED),
   });
 }

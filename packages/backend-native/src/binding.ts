@@ -1,103 +1,126 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-
-/** An allocator inside the addon: an External the addon recognises. */
-export type NativeHandle = { readonly __nativeAllocator: unique symbol };
+import { ENGINE_FACTS } from '@mempool/api';
 
 /**
- * The argument block's layout (`addon/addon.cc` mirrors it): indexes into its `Float64Array`.
- * The hot paths take no arguments and return nothing: the caller writes `ID` (and `ARG0`, `ARG1`),
- * calls, and reads `RESULT`. A create call that succeeds writes the new allocator's id to `RESULT`.
+ * The argument block's layout (`addon/engine_facts.h` is generated from the same table): indexes
+ * into its `Float64Array`. Every call names its allocator by writing the allocator's id to `id`;
+ * the hot paths take their arguments from `arg0`/`arg1` and write their result to `result`. A
+ * create call that succeeds writes the new allocator's id to `result`.
  */
-export const BLOCK_ID = 0;
-export const BLOCK_ARG0 = 1;
-export const BLOCK_ARG1 = 2;
-export const BLOCK_RESULT = 3;
-export const BLOCK_LENGTH = 8;
+export const BLOCK = ENGINE_FACTS.argumentBlock;
+
+/** What the addon hands out for an allocator: keep it as long as the allocator is used (the GC anchor). */
+export type NativeAnchor = { readonly __nativeAnchor: unique symbol };
 
 /**
- * What `addon/addon.cc` exports. Internal: `backend.ts` checks every argument before it calls these.
- * Statuses are `Status` of `@mempool/api`; handles and marks are plain numbers.
+ * What `addon/addon.cc`'s `open()` hands out, once per thread. Internal: `backend.ts` checks every
+ * argument before it calls these, and the package never exports it. Every function but the
+ * creators finds its allocator by the id in `block[BLOCK.id]`. Statuses are `Status` of
+ * `@mempool/api`.
  */
 export interface NativeBinding {
   readonly version: string;
+  /** The argument block (`BLOCK.length` doubles that the addon owns). */
+  readonly block: Float64Array;
   /**
-   * This env's argument block (an `ArrayBuffer` of `BLOCK_LENGTH` doubles that C owns), the first
-   * time it is called; `undefined` after that. `argumentBlock()` takes it when the addon is loaded.
+   * A C allocator working in `memory` (which V8 owns): its anchor, with its id written to
+   * `block[BLOCK.result]`. Or a status: `INVALID_ARGUMENT`, or `OUT_OF_MEMORY` with the refused
+   * bookkeeping bytes in `block[BLOCK.result]`; `undefined` when Node-API refused (a worker
+   * being terminated).
    */
-  takeArgumentBlock(): ArrayBuffer | undefined;
-  /**
-   * A C allocator working in `memory` (which V8 owns), with its id written to the block's
-   * `RESULT`, or a status when C refused.
-   */
-  createFixedPool(memory: ArrayBuffer, objectSize: number, capacity: number, align: number): NativeHandle | number;
-  createArena(memory: ArrayBuffer, bufferSize: number, align: number): NativeHandle | number;
-  /** Detaches `memory` (V8 frees it) and frees the C bookkeeping; idempotent. */
-  destroy(allocator: NativeHandle, memory: ArrayBuffer): number;
-  /** How many C allocators' bookkeeping is not freed yet (destroy or the GC's finalizer frees it). */
-  liveAllocators(): number;
-  /** How many Externals are not finalized yet. */
-  liveBoxes(): number;
-  sizes(): { fixedPool: number; arena: number; box: number; block: number };
-  /** The absolute address of `memory`'s first byte (below 2^53 on every 64-bit platform): a test hook. */
-  addressOf(memory: ArrayBuffer): number;
+  createFixedPool(memory: ArrayBuffer, objectSize: number, capacity: number, align: number): NativeAnchor | number | undefined;
+  createArena(memory: ArrayBuffer, bufferSize: number, align: number): NativeAnchor | number | undefined;
 
-  /** Block `[ID]` -> `[RESULT]`: a handle, or 0 when full (or the id is not a live pool's). */
+  /** `[id]` -> `[result]`: a handle, or 0 when full (or the id names no live pool). */
   poolAlloc(): undefined;
-  /** Block `[ID, ARG0 = handle]` -> `[RESULT]`: a status. */
+  /** `[id, arg0 = handle]` -> `[result]`: a status. */
   poolFree(): undefined;
-  poolReset(pool: NativeHandle): number;
-  /** How many handles it wrote to `out[0..]`. */
-  poolAllocMany(pool: NativeHandle, out: Uint32Array | Float64Array, count: number): number;
-  /** 0, or `status - 8 * index` of the first bad handle (nothing freed then). */
-  poolFreeMany(pool: NativeHandle, handles: Uint32Array | Float64Array, count: number): number;
-  /** Fills `out` in `FIXED_POOL_STATS_FIELDS` order; a status. */
-  poolStats(pool: NativeHandle, out: Float64Array): number;
-
-  /** Block `[ID, ARG0 = size, ARG1 = align]` -> `[RESULT]`: a handle, or 0. */
+  /** How many handles it wrote to `out[0..]`, or a (negative) status. */
+  poolAllocMany(out: Uint32Array | Float64Array, count: number): number;
+  /** A status; when a handle is refused, its index is in `block[BLOCK.result]` (nothing freed). */
+  poolFreeMany(handles: Uint32Array | Float64Array, count: number): number;
+  /** `[id, arg0 = size, arg1 = align]` -> `[result]`: a handle, or 0. */
   arenaAlloc(): undefined;
-  arenaReset(arena: NativeHandle): number;
-  arenaMark(arena: NativeHandle): number;
-  arenaRewind(arena: NativeHandle, mark: number): number;
-  arenaStats(arena: NativeHandle, out: Float64Array): number;
+  /** The mark, or `NULL_POINTER`. */
+  arenaMark(): number;
+  arenaRewind(mark: number): number;
+  /** Either kind. */
+  reset(): number;
+  /** Fills `out` in `ENGINE_FACTS`' stats field order for the allocator's kind; a status. */
+  stats(out: Float64Array): number;
+  /**
+   * Detaches `memory` if it is the allocator's (V8 frees it) and frees the C bookkeeping. Refused
+   * (`INVALID_ARGUMENT`) unless `anchor` is the allocator's own.
+   */
+  destroy(memory: ArrayBuffer, anchor: NativeAnchor): number;
+
+  /** How many C allocators (in every thread) are not freed yet. */
+  liveAllocators(): number;
+  sizes(): { fixedPool: number; arena: number; block: number };
+  /** The absolute address of `memory`'s first byte (below 2^53 on 64-bit platforms); `undefined` if detached. */
+  addressOf(memory: ArrayBuffer): number | undefined;
+}
+
+/** What the addon module exports: `open()` hands out the binding once. */
+interface NativeModule {
+  readonly version?: string;
+  open?(): (Omit<NativeBinding, 'block' | 'version'> & { readonly block: ArrayBuffer }) | undefined;
 }
 
 /** The package's root (this file is in `src/` or `dist/`). */
 export const packageRoot: string = fileURLToPath(new URL('..', import.meta.url));
 
-// Each loaded addon's argument block, taken once (per thread: each worker loads its own addon
-// instance). Module-private: the package exports neither this map nor `argumentBlock`.
-const blocks = new WeakMap<NativeBinding, Float64Array>();
+const require = createRequire(import.meta.url);
 
-/**
- * The argument block of `binding` (taken from the addon on first use). Throws when the addon does
- * not hand it out (an older build, or it was already taken by someone else).
- */
-export function argumentBlock(binding: NativeBinding): Float64Array {
-  let block = blocks.get(binding);
-  if (block === undefined) {
-    const buffer = typeof binding.takeArgumentBlock === 'function' ? binding.takeArgumentBlock() : undefined;
-    if (!(buffer instanceof ArrayBuffer) || buffer.byteLength < BLOCK_LENGTH * 8) {
-      throw new Error('@mempool/backend-native: the addon did not hand out its argument block (rebuild it: npm run build -w @mempool/backend-native)');
-    }
-    block = new Float64Array(buffer, 0, BLOCK_LENGTH);
-    blocks.set(binding, block);
+/** The binding of a loaded addon module, opened now (so nothing else can open it first). */
+function open(module: NativeModule, where: string): NativeBinding {
+  const opened = typeof module.open === 'function' ? module.open() : undefined;
+  if (opened === undefined || !(opened.block instanceof ArrayBuffer) || opened.block.byteLength < BLOCK.length * 8) {
+    throw new Error(`@mempool/backend-native: the addon at ${where} did not hand out its binding (it is an older build, or other code opened it first)`);
   }
-  return block;
+  return Object.freeze({ ...opened, version: String(module.version), block: new Float64Array(opened.block, 0, BLOCK.length) });
 }
 
-/** The addon node-gyp built (`build/Release`), or a prebuild, found by node-gyp-build. */
+/** What to do when no addon loads: the message names what to install and what to run. */
+export function noAddonMessage(cause: unknown): string {
+  const reason = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
+  return [
+    `@mempool/backend-native: no addon loads for ${process.platform}-${process.arch} (Node ${process.versions.node}, Node-API ${process.versions.napi}): ${reason}`,
+    'No prebuilt binary in prebuilds/ fits this platform, and none was built from source at install',
+    '(npm runs a dependency\'s install script only when the project allows it). To build it from source:',
+    '  1. install python3, make and a C++ compiler (Debian/Ubuntu: apt-get install python3 make g++;',
+    '     macOS: xcode-select --install; Windows: Visual Studio Build Tools with "Desktop development with C++")',
+    '  2. run `npm rebuild @mempool/backend-native` in your project',
+    '     (or `npx node-gyp-build` in node_modules/@mempool/backend-native)',
+    'Or use @mempool/backend-js, which needs no build: same handles, same API.',
+  ].join('\n');
+}
+
+/** The addon node-gyp built (`build/Release`), or the prebuild for this platform, found by node-gyp-build. */
 export function loadBinding(): NativeBinding {
-  const require = createRequire(import.meta.url);
-  const nodeGypBuild = require('node-gyp-build') as (dir: string) => unknown;
-  const binding = nodeGypBuild(packageRoot) as NativeBinding;
-  argumentBlock(binding); // take it now, before anything else can
-  return binding;
+  const nodeGypBuild = require('node-gyp-build') as (dir: string) => NativeModule;
+  let module: NativeModule;
+  try {
+    module = nodeGypBuild(packageRoot);
+  } catch (error) {
+    throw new Error(noAddonMessage(error), { cause: error });
+  }
+  return open(module, packageRoot);
+}
+
+let packaged: NativeBinding | undefined;
+
+/**
+ * The binding the package itself uses (loaded and opened on first use). Internal: the package's
+ * tests reach it through this module; the package's exports never do.
+ */
+export function packageBinding(): NativeBinding {
+  packaged ??= loadBinding();
+  return packaged;
 }
 
 /** An addon at an explicit path (the AddressSanitizer build of the fuzz test). */
 export function loadBindingFrom(path: string): NativeBinding {
-  const binding = createRequire(import.meta.url)(path) as NativeBinding;
-  argumentBlock(binding);
-  return binding;
+  return open(require(path) as NativeModule, path);
 }

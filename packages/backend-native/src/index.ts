@@ -1,28 +1,25 @@
-import { createRequire } from 'node:module';
-import type { Arena, ArenaOptions, FixedPool, FixedPoolOptions } from '@mempool/api';
+import { VERSION } from '@mempool/api';
 import { createNativeBackend, type NativeBackend } from './backend.js';
-import { loadBinding } from './binding.js';
+import { packageBinding } from './binding.js';
 
 // Runtime exports are exactly the contract's: backend (also default), createFixedPool, createArena,
-// version. `createNativeBackend` (over another build of the addon) is in ./backend.js.
+// version. The addon's binding stays inside the package (src/binding.ts).
 export type { NativeBackend } from './backend.js';
-export type { NativeBinding } from './binding.js';
 
 /** This package's semver version; the C library's `mp_version()` reports the same. */
-export const version: string = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
+export const version: string = VERSION;
 
-const binding = loadBinding();
+const binding = packageBinding();
 if (binding.version !== version) {
-  throw new Error(`@mempool/backend-native ${version} loaded an addon whose mp_version() is ${binding.version}: rebuild it (npm run build -w @mempool/backend-native)`);
+  throw new Error(`@mempool/backend-native ${version} loaded an addon whose mp_version() is ${binding.version}: rebuild it (npm rebuild @mempool/backend-native)`);
 }
 
-/** The C library through its node-addon-api binding. */
+/** The C library through its Node-API binding. */
 export const backend: NativeBackend = createNativeBackend(binding, version);
 
 /** Same-sized slots in a V8-owned `memory`, kept by the C library. */
-export const createFixedPool = (objectSize: number, capacity: number, options?: FixedPoolOptions): FixedPool =>
-  backend.createFixedPool(objectSize, capacity, options);
+export const createFixedPool: NativeBackend['createFixedPool'] = backend.createFixedPool;
 /** A bump allocator over a V8-owned `memory`, kept by the C library. */
-export const createArena = (bufferSize: number, options?: ArenaOptions): Arena => backend.createArena(bufferSize, options);
+export const createArena: NativeBackend['createArena'] = backend.createArena;
 
 export default backend;

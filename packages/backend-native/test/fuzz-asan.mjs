@@ -3,21 +3,26 @@
 // TypeScript wrapper as the release build, plus direct calls of the raw binding with wrong
 // arguments, and garbage written straight into the argument block (random ids, stale ids of
 // destroyed allocators, ids of the wrong kind, NaN/huge/fractional values) before the hot calls,
-// in any order. Run by test/fuzz.test.ts as
+// in any order; then a synchronous loop that drops pools (their bookkeeping must come back while
+// it runs) and workers using the addon terminated at random moments. Run by test/fuzz.test.ts as
 //   LD_PRELOAD=$(gcc -print-file-name=libasan.so) ASAN_OPTIONS=detect_leaks=0 node --expose-gc test/fuzz-asan.mjs [seed] [steps]
 // Any sanitizer report aborts the process; a broken invariant exits 1 naming the seed.
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { createNativeBackend } from '../dist/backend.js';
-import { argumentBlock, BLOCK_ARG0, BLOCK_ARG1, BLOCK_ID, BLOCK_LENGTH, BLOCK_RESULT, loadBindingFrom } from '../dist/binding.js';
+import { BLOCK, loadBindingFrom } from '../dist/binding.js';
 
 const seed = Number(process.argv[2] ?? Date.now() % 2 ** 31);
 const steps = Number(process.argv[3] ?? 40000);
 const addon = process.env.MEMPOOL_FUZZ_ADDON ?? fileURLToPath(new URL('../lib/asan/mempool_native.node', import.meta.url));
 const binding = loadBindingFrom(addon);
 const backend = createNativeBackend(binding, binding.version);
-const block = argumentBlock(binding);
-if (binding.takeArgumentBlock() !== undefined) {
-  console.error('the argument block was handed out twice');
+const { block } = binding;
+const { id: BLOCK_ID, arg0: BLOCK_ARG0, arg1: BLOCK_ARG1, result: BLOCK_RESULT, length: BLOCK_LENGTH } = BLOCK;
+const rawModule = createRequire(import.meta.url)(addon);
+if (rawModule.open() !== undefined) {
+  console.error('the binding was handed out twice');
   process.exit(1);
 }
 
@@ -66,7 +71,7 @@ let calls = 0;
 // ---- the argument block ----
 const SLOT = 2 ** 24; // ids are generation * 2^24 + slot (addon/addon.cc), generation >= 1
 const stale = []; // ids of destroyed allocators (tracked or raw): C must refuse them for ever
-const raws = []; // allocators made through the raw binding: { external, memory, id, kind, slots }
+const raws = []; // allocators made through the raw binding: { anchor, memory, id, kind }
 /** Ids of tracked allocators that are alive: garbage must never name one (the model would break). */
 const trackedLive = () => new Set([...pools.filter((p) => !p.pool.destroyed).map((p) => p.id),
   ...arenas.filter((a) => !a.arena.destroyed).map((a) => a.id)]);
@@ -102,16 +107,18 @@ function scramble() {
 function rawCreate() {
   const kind = next() < 0.5 ? 'pool' : 'arena';
   const memory = new ArrayBuffer(4096);
-  const external = kind === 'pool' ? binding.createFixedPool(memory, 8, 8, 8) : binding.createArena(memory, 100, 8);
-  if (typeof external === 'number') fail(`raw create refused: ${external}`);
+  const anchor = kind === 'pool' ? binding.createFixedPool(memory, 8, 8, 8) : binding.createArena(memory, 100, 8);
+  if (typeof anchor !== 'object') fail(`raw create refused: ${anchor}`);
   const id = block[BLOCK_RESULT];
   if (!(Number.isSafeInteger(id) && id >= SLOT)) fail(`raw create wrote id ${id}`);
   if (stale.includes(id) || raws.some((r) => r.id === id) || trackedLive().has(id)) fail(`id ${id} handed out twice`);
-  raws.push({ external, memory, id, kind });
+  raws.push({ anchor, memory, id, kind });
 }
 function rawDestroy(k) {
   const [r] = raws.splice(k, 1);
-  binding.destroy(r.external, next() < 0.8 ? r.memory : junk());
+  block[BLOCK_ID] = r.id;
+  const status = binding.destroy(next() < 0.8 ? r.memory : junk(), r.anchor);
+  if (status !== 0 && status !== -3) fail(`raw destroy with its own anchor gave ${status}`);
   stale.push(r.id);
   if (stale.length > 200) stale.splice(int(stale.length), 1);
 }
@@ -292,19 +299,31 @@ for (let step = 0; step < steps; step++) {
       break;
     }
     case 17: {
-      // the raw binding with real allocators of the wrong kind, destroyed ones and foreign memory
-      const raw = binding.createFixedPool(new ArrayBuffer(4096), 8, 8, 8);
-      const rawArena = binding.createArena(new ArrayBuffer(4096), 100, 8);
-      if (typeof raw === 'number' || typeof rawArena === 'number') fail('raw create refused');
-      const victim = pick([raw, rawArena]);
-      scramble();
-      const method = pick(['poolAlloc', 'poolFree', 'poolReset', 'poolAllocMany', 'poolFreeMany', 'poolStats',
-        'arenaAlloc', 'arenaReset', 'arenaMark', 'arenaRewind', 'arenaStats']);
-      if (next() < 0.5) binding.destroy(victim, new ArrayBuffer(8)); // not its memory: frees only the bookkeeping
-      binding[method](victim, pick([64, 72, new Float64Array(9), new Uint32Array(3), junk()]), pick([1, 2, 8, junk()]));
-      binding.destroy(victim, junk());
-      scramble();
-      binding[method](victim, 64, 1);
+      // the raw binding with real allocators of the wrong kind, destroyed ones, foreign memory and
+      // other allocators' anchors
+      const made = [binding.createFixedPool(new ArrayBuffer(4096), 8, 8, 8), block[BLOCK_RESULT],
+        binding.createArena(new ArrayBuffer(4096), 100, 8), block[BLOCK_RESULT]];
+      if (typeof made[0] !== 'object' || typeof made[2] !== 'object') fail('raw create refused');
+      const [anchor, id] = next() < 0.5 ? made.slice(0, 2) : made.slice(2);
+      const otherAnchor = anchor === made[0] ? made[2] : made[0];
+      const method = pick(['poolAlloc', 'poolFree', 'poolAllocMany', 'poolFreeMany', 'arenaAlloc', 'arenaMark',
+        'arenaRewind', 'reset', 'stats']);
+      const call = () => {
+        scramble();
+        block[BLOCK_ID] = id;
+        binding[method](pick([64, 72, new Float64Array(9), new Uint32Array(3), junk()]), pick([1, 2, 8, junk()]));
+      };
+      call();
+      block[BLOCK_ID] = id;
+      if (binding.destroy(new ArrayBuffer(8), pick([otherAnchor, junk()])) !== -2) fail('destroy without the anchor was not refused');
+      call();
+      block[BLOCK_ID] = id;
+      binding.destroy(junk(), anchor); // not its memory: frees only the bookkeeping
+      call(); // a dead id now
+      block[BLOCK_ID] = made[1];
+      binding.destroy(junk(), made[0]);
+      block[BLOCK_ID] = made[3];
+      binding.destroy(junk(), made[2]);
       break;
     }
     case 20:
@@ -343,7 +362,8 @@ for (let step = 0; step < steps; step++) {
       const stats = new Float64Array(9);
       for (const r of raws) {
         if (r.kind !== 'pool') continue;
-        if (binding.poolStats(r.external, stats) !== 0) fail('raw pool stats refused');
+        block[BLOCK_ID] = r.id;
+        if (binding.stats(stats) !== 0) fail('raw pool stats refused');
         if (stats[3] + stats[4] !== stats[2] || stats[3] > 8) fail(`raw pool stats broken: ${stats}`);
       }
       if (raws.length > 16) rawDestroy(int(raws.length));
@@ -383,4 +403,48 @@ globalThis.gc?.();
 await new Promise((resolve) => setImmediate(resolve));
 globalThis.gc?.();
 await new Promise((resolve) => setImmediate(resolve));
-console.log(`fuzz seed ${seed}: ${calls} steps, ${binding.liveAllocators()} C allocators still live after gc`);
+
+// ---- a synchronous loop that drops pools: their bookkeeping must come back without the event loop ----
+const DROPS = 300;
+const dropBefore = binding.liveAllocators();
+const dropOut = new Uint32Array(1);
+for (let k = 0; k < DROPS; k++) {
+  const p = backend.createFixedPool(1, 65536 + int(65536), { align: 1 });
+  p.allocMany(dropOut);
+  p.freeMany(dropOut);
+}
+const dropLive = binding.liveAllocators() - dropBefore;
+// Before the sweep every one of them stayed until the event loop ran; how many are left now
+// depends on when V8 last collected, so only a clear majority fails.
+if (dropLive > (DROPS * 3) / 4) fail(`a synchronous drop loop kept ${dropLive} of ${DROPS} pools' bookkeeping`);
+
+// ---- workers using the addon, terminated at random moments ----
+const here = (file) => JSON.stringify(new URL(file, import.meta.url).href);
+const workerSource = `
+  import { parentPort, workerData } from 'node:worker_threads';
+  import { createNativeBackend } from ${here('../dist/backend.js')};
+  import { loadBindingFrom } from ${here('../dist/binding.js')};
+  const binding = loadBindingFrom(workerData.addon);
+  const backend = createNativeBackend(binding, binding.version);
+  parentPort.postMessage('running');
+  const out = new Float64Array(8);
+  for (let i = 0; ; i++) {
+    const pool = backend.createFixedPool(8, 16);
+    const arena = backend.createArena(64);
+    pool.allocMany(out);
+    arena.alloc(8);
+    if (i % 3 === 0) pool.freeMany(out);
+    if (i % 2 === 0) { pool.destroy(); arena.destroy(); } // the others are dropped
+  }
+`;
+const TERMINATIONS = 12;
+for (let k = 0; k < TERMINATIONS; k++) {
+  const worker = new Worker(workerSource, { eval: true, workerData: { addon } });
+  await new Promise((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  await new Promise((resolve) => setTimeout(resolve, 5 + int(20)));
+  await worker.terminate();
+}
+console.log(`fuzz seed ${seed}: ${calls} steps, ${DROPS} pools dropped (${dropLive} not yet reclaimed at the end of the loop), ${TERMINATIONS} workers terminated, ${binding.liveAllocators()} C allocators still live after gc`);

@@ -3,9 +3,10 @@ import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { Worker } from 'node:worker_threads';
 import * as native from '../src/index.js';
-import { argumentBlock, BLOCK_ARG0, BLOCK_ARG1, BLOCK_ID, BLOCK_RESULT } from '../src/binding.js';
+import { BLOCK, packageBinding, packageRoot } from '../src/binding.js';
 
 const { backend } = native;
+const binding = packageBinding();
 const pkg = createRequire(import.meta.url)('../package.json') as { version: string };
 const header = readFileSync(new URL('../c/include/memory_pool_core.h', import.meta.url), 'utf8');
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -26,13 +27,13 @@ describe('package', () => {
     const patch = /#define MP_VERSION_PATCH (\d+)/.exec(header)![1];
     expect(native.version).toBe(pkg.version);
     expect(backend.version).toBe(pkg.version);
-    expect(backend.binding.version).toBe(pkg.version);
+    expect(binding.version).toBe(pkg.version);
     expect(`${major}.${minor}.${patch}`).toBe(pkg.version);
     expect(header).toContain(`#define MP_VERSION_STRING "${pkg.version}"`);
   });
 
   it('reports its struct sizes', () => {
-    const sizes = backend.binding.sizes();
+    const sizes = binding.sizes();
     expect(sizes.fixedPool).toBeLessThanOrEqual(128);
     expect(sizes.arena).toBeLessThanOrEqual(80);
   });
@@ -40,10 +41,10 @@ describe('package', () => {
 
 describe('memory and lifetime', () => {
   it('destroy() detaches memory and frees the C bookkeeping at once', () => {
-    const before = backend.binding.liveAllocators();
+    const before = binding.liveAllocators();
     const pool = backend.createFixedPool(16, 8);
     const arena = backend.createArena(256);
-    expect(backend.binding.liveAllocators()).toBe(before + 2);
+    expect(binding.liveAllocators()).toBe(before + 2);
     const view = new Float64Array(pool.memory);
     view[pool.alloc() / 8] = 1.5;
     pool.destroy();
@@ -51,7 +52,7 @@ describe('memory and lifetime', () => {
     expect(view.length).toBe(0);
     expect(pool.memory.byteLength).toBe(0);
     expect(arena.memory.byteLength).toBe(0);
-    expect(backend.binding.liveAllocators()).toBe(before);
+    expect(binding.liveAllocators()).toBe(before);
     pool.destroy(); // idempotent
     expect(() => pool.alloc()).toThrow(expect.objectContaining({ code: 'ERR_MEMPOOL_DESTROYED' }));
   });
@@ -74,8 +75,7 @@ describe('memory and lifetime', () => {
       globalThis.gc!();
       await tick();
     }
-    const allocators = backend.binding.liveAllocators();
-    const boxes = backend.binding.liveBoxes();
+    const allocators = binding.liveAllocators();
     (() => {
       for (let i = 0; i < 200; i++) {
         const pool = backend.createFixedPool(64, 1000);
@@ -83,13 +83,12 @@ describe('memory and lifetime', () => {
         backend.createArena(4096).alloc(100);
       }
     })();
-    expect(backend.binding.liveAllocators()).toBeGreaterThanOrEqual(allocators + 400);
-    for (let i = 0; i < 10 && backend.binding.liveAllocators() > allocators; i++) {
+    expect(binding.liveAllocators()).toBeGreaterThanOrEqual(allocators + 400);
+    for (let i = 0; i < 10 && binding.liveAllocators() > allocators; i++) {
       globalThis.gc!();
       await tick();
     }
-    expect(backend.binding.liveAllocators()).toBe(allocators);
-    expect(backend.binding.liveBoxes()).toBe(boxes);
+    expect(binding.liveAllocators()).toBe(allocators);
   });
 
   it('a view kept after its pool is dropped stays readable (V8 owns the bytes)', async () => {
@@ -108,60 +107,96 @@ describe('memory and lifetime', () => {
 });
 
 describe('the raw binding refuses what it does not expect', () => {
-  const { binding } = backend;
+  const { block } = binding;
+  const create = (kind: 'pool' | 'arena') => {
+    const memory = new ArrayBuffer(kind === 'pool' ? 64 + 8 * 8 : 64 + 256);
+    const anchor = kind === 'pool' ? binding.createFixedPool(memory, 8, 8, 8) : binding.createArena(memory, 256, 8);
+    expect(typeof anchor).toBe('object');
+    return { memory, anchor: anchor as never, id: block[BLOCK.result]! };
+  };
+  const as = (id: number) => {
+    block[BLOCK.id] = id;
+    return binding;
+  };
+
   it('with statuses or 0, never a crash', () => {
-    const junk = [undefined, null, 0, -1, NaN, 2 ** 64, '1', {}, [], new ArrayBuffer(4), new Float64Array(9)];
+    const junk = [undefined, null, 0, -1, NaN, 2 ** 64, '1', {}, [], new ArrayBuffer(0), new Float64Array(9)];
     for (const value of junk) {
-      expect(binding.arenaRewind(value as never, 0)).toBe(-1);
       expect(binding.createFixedPool(value as never, 8, 8, 8)).toBe(-2);
       expect(binding.createArena(value as never, 8, 8)).toBe(-2);
-      expect(binding.destroy(value as never, new ArrayBuffer(8))).toBe(-2);
+      expect(as(value as never).arenaRewind(0)).toBe(-1);
+      expect(as(value as never).reset()).toBe(-1);
+      expect(as(value as never).destroy(new ArrayBuffer(8), {} as never)).toBe(-1);
     }
-    // an arena is not a pool, and memory too small for the geometry is refused
-    const arena = binding.createArena(new ArrayBuffer(128), 64, 8);
-    expect(typeof arena).not.toBe('number');
-    expect(binding.poolStats(arena as never, new Float64Array(9))).toBe(-1);
-    expect(binding.createFixedPool(new ArrayBuffer(100), 8, 8, 8)).toBe(-2);
-    const memory = new ArrayBuffer(64 + 8 * 8);
-    const pool = binding.createFixedPool(memory, 8, 8, 8);
-    expect(binding.poolStats(pool as never, new Float64Array(3))).toBe(-1); // too short for 9 stats
-    expect(binding.poolAllocMany(pool as never, new Uint32Array(4), 100)).toBe(4); // count clamped
-    expect(binding.destroy(pool as never, memory)).toBe(0);
-    expect(memory.byteLength).toBe(0);
-    expect(binding.poolStats(pool as never, new Float64Array(9))).toBe(-1);
-    expect(binding.destroy(arena as never, undefined as never)).toBe(-3); // frees the bookkeeping anyway
-    expect(binding.arenaReset(arena as never)).toBe(-1);
+    const arena = create('arena');
+    expect(as(arena.id).poolAllocMany(new Uint32Array(2), 1)).toBe(-1); // an arena is not a pool
+    expect(binding.createFixedPool(new ArrayBuffer(100), 8, 8, 8)).toBe(-2); // memory too small
+    const pool = create('pool');
+    expect(as(pool.id).stats(new Float64Array(3))).toBe(-1); // too short for 9 stats
+    expect(as(pool.id).poolAllocMany(new Uint32Array(4), 5)).toBe(-2); // count past the array
+    expect(as(pool.id).poolAllocMany(new Uint32Array(4), 4)).toBe(4);
+    // destroy() needs the allocator's own anchor: another allocator's, or any other External, is refused
+    expect(as(pool.id).destroy(pool.memory, arena.anchor)).toBe(-2);
+    expect(as(pool.id).destroy(pool.memory, {} as never)).toBe(-2);
+    expect(pool.memory.byteLength).toBe(64 + 8 * 8);
+    expect(as(pool.id).destroy(pool.memory, pool.anchor)).toBe(0);
+    expect(pool.memory.byteLength).toBe(0);
+    expect(as(pool.id).stats(new Float64Array(9))).toBe(-1);
+    expect(as(arena.id).destroy(undefined as never, arena.anchor)).toBe(-3); // frees the bookkeeping anyway
+    expect(as(arena.id).reset()).toBe(-1);
+  });
+
+  it('a Proxy or a subclass whose length lies is not a batch', () => {
+    const pool = create('pool');
+    const proxy = new Proxy(new Uint32Array(4), {});
+    class Liar extends Uint32Array {
+      override get length() {
+        return 6;
+      }
+    }
+    expect(as(pool.id).poolAllocMany(proxy, 4)).toBe(-2);
+    expect(as(pool.id).poolFreeMany(proxy, 0)).toBe(-2);
+    expect(as(pool.id).poolAllocMany(new Liar(2), 6)).toBe(-2);
+    expect(as(pool.id).poolFreeMany(new Liar(2), 6)).toBe(-2);
+    const stats = new Float64Array(9);
+    as(pool.id).stats(stats);
+    expect(stats[3]).toBe(0); // allocated: nothing happened
+    as(pool.id).destroy(pool.memory, pool.anchor);
   });
 });
 
 describe('the argument block', () => {
-  const { binding } = backend;
-  const block = argumentBlock(binding);
+  const { block } = binding;
   const call = (fn: 'poolAlloc' | 'poolFree' | 'arenaAlloc', id: number, arg0 = 0, arg1 = 0): number => {
-    block[BLOCK_ID] = id;
-    block[BLOCK_ARG0] = arg0;
-    block[BLOCK_ARG1] = arg1;
-    block[BLOCK_RESULT] = 12345;
+    block[BLOCK.id] = id;
+    block[BLOCK.arg0] = arg0;
+    block[BLOCK.arg1] = arg1;
+    block[BLOCK.result] = 12345;
     expect(binding[fn]()).toBeUndefined();
-    return block[BLOCK_RESULT]!;
+    return block[BLOCK.result]!;
   };
 
-  it('is handed out once, when the addon is loaded', () => {
+  it('is the binding\'s, handed out once, when the addon is loaded', () => {
     expect(block).toBeInstanceOf(Float64Array);
     expect(block.length).toBe(binding.sizes().block);
-    expect(binding.takeArgumentBlock()).toBeUndefined();
-    expect(argumentBlock(binding)).toBe(block);
+    expect(block.length).toBe(BLOCK.length);
+    // The addon module is cached: requiring the .node file again gives the opened module, whose
+    // open() answers undefined, so no other code can get the functions or the block.
+    const require = createRequire(import.meta.url);
+    const addonPath = (require('node-gyp-build') as { resolve(dir: string): string }).resolve(packageRoot);
+    const module = require(addonPath) as { open(): unknown };
+    expect(module.open()).toBeUndefined();
   });
 
   it('refuses bad, stale and wrong-kind ids, and bad values, with 0 or a status', () => {
     const poolMemory = new ArrayBuffer(64 + 8 * 8);
     const pool = binding.createFixedPool(poolMemory, 8, 8, 8);
-    const poolId = block[BLOCK_RESULT]!;
+    const poolId = block[BLOCK.result]!;
     const arenaMemory = new ArrayBuffer(64 + 256);
     const arena = binding.createArena(arenaMemory, 256, 8);
-    const arenaId = block[BLOCK_RESULT]!;
-    expect(typeof pool).not.toBe('number');
-    expect(typeof arena).not.toBe('number');
+    const arenaId = block[BLOCK.result]!;
+    expect(typeof pool).toBe('object');
+    expect(typeof arena).toBe('object');
     expect(Number.isSafeInteger(poolId) && poolId > 0).toBe(true);
     expect(arenaId).not.toBe(poolId);
 
@@ -188,25 +223,32 @@ describe('the argument block', () => {
     expect(call('poolFree', poolId, 64)).toBe(-4);
     expect(call('arenaAlloc', arenaId, 8, 8)).toBe(64);
     const stats = new Float64Array(6);
-    binding.arenaStats(arena as never, stats);
+    block[BLOCK.id] = arenaId;
+    binding.stats(stats);
     expect(stats[5]).toBe(2); // failedAllocs: [2 ** 64, 8] and [Infinity, 8] reached C and did not fit
 
     // destroyed: the ids are dead for ever, whatever is created after
-    expect(binding.destroy(pool as never, poolMemory)).toBe(0);
-    expect(binding.destroy(arena as never, arenaMemory)).toBe(0);
+    block[BLOCK.id] = poolId;
+    expect(binding.destroy(poolMemory, pool as never)).toBe(0);
+    block[BLOCK.id] = arenaId;
+    expect(binding.destroy(arenaMemory, arena as never)).toBe(0);
     const later = Array.from({ length: 4 }, () => {
       const memory = new ArrayBuffer(64 + 8 * 8);
-      const external = binding.createFixedPool(memory, 8, 8, 8);
-      return { memory, external, id: block[BLOCK_RESULT]! };
+      const anchor = binding.createFixedPool(memory, 8, 8, 8);
+      return { memory, anchor, id: block[BLOCK.result]! };
     });
     for (const { id } of later) expect([poolId, arenaId]).not.toContain(id);
     expect(call('poolAlloc', poolId)).toBe(0);
     expect(call('poolFree', poolId, 64)).toBe(-1);
     expect(call('arenaAlloc', arenaId, 8, 8)).toBe(0);
-    for (const { memory, external } of later) binding.destroy(external as never, memory);
+    for (const { memory, anchor, id } of later) {
+      block[BLOCK.id] = id;
+      binding.destroy(memory, anchor as never);
+    }
   });
 
   it('garbage left in the block does not reach the wrapper', () => {
+    const block = binding.block;
     const pool = backend.createFixedPool(8, 4);
     const arena = backend.createArena(64);
     block.fill(NaN);
@@ -244,18 +286,35 @@ describe('the argument block', () => {
     `;
     const pool = backend.createFixedPool(16, 1000);
     const mine = pool.alloc();
+    const before = binding.liveAllocators();
+    // resolves with the worker's message once the worker has exited (its environment torn down)
     const results = await Promise.all([0, 1].map(() => new Promise<unknown>((resolve, reject) => {
       const worker = new Worker(source, { eval: true, type: 'module' } as never);
-      worker.once('message', (message) => {
-        resolve(message);
+      let message: unknown;
+      worker.once('message', (m) => {
+        message = m;
         void worker.terminate();
       });
+      worker.once('exit', () => resolve(message));
       worker.once('error', reject);
     })));
+    // each worker's teardown freed the allocators it still had (they count in every thread)
+    expect(binding.liveAllocators()).toBeLessThanOrEqual(before);
     for (const result of results) expect(result).toEqual({ first: 64, last: 64 + 99 * 16, allocCount: 1000, allocated: 0 });
     expect(pool.alloc()).toBe(mine + 16);
     expect(pool.stats().allocated).toBe(2);
     pool.destroy();
+  });
+});
+
+describe('@mempool/backend-native/address-of', () => {
+  it('reads the address of memory (16-byte aligned, as supports.absoluteAlignment says), and nothing else', async () => {
+    const { addressOf } = await import('../src/address-of.js');
+    const pool = backend.createFixedPool(8, 4);
+    expect(Number.isSafeInteger(addressOf(pool.memory))).toBe(true);
+    expect(addressOf(pool.memory) % backend.supports.absoluteAlignment).toBe(0);
+    pool.destroy();
+    expect(() => addressOf(pool.memory)).toThrow(TypeError);
   });
 });
 

@@ -1,0 +1,175 @@
+// Regressions of the hardening issue for the native backend: each case failed before the fix.
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import * as native from '../src/index.js';
+import { packageRoot } from '../src/binding.js';
+
+const { backend, createArena, createFixedPool } = native;
+const require = createRequire(import.meta.url);
+const fixture = (name: string) => fileURLToPath(new URL(`fixtures/${name}`, import.meta.url));
+const nativeUrl = new URL('../dist/index.js', import.meta.url).href;
+const jsUrl = pathToFileURL(require.resolve('@mempool/backend-js')).href;
+const code = (value: string) => expect.objectContaining({ code: value });
+
+describe('worker termination', () => {
+  it('40 workers terminated while they create and destroy pools and arenas: the process lives', () => {
+    const run = spawnSync(process.execPath, [fixture('terminate-workers.mjs'), nativeUrl, '40'], { encoding: 'utf8', timeout: 100_000 });
+    expect(run.stderr).not.toMatch(/FATAL ERROR/);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain('survived 40');
+  });
+});
+
+describe('a synchronous loop that drops pools', () => {
+  // 3,000 iterations of createFixedPool(1, 262144, { align: 1 }) + allocMany + freeMany, no destroy().
+  const peakRss = (url: string): number => {
+    const run = spawnSync(process.execPath, ['--expose-gc', fixture('drop-loop.mjs'), url, '3000'], { encoding: 'utf8', timeout: 100_000 });
+    expect(run.status, run.stderr).toBe(0);
+    return (JSON.parse(run.stdout) as { peakRss: number }).peakRss;
+  };
+
+  it('peaks within 3x the js backend\'s resident memory', () => {
+    const js = peakRss(jsUrl);
+    const nativePeak = peakRss(nativeUrl);
+    expect(nativePeak, `native ${nativePeak >> 20} MiB, js ${js >> 20} MiB`).toBeLessThanOrEqual(3 * js);
+  });
+});
+
+describe('memory detached by other code', () => {
+  /** Detaches `memory` the way a BYOB stream read does (markAsUntransferable does not stop it). */
+  const byobRead = async (memory: ArrayBuffer) => {
+    const stream = new ReadableStream({
+      type: 'bytes',
+      pull(controller) {
+        (controller.byobRequest!.view as Uint8Array)[0] = 1;
+        controller.byobRequest!.respond(1);
+      },
+    });
+    await stream.getReader({ mode: 'byob' }).read(new Uint8Array(memory));
+  };
+
+  it('every later call throws ERR_MEMPOOL_DETACHED; destroy() still works', async () => {
+    const pool = createFixedPool(8, 4);
+    const arena = createArena(64);
+    const kept = pool.alloc();
+    await byobRead(pool.memory);
+    await byobRead(arena.memory);
+    expect(pool.memory.byteLength).toBe(0);
+    expect(arena.memory.byteLength).toBe(0);
+    const calls = [
+      () => pool.alloc(), () => pool.free(kept), () => pool.reset(), () => pool.stats(),
+      () => pool.allocMany(new Uint32Array(2)), () => pool.freeMany(new Uint32Array([kept])),
+      () => arena.alloc(8), () => arena.mark(), () => arena.rewind(0), () => arena.reset(), () => arena.stats(),
+    ];
+    for (const call of calls) expect(call, String(call)).toThrow(code('ERR_MEMPOOL_DETACHED'));
+    pool.destroy();
+    arena.destroy();
+    expect(() => pool.alloc()).toThrow(code('ERR_MEMPOOL_DESTROYED'));
+  });
+});
+
+describe('the raw binding', () => {
+  it('is not reachable from the package: no backend.binding, no export but the contract\'s', () => {
+    expect('binding' in backend).toBe(false);
+    expect(Object.keys(backend).sort()).toEqual(['attachArena', 'attachFixedPool', 'createArena', 'createFixedPool', 'name', 'supports', 'version']);
+    expect(Object.keys(native).sort()).toEqual(['backend', 'createArena', 'createFixedPool', 'default', 'version']);
+  });
+
+  it('is handed out once: requiring the addon again gives nothing to replay calls with', () => {
+    const addonPath = (require('node-gyp-build') as { resolve(dir: string): string }).resolve(packageRoot);
+    const module = require(addonPath) as { open?: () => unknown };
+    expect(Object.keys(module).sort()).toEqual(['open', 'version']);
+    expect(module.open!()).toBeUndefined();
+    // what the replay needed: free(h), alloc() hands h out again, a second raw free of h
+    const pool = createFixedPool(8, 4);
+    const h = pool.alloc();
+    pool.free(h);
+    const mine = pool.alloc();
+    expect(mine).toBe(h);
+    expect(() => pool.free(h + 8)).toThrow(code('ERR_MEMPOOL_DOUBLE_FREE'));
+    expect(pool.stats().allocated).toBe(1);
+    pool.destroy();
+  });
+});
+
+describe('honest limits and messages', () => {
+  it('out of memory names the bookkeeping when that is what the system refused', () => {
+    // Under a 16 GB address-space limit the 4 GiB memory fits and its 32 GiB of bookkeeping never does.
+    const script = `import(${JSON.stringify(nativeUrl)}).then(({ createFixedPool }) => {
+      try { createFixedPool(1, 2 ** 32 - 64, { align: 1 }); console.log('created'); }
+      catch (e) { console.log(JSON.stringify({ name: e.name, code: e.code, message: e.message })); }
+    })`;
+    const run = spawnSync('sh', ['-c', 'ulimit -v 16000000 && exec "$0" -e "$1"', process.execPath, script], { encoding: 'utf8', timeout: 60_000 });
+    expect(run.status, run.stderr).toBe(0);
+    const error = JSON.parse(run.stdout) as { name: string; code: string; message: string };
+    expect(error.name).toBe('RangeError');
+    expect(error.code).toBe('ERR_MEMPOOL_OUT_OF_MEMORY');
+    expect(error.message).toMatch(/could not reserve 343597\d+ bytes of bookkeeping/);
+    expect(error.message).toContain('beside the 4294967296 bytes of memory');
+  });
+
+  it('unbound methods throw a TypeError with ERR_MEMPOOL_INVALID_ARGUMENT', () => {
+    const pool = createFixedPool(8, 4);
+    const arena = createArena(64);
+    const handles = [pool.alloc()];
+    expect(() => handles.forEach(pool.free)).toThrow(TypeError);
+    expect(() => handles.forEach(pool.free)).toThrow(code('ERR_MEMPOOL_INVALID_ARGUMENT'));
+    for (const method of [pool.alloc, pool.reset, pool.stats, pool.destroy, arena.alloc, arena.mark, arena.stats, arena.destroy]) {
+      expect(() => method.call(undefined as never, 8 as never), method.name).toThrow(code('ERR_MEMPOOL_INVALID_ARGUMENT'));
+    }
+    expect(() => pool.alloc.call(arena as never)).toThrow(code('ERR_MEMPOOL_INVALID_ARGUMENT'));
+    expect(pool.stats().allocated).toBe(1);
+    pool.destroy();
+    arena.destroy();
+  });
+});
+
+describe('batches that are not genuine typed arrays', () => {
+  it('a Proxy is refused with a TypeError ERR_MEMPOOL_INVALID_ARGUMENT, and changes nothing', () => {
+    const pool = createFixedPool(8, 8);
+    const kept = pool.alloc();
+    const proxy = new Proxy(new Uint32Array(4), {});
+    const held = new Proxy(new Float64Array([kept]), {});
+    for (const call of [() => pool.allocMany(proxy), () => pool.freeMany(held)]) {
+      expect(call).toThrow(TypeError);
+      expect(call).toThrow(code('ERR_MEMPOOL_INVALID_ARGUMENT'));
+    }
+    expect(pool.stats()).toMatchObject({ allocated: 1, allocCount: 1, freeCount: 0 });
+    pool.destroy();
+  });
+
+  it('a subclass whose length lies is refused or read for what it is', () => {
+    class Liar extends Uint32Array {
+      override get length() {
+        return 6;
+      }
+    }
+    const pool = createFixedPool(8, 8);
+    const out = new Liar(2);
+    let placed: number | undefined;
+    try {
+      placed = pool.allocMany(out);
+    } catch (error) {
+      expect(error).toBeInstanceOf(TypeError);
+      expect(error).toMatchObject({ code: 'ERR_MEMPOOL_INVALID_ARGUMENT' });
+    }
+    // never "6 placed, 2 stored": either refused (nothing taken) or exactly the 2 it holds
+    expect(pool.stats().allocated).toBe(placed ?? 0);
+    if (placed !== undefined) expect([placed, out[0], out[1]]).toEqual([2, 64, 72]);
+    pool.destroy();
+  });
+});
+
+describe('shared allocators', () => {
+  it('are not supported: supports.shared is false and { shared: true } says why', () => {
+    expect((backend.supports as { shared?: boolean }).shared).toBe(false);
+    for (const create of [() => createFixedPool(8, 4, { shared: true }), () => createArena(64, { shared: true })]) {
+      expect(create).toThrow(RangeError);
+      expect(create).toThrow(code('ERR_MEMPOOL_INVALID_ARGUMENT'));
+      expect(create).toThrow(/SharedArrayBuffer/);
+    }
+    createFixedPool(8, 4, { shared: false }).destroy();
+  });
+});
