@@ -19,10 +19,17 @@ if (binding.version !== version) {
 /** The C library through its node-addon-api binding. */
 export const backend: NativeBackend = createNativeBackend(binding, version);
 
-/** Same-sized slots in a V8-owned `memory`, kept by the C library. */
-export const createFixedPool = (objectSize: number, capacity: number, options?: FixedPoolOptions): FixedPool =>
-  backend.createFixedPool(objectSize, capacity, options);
-/** A bump allocator over a V8-owned `memory`, kept by the C library. */
-export const createArena = (bufferSize: number, options?: ArenaOptions): Arena => backend.createArena(bufferSize, options);
+/** Same-sized slots in a V8-owned `memory`, kept by the C library (`{ shared: true }` is refused). */
+export function createFixedPool(objectSize: number, capacity: number, options: FixedPoolOptions & { readonly shared: true }): never;
+export function createFixedPool(objectSize: number, capacity: number, options?: FixedPoolOptions): FixedPool;
+export function createFixedPool(objectSize: number, capacity: number, options?: FixedPoolOptions): FixedPool {
+  return backend.createFixedPool(objectSize, capacity, options);
+}
+/** A bump allocator over a V8-owned `memory`, kept by the C library (`{ shared: true }` is refused). */
+export function createArena(bufferSize: number, options: ArenaOptions & { readonly shared: true }): never;
+export function createArena(bufferSize: number, options?: ArenaOptions): Arena;
+export function createArena(bufferSize: number, options?: ArenaOptions): Arena {
+  return backend.createArena(bufferSize, options);
+}
 
 export default backend;
