@@ -85,15 +85,18 @@ export function computeRatios(figures: readonly Figure[]): RatioResult[] {
     ),
     // Issue 12: shared allocators. Throughput figures are wall ns per operation with all workers
     // together, so the speed-up of 2 workers is the 1-worker figure over the 2-worker one.
-    ratio(find, "js: shared pool's single-thread pair at most 3x the unshared pair", t('shared.pair', 'js'), t('pool.pair', 'js'), '<=', 3),
-    ratio(find, 'js: shared pool alloc/free pairs, 2 workers at least 1.6x the throughput of 1', t('shared.pairs.1w', 'js'), t('shared.pairs.2w', 'js'), '>=', 1.6),
-    ratio(find, 'js: shared pool producer/consumer, 2 workers at least 1.6x the throughput of 1', t('shared.prodcons.1w', 'js'), t('shared.prodcons.2w', 'js'), '>=', 1.6),
-    ratio(find, 'js: shared pool pairs with 2 workers ahead of the same pool behind a mutex', t('shared.pairs.2w', 'js mutex'), t('shared.pairs.2w', 'js'), '>=', 1),
-    ratio(find, 'js: shared pool producer/consumer ahead of the same pool behind a mutex', t('shared.prodcons.2w', 'js mutex'), t('shared.prodcons.2w', 'js'), '>=', 1),
-    {
-      ...ratio(find, '(supplementary) js: private pools per worker, 2 workers vs 1 (the ceiling)', t('shared.pairs.1w', 'js private'), t('shared.pairs.2w', 'js private'), '>=', 1.6),
-      supplementary: true,
-    },
+    // Every backend that has them (a backend without supports.shared reads "not measured").
+    ...['js', 'wasm'].flatMap((b) => [
+      ratio(find, `${b}: shared pool's single-thread pair at most 3x the unshared pair`, t('shared.pair', b), t('pool.pair', b), '<=', 3),
+      ratio(find, `${b}: shared pool alloc/free pairs, 2 workers at least 1.6x the throughput of 1`, t('shared.pairs.1w', b), t('shared.pairs.2w', b), '>=', 1.6),
+      ratio(find, `${b}: shared pool producer/consumer, 2 workers at least 1.6x the throughput of 1`, t('shared.prodcons.1w', b), t('shared.prodcons.2w', b), '>=', 1.6),
+      ratio(find, `${b}: shared pool pairs with 2 workers ahead of the same pool behind a mutex`, t('shared.pairs.2w', `${b} mutex`), t('shared.pairs.2w', b), '>=', 1),
+      ratio(find, `${b}: shared pool producer/consumer ahead of the same pool behind a mutex`, t('shared.prodcons.2w', `${b} mutex`), t('shared.prodcons.2w', b), '>=', 1),
+      {
+        ...ratio(find, `(supplementary) ${b}: private pools per worker, 2 workers vs 1 (the ceiling)`, t('shared.pairs.1w', `${b} private`), t('shared.pairs.2w', `${b} private`), '>=', 1.6),
+        supplementary: true,
+      },
+    ]),
     // Context, not a target: the same churn (1,000 allocs, then 1,000 frees) through the batch API,
     // which is how a native user would write it.
     ...['wasm', 'native'].map((b) => ({

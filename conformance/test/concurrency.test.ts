@@ -2,7 +2,16 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import type { Backend, SharedArena, SharedFixedPool } from '@mempool/api';
-import { RACE_DONE, RACE_HANDLE, RACE_ROUND, STAMP_WORDS, type StressReport, type StressTask } from '../src/shared/stress-worker.js';
+import { linearizable, type PoolCall } from '../src/shared/linearizability.js';
+import {
+  HISTORY_FIELDS,
+  RACE_DONE,
+  RACE_HANDLE,
+  RACE_ROUND,
+  STAMP_WORDS,
+  type StressReport,
+  type StressTask,
+} from '../src/shared/stress-worker.js';
 
 // The concurrency suite: shared allocators used by more workers than this machine has cores, on
 // every backend in the repository whose `supports.shared` is true. Each run's seed is printed when
@@ -51,6 +60,34 @@ function drain(pool: SharedFixedPool, context: string): number {
   return seen.size;
 }
 
+describe('the linearizability checker', () => {
+  const handleOf = (index: number): number => 64 + index * 8;
+  const alloc = (result: number, invoked: number, returned: number): PoolCall => ({ kind: 'alloc', handle: 0, result, invoked, returned });
+  const free = (handle: number, result: number, invoked: number, returned: number): PoolCall => ({
+    kind: 'free',
+    handle,
+    result,
+    invoked,
+    returned,
+  });
+  it('accepts overlapping calls in whichever order explains them', () => {
+    expect(linearizable([alloc(72, 0, 3), alloc(64, 1, 2)], 2, handleOf)).toBe(true);
+  });
+  it('refuses one slot handed to two overlapping calls', () => {
+    expect(linearizable([alloc(64, 0, 3), alloc(64, 1, 2)], 2, handleOf)).toBe(false);
+  });
+  it('refuses an order that real time rules out', () => {
+    expect(linearizable([alloc(72, 0, 1), alloc(64, 2, 3)], 2, handleOf)).toBe(false);
+  });
+  it('holds the pool to last-freed-first reuse and exactly-once frees', () => {
+    const calls = [alloc(64, 0, 1), alloc(72, 2, 3), free(64, 1, 4, 5), free(72, 1, 6, 7)];
+    expect(linearizable([...calls, alloc(72, 8, 9)], 2, handleOf)).toBe(true);
+    expect(linearizable([...calls, alloc(64, 8, 9)], 2, handleOf)).toBe(false);
+    expect(linearizable([...calls, free(72, 1, 8, 9)], 2, handleOf)).toBe(false);
+    expect(linearizable([...calls, free(72, -1, 8, 9)], 2, handleOf)).toBe(true);
+  });
+});
+
 describe('concurrency', () => {
   it('runs on every backend whose supports.shared is true', () => {
     expect(specifiers.length).toBeGreaterThan(0);
@@ -85,7 +122,7 @@ describe('concurrency', () => {
       });
 
       it(`${WORKERS} workers racing to free one handle: exactly one succeeds, the others get ERR_MEMPOOL_DOUBLE_FREE`, async () => {
-        const rounds = 1000;
+        const rounds = 600;
         const pool = backend.createFixedPool(8, 4, { shared: true });
         const control = new SharedArrayBuffer(16);
         const words = new Int32Array(control);
@@ -141,6 +178,52 @@ describe('concurrency', () => {
         new Int32Array(pool.memory).fill(0);
         expect(drain(pool, context), context).toBe(64);
         pool.destroy();
+      });
+
+      it('short histories of 3 workers on a 3-slot pool are linearizable to the sequential pool, handles included', async () => {
+        const seed = baseSeed + 3000;
+        const rounds = 200;
+        const workers = 3;
+        const ops = 4;
+        const pools = Array.from({ length: rounds }, () => backend.createFixedPool(8, 3, { shared: true }));
+        const control = new SharedArrayBuffer(8);
+        const runs = Array.from({ length: workers }, (_, id) =>
+          start({
+            specifier,
+            task: 'history',
+            id,
+            seed: seed + id,
+            ops,
+            descriptor: pools[0]!.share(),
+            rounds_: pools.map((p) => p.share()),
+            control,
+            workers,
+          }),
+        );
+        const reports = await Promise.all(runs.map((r) => r.done));
+        const context = `seed ${seed} (MEMPOOL_SEED=${seed - 3000} replays it)`;
+        expect(
+          reports.flatMap((r) => r.errors),
+          context,
+        ).toEqual([]);
+        const byRound: PoolCall[][] = pools.map(() => []);
+        for (const { history } of reports) {
+          for (let k = 0; k < history!.length; k += HISTORY_FIELDS) {
+            const [round, , kind, handle, result, invoked, returned] = history!.slice(k, k + HISTORY_FIELDS) as number[];
+            byRound[round!]!.push({
+              kind: kind === 0 ? 'alloc' : 'free',
+              handle: handle!,
+              result: result!,
+              invoked: invoked!,
+              returned: returned!,
+            });
+          }
+        }
+        const pool = pools[0]!;
+        const handleOf = (index: number): number => pool.dataOffset + index * pool.slotSize;
+        const refused = byRound.flatMap((calls, round) => (linearizable(calls, 3, handleOf) ? [] : [{ round, calls }]));
+        expect(refused.slice(0, 1), context).toEqual([]);
+        for (const p of pools) p.destroy();
       });
 
       it(`${WORKERS} workers x ${OPS} arena allocations: none overlap, all aligned and in bounds`, async () => {

@@ -9,11 +9,13 @@ import type { Backend, SharedArenaDescriptor, SharedFixedPoolDescriptor } from '
 
 export interface StressTask {
   readonly specifier: string;
-  readonly task: 'pool' | 'race' | 'arena';
+  readonly task: 'pool' | 'race' | 'arena' | 'history';
   readonly id: number;
   readonly seed: number;
   readonly ops: number;
   readonly descriptor: SharedFixedPoolDescriptor | SharedArenaDescriptor;
+  /** `history`: one small pool per round; every worker runs `ops` calls on each, all starting together. */
+  readonly rounds_?: readonly SharedFixedPoolDescriptor[];
   /** `race`: the control words (round, handle, done) the main thread drives the rounds with. */
   readonly control?: SharedArrayBuffer;
   readonly rounds?: number;
@@ -32,7 +34,15 @@ export interface StressReport {
   readonly outcomes?: readonly number[];
   /** `arena`: every allocation as [start, size] pairs. */
   readonly ranges?: readonly number[];
+  /** `history`: every call as HISTORY_FIELDS numbers. */
+  readonly history?: readonly number[];
 }
+
+/** A recorded call: [round, worker, kind (0 alloc, 1 free), handle freed, result (handle, 1 freed, -1 refused), invoked, returned]. */
+export const HISTORY_FIELDS = 7;
+/** Control words of the `history` task: a logical clock every call reads on entry and on return, and the round barrier. */
+export const HISTORY_CLOCK = 0;
+export const HISTORY_BARRIER = 1;
 
 /** Words in each slot of the stress pool: [owner, id, sequence]. */
 export const STAMP_WORDS = 3;
@@ -169,10 +179,49 @@ function arenaTask(backend: Backend, task: StressTask): StressReport {
   return { id: task.id, errors, allocs: ranges.length / 2, frees: 0, failed, ranges };
 }
 
+/**
+ * Short runs of alloc/free on a small pool from several workers at once, each call stamped with
+ * the shared clock on entry and return, for the main thread to check against the sequential model.
+ */
+function historyTask(backend: Backend, task: StressTask): StressReport {
+  const control = new Int32Array(task.control!);
+  const next = random(task.seed);
+  const history: number[] = [];
+  const rounds = task.rounds_!;
+  for (let round = 0; round < rounds.length; round++) {
+    const pool = backend.attachFixedPool(rounds[round]!);
+    const held: number[] = [];
+    Atomics.add(control, HISTORY_BARRIER, 1);
+    const everyone = task.workers! * (round + 1);
+    while (Atomics.load(control, HISTORY_BARRIER) < everyone); // a short spin: all start together
+    for (let op = 0; op < task.ops; op++) {
+      const free = held.length > 0 && next() < 0.5;
+      const handle = free ? held.splice(Math.floor(next() * held.length), 1)[0]! : 0;
+      const invoked = Atomics.add(control, HISTORY_CLOCK, 1);
+      let result: number;
+      if (free) {
+        try {
+          pool.free(handle);
+          result = 1;
+        } catch {
+          result = -1;
+        }
+      } else {
+        result = pool.alloc();
+      }
+      const returned = Atomics.add(control, HISTORY_CLOCK, 1);
+      if (!free && result !== 0) held.push(result);
+      history.push(round, task.id, free ? 1 : 0, handle, result, invoked, returned);
+    }
+    pool.destroy();
+  }
+  return { id: task.id, errors: [], allocs: 0, frees: 0, failed: 0, history };
+}
+
 if (parentPort !== null && workerData !== null && typeof workerData === 'object' && 'specifier' in workerData) {
   const task = workerData as StressTask;
   const { backend } = (await import(task.specifier)) as { backend: Backend };
-  const run = task.task === 'pool' ? poolTask : task.task === 'race' ? raceTask : arenaTask;
+  const run = { pool: poolTask, race: raceTask, arena: arenaTask, history: historyTask }[task.task];
   let report: StressReport;
   try {
     report = run(backend, task);
