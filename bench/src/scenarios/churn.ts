@@ -1,0 +1,197 @@
+import { ObjectPool } from './object-pool.js';
+import type { Slots } from './orderbook.js';
+import { footprint, latency, logPoint, perLive, timeBatches, type SweepPoint } from '../sweep.js';
+
+/**
+ * Allocation churn: `live` objects stay alive; each event picks one at random (xorshift32, the
+ * same sequence on every subject), reads its `qty`, frees it and allocates a fresh one in its place
+ * (five numeric fields written). Objects therefore live for about `live` events: with a million
+ * alive, plain objects survive into V8's old generation and die there, which is where collections
+ * cost milliseconds.
+ */
+export abstract class Churn {
+  private x = 0x9e3779b9;
+  private k = 0;
+  private sum = 0;
+
+  constructor(protected readonly live: number) {}
+
+  /** Allocates the `live` objects (untimed). */
+  fill(): void {
+    for (; this.k < this.live; this.k++) this.place(this.k, this.k);
+  }
+
+  /** `n` replacements. */
+  step(n: number): void {
+    const live = this.live;
+    let x = this.x;
+    let sum = this.sum;
+    let k = this.k;
+    for (let i = 0; i < n; i++) {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      sum += this.replace((x >>> 0) % live, k++);
+    }
+    this.x = x;
+    this.sum = sum;
+    this.k = k;
+  }
+
+  /** The sum of the `qty` read from replaced objects: the same on every subject. */
+  checksum(): string {
+    return String(this.sum);
+  }
+
+  /** Creates object `k` at position `j` (`fill` only). */
+  protected abstract place(j: number, k: number): void;
+  /** Frees the object at `j`, creates object `k` there; returns the old one's `qty`. */
+  protected abstract replace(j: number, k: number): number;
+  abstract dispose(): void;
+}
+
+/** Makes a churn of `live` objects. */
+export type ChurnFactory = (live: number) => Churn;
+
+interface Obj {
+  id: number;
+  price: number;
+  qty: number;
+  ts: number;
+  side: number;
+}
+
+const qtyOf = (k: number) => (k & 127) + 1;
+
+/** Plain objects: a new literal each time, the old one left to the collector. */
+export class ObjectChurn extends Churn {
+  private readonly objs: Obj[] = [];
+  protected place(j: number, k: number): void {
+    this.objs[j] = { id: k, price: k * 0.5, qty: qtyOf(k), ts: k, side: k & 1 };
+  }
+  protected replace(j: number, k: number): number {
+    const q = this.objs[j]!.qty;
+    this.objs[j] = { id: k, price: k * 0.5, qty: qtyOf(k), ts: k, side: k & 1 };
+    return q;
+  }
+  dispose(): void {
+    this.objs.length = 0;
+  }
+}
+
+/** The same objects through a hand-written object pool: released, then reused. */
+export class PooledObjectChurn extends Churn {
+  private readonly objs: Obj[] = [];
+  private readonly pool: ObjectPool<Obj>;
+  constructor(live: number) {
+    super(live);
+    this.pool = new ObjectPool<Obj>(() => ({ id: 0, price: 0, qty: 0, ts: 0, side: 0 }), live);
+  }
+  private fresh(k: number): Obj {
+    const o = this.pool.acquire();
+    o.id = k;
+    o.price = k * 0.5;
+    o.qty = qtyOf(k);
+    o.ts = k;
+    o.side = k & 1;
+    return o;
+  }
+  protected place(j: number, k: number): void {
+    this.objs[j] = this.fresh(k);
+  }
+  protected replace(j: number, k: number): number {
+    const old = this.objs[j]!;
+    const q = old.qty;
+    this.pool.release(old);
+    this.objs[j] = this.fresh(k);
+    return q;
+  }
+  dispose(): void {
+    this.objs.length = 0;
+  }
+}
+
+/** 64-byte slots from a pool (a backend's, or MemPool's), the handles in a `Uint32Array`. */
+export class SlotChurn extends Churn {
+  private readonly handles: Uint32Array;
+  private readonly f64: Float64Array;
+  private readonly u32: Uint32Array;
+  constructor(
+    private readonly slots: Slots,
+    live: number,
+  ) {
+    super(live);
+    this.handles = new Uint32Array(live);
+    this.f64 = new Float64Array(slots.memory);
+    this.u32 = new Uint32Array(slots.memory);
+  }
+  private fresh(k: number): number {
+    const h = this.slots.alloc();
+    if (h === 0) throw new Error('pool exhausted');
+    // Handles are byte offsets far below 4 GiB here, so `>>>` is exact.
+    const o = h >>> 3;
+    this.f64[o] = k;
+    this.f64[o + 1] = k * 0.5;
+    this.f64[o + 2] = qtyOf(k);
+    this.f64[o + 3] = k;
+    this.u32[(h >>> 2) + 8] = k & 1;
+    return h;
+  }
+  protected place(j: number, k: number): void {
+    this.handles[j] = this.fresh(k);
+  }
+  protected replace(j: number, k: number): number {
+    const h = this.handles[j]!;
+    const q = this.f64[(h >>> 3) + 2]!;
+    this.slots.free(h);
+    this.handles[j] = this.fresh(k);
+    return q;
+  }
+  dispose(): void {
+    this.slots.destroy();
+  }
+}
+
+/** Replacements per event batch for the latency percentiles. */
+const CHURN_BATCH = 64;
+
+/** Timed replacements per size: every live object is replaced a few times over. */
+export function churnEvents(live: number, quick: boolean): number {
+  if (quick) return 200_000;
+  return Math.max(2_000_000, 4 * live);
+}
+
+/** Warms the subject up on a small churn, then fills `live` objects (footprint) and times `events` replacements. */
+export async function runChurn(subject: string, make: ChurnFactory, live: number, events: number, limitMs: number): Promise<SweepPoint> {
+  const warm = make(1_000);
+  warm.fill();
+  warm.step(200_000);
+  warm.dispose();
+
+  const before = footprint();
+  const churn = make(live);
+  churn.fill();
+  const memory = perLive(before, footprint(), live);
+  const timed = await timeBatches((n) => churn.step(n), events, CHURN_BATCH, limitMs);
+  const stoppedEarly = timed.events < events;
+  const checksum = stoppedEarly ? 'stopped early' : churn.checksum();
+  churn.dispose();
+  const point: SweepPoint = {
+    workload: 'churn',
+    subject,
+    live,
+    events: timed.events,
+    nsPerEvent: (timed.totalMs * 1e6) / timed.events,
+    ...latency(timed.perEvent),
+    batch: CHURN_BATCH,
+    gcCount: timed.gcCount,
+    gcTotalMs: timed.gcTotalMs,
+    gcMaxMs: timed.gcMaxMs,
+    ...memory,
+    checksum,
+    passes: 1,
+    ...(stoppedEarly ? { stoppedEarly } : {}),
+  };
+  logPoint(point);
+  return point;
+}
