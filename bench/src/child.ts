@@ -35,7 +35,7 @@ async function timed(subject: string, cases: () => Case[]): Promise<Result> {
 }
 
 /** A sweep point's timing stops after this long (a subject that slow is measured on what it got through). */
-const sweepLimitMs = (b: Budget) => (b.quick ? 2_000 : 8_000);
+const sweepLimitMs = (b: Budget) => (b.quick ? 2_000 : 4_000);
 
 /**
  * How each kind of child runs, by the first part of its id. A new kind of scenario (the shared

@@ -48,7 +48,6 @@ function runChild(spec: SubjectSpec, out: string): Promise<SubjectResult> {
     const timer = setTimeout(() => child.kill('SIGKILL'), CHILD_TIMEOUT_MS);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      const [, name = spec.id] = spec.id.split(':');
       if (existsSync(out)) {
         try {
           resolve(JSON.parse(readFileSync(out, 'utf8')) as SubjectResult);
@@ -59,7 +58,7 @@ function runChild(spec: SubjectSpec, out: string): Promise<SubjectResult> {
       }
       const why = signal === 'SIGKILL' ? `killed after ${CHILD_TIMEOUT_MS / 1000} s` : `exited with ${code ?? signal}`;
       const last = tail.trim().split('\n').slice(-2).join(' | ');
-      resolve({ subject: spec.id, figures: [], skipped: [{ scenario: '*', subject: name, reason: `child process ${why}${last ? `: ${last}` : ''}` }] });
+      resolve({ subject: spec.id, figures: [], skipped: [{ scenario: '*', subject: spec.id, reason: `child process ${why}${last ? `: ${last}` : ''}` }] });
     });
   });
 }

@@ -55,6 +55,19 @@ export function readmeSection(report: Report): string {
       .join(', ');
     out.push(`| ${what} | ${shown.join(' | ')} | ${others || '—'} |`);
   }
+  const book = report.sweeps.filter((p) => p.workload === 'orderbook');
+  if (book.length) {
+    const smallest = Math.min(...book.map((p) => p.live));
+    const at = (subject: string) => book.find((p) => p.live === smallest && p.subject === subject);
+    const cells = AUTO_ORDER.map((b) => at(b)?.nsPerEvent);
+    const best = Math.min(...cells.filter((c): c is number => c !== undefined));
+    const shown = cells.map((c) => (c === undefined ? 'skipped' : c === best ? `**${fmtNs(c)}**` : fmtNs(c)));
+    const others = book
+      .filter((p) => p.live === smallest && !(AUTO_ORDER as readonly string[]).includes(p.subject))
+      .map((p) => `${p.subject} ${fmtNs(p.nsPerEvent)}${p.stoppedEarly ? '*' : ''}`)
+      .join(', ');
+    out.push(`| order book event (${fmtInt(smallest)} resting; more sizes below) | ${shown.join(' | ')} | ${others || '—'} |`);
+  }
   out.push('', '![ns per operation by scenario and subject](bench/results/chart.svg)');
 
   if (report.sweeps.length) {

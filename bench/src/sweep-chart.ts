@@ -12,9 +12,20 @@ const WORKLOAD_TITLE: Record<SweepWorkload, string> = {
   churn: 'allocation churn (live = objects alive)',
 };
 
-/** One panel: `field` of one workload's points against live objects (log x), one line per subject. */
-function panel(workload: SweepWorkload, field: 'nsPerEvent' | 'gcMaxMs', title: string, x: number, y: number, sizes: number[]): vega.Mark {
+/**
+ * One panel: `field` of one workload's points against live objects (log x), one line per subject.
+ * Cost is on a log axis too (a subject 100x slower must not flatten the others); pauses are linear
+ * from 0, at least to 1 ms, so that "no pause" reads as the floor of the chart.
+ */
+function panel(points: readonly SweepPoint[], workload: SweepWorkload, field: 'nsPerEvent' | 'gcMaxMs', title: string, x: number, y: number): vega.Mark {
   const data = `${workload}-${field}`;
+  const mine = points.filter((p) => p.workload === workload);
+  const sizes = [...new Set(mine.map((p) => p.live))].sort((a, b) => a - b);
+  const values = mine.map((p) => p[field]);
+  const yScale: vega.Scale =
+    field === 'nsPerEvent'
+      ? { name: 'y', type: 'log', domain: [10 ** Math.floor(Math.log10(Math.min(...values))), 10 ** Math.ceil(Math.log10(Math.max(...values)))], range: [PANEL_H, 0], nice: false }
+      : { name: 'y', type: 'linear', domain: [0, Math.max(1, ...values) * 1.05], range: [PANEL_H, 0], nice: true };
   return {
     type: 'group',
     encode: { enter: { x: { value: x }, y: { value: y }, width: { value: PANEL_W }, height: { value: PANEL_H } } },
@@ -22,11 +33,11 @@ function panel(workload: SweepWorkload, field: 'nsPerEvent' | 'gcMaxMs', title: 
     data: [{ name: data, source: 'points', transform: [{ type: 'filter', expr: `datum.workload === '${workload}'` }] }],
     scales: [
       { name: 'x', type: 'log', domain: [sizes[0]! / 1.6, sizes[sizes.length - 1]! * 1.6], range: [0, PANEL_W], nice: false },
-      { name: 'y', type: 'linear', domain: { data, field }, range: [PANEL_H, 0], nice: true, zero: true },
+      yScale,
     ],
     axes: [
-      { orient: 'bottom', scale: 'x', title: 'live objects (log scale)', values: sizes, format: '~s', grid: true },
-      { orient: 'left', scale: 'y', title, grid: true, tickCount: 6 },
+      { orient: 'bottom', scale: 'x', title: 'live objects (log scale)', values: sizes, format: '~s' },
+      { orient: 'left', scale: 'y', title, tickCount: 6, format: '~s' },
     ],
     marks: [
       {
@@ -74,9 +85,11 @@ export async function renderSweepChart(points: readonly SweepPoint[], title: str
   const subjects = [...new Set(points.map((p) => p.subject))];
   const marks: vega.Mark[] = [];
   workloads.forEach((w, row) => {
-    const sizes = [...new Set(points.filter((p) => p.workload === w).map((p) => p.live))].sort((a, b) => a - b);
     const y = row * (PANEL_H + GAP_Y) + 20;
-    marks.push(panel(w, 'nsPerEvent', 'ns per event', 0, y, sizes), panel(w, 'gcMaxMs', 'longest GC pause, ms', PANEL_W + GAP_X, y, sizes));
+    marks.push(
+      panel(points, w, 'nsPerEvent', 'ns per event (log scale)', 0, y),
+      panel(points, w, 'gcMaxMs', 'longest GC pause, ms', PANEL_W + GAP_X, y),
+    );
   });
   const spec: vega.Spec = {
     $schema: 'https://vega.github.io/schema/vega/v6.json',
@@ -87,7 +100,7 @@ export async function renderSweepChart(points: readonly SweepPoint[], title: str
     background: 'white',
     data: [{ name: 'points', values: points.map((p) => ({ ...p })) }],
     scales: [{ name: 'color', type: 'ordinal', ...subjectColours(subjects) }],
-    legends: [{ stroke: 'color', fill: 'color', title: 'subject', orient: 'right', symbolType: 'stroke', symbolStrokeWidth: 3 }],
+    legends: [{ stroke: 'color', fill: 'color', orient: 'top', direction: 'horizontal', columns: 5, symbolType: 'stroke', symbolStrokeWidth: 3 }],
     marks,
   };
   const view = new vega.View(vega.parse(spec), { renderer: 'none' });

@@ -130,7 +130,7 @@ export async function timeBatches(run: (n: number) => void, events: number, batc
     run(batch);
     const t1 = performance.now();
     perEvent[b] = ((t1 - t0) * 1e6) / batch;
-    if ((b & 255) === 255 && t1 - start > limitMs && b + 1 < batches) {
+    if (t1 - start > limitMs && b + 1 < batches) {
       return { totalMs: t1 - start, events: (b + 1) * batch, perEvent: perEvent.subarray(0, b + 1), ...(await gc.stop(start, t1)) };
     }
   }
@@ -147,6 +147,15 @@ export function latency(perEvent: Float64Array): { p50Ns: number; p99Ns: number;
   const sorted = perEvent.slice().sort();
   const round1 = (x: number) => Math.round(x * 10) / 10;
   return { p50Ns: round1(percentile(sorted, 50)), p99Ns: round1(percentile(sorted, 99)), p999Ns: round1(percentile(sorted, 99.9)) };
+}
+
+/** How long a warm-up may take: enough for the JIT, without waiting on a subject that is slow by design. */
+export const WARM_UP_MS = 1_000;
+
+/** Runs `run(n)` in chunks of `chunk` up to `total`, or until `WARM_UP_MS` have passed. */
+export function warmUp(run: (n: number) => void, total: number, chunk: number): void {
+  const start = performance.now();
+  for (let done = 0; done < total && performance.now() - start < WARM_UP_MS; done += chunk) run(Math.min(chunk, total - done));
 }
 
 /** The median of several timed passes by total time: one descheduled moment should not decide it. */

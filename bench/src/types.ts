@@ -49,4 +49,4 @@ export interface Budget {
 }
 
 export const budgetFor = (quick: boolean): Budget =>
-  quick ? { quick, timeMs: 60, warmupMs: 20 } : { quick, timeMs: 1500, warmupMs: 300 };
+  quick ? { quick, timeMs: 60, warmupMs: 20 } : { quick, timeMs: 1000, warmupMs: 250 };

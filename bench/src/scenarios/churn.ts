@@ -1,6 +1,6 @@
 import { ObjectPool } from './object-pool.js';
 import type { Slots } from './orderbook.js';
-import { footprint, latency, logPoint, perLive, timeBatches, type SweepPoint } from '../sweep.js';
+import { footprint, latency, logPoint, perLive, timeBatches, warmUp, type SweepPoint } from '../sweep.js';
 
 /**
  * Allocation churn: `live` objects stay alive; each event picks one at random (xorshift32, the
@@ -165,7 +165,7 @@ export function churnEvents(live: number, quick: boolean): number {
 export async function runChurn(subject: string, make: ChurnFactory, live: number, events: number, limitMs: number): Promise<SweepPoint> {
   const warm = make(1_000);
   warm.fill();
-  warm.step(200_000);
+  warmUp((n) => warm.step(n), 200_000, 4096);
   warm.dispose();
 
   const before = footprint();

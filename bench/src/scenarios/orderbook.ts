@@ -1,6 +1,6 @@
 import type { FixedPool } from '@mempool/api';
 import { ObjectPool } from './object-pool.js';
-import { collect, footprint, latency, logPoint, medianPass, perLive, timeBatches, type SweepPoint, type Timed } from '../sweep.js';
+import { collect, footprint, latency, logPoint, medianPass, perLive, timeBatches, warmUp, type SweepPoint, type Timed } from '../sweep.js';
 
 /**
  * The library's first use case: an order book holding `resting` orders through a stream of
@@ -346,7 +346,15 @@ export async function runOrderBook(
   // The JIT warms up on its own small stream, so the big book's footprint is measured alone.
   const warmStream = makeStream(200_000, 10_000, 0x3a17);
   const warm = makeBook(warmStream.peakLive, warmStream.length);
-  for (let k = 0; k < warmStream.length; k++) warm.apply(warmStream, k);
+  let w = 0;
+  warmUp(
+    (n) => {
+      const end = w + n;
+      for (; w < end; w++) warm.apply(warmStream, w);
+    },
+    warmStream.length,
+    4096,
+  );
   warm.dispose();
 
   const stream = makeStream(events, resting);
