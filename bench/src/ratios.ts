@@ -107,7 +107,7 @@ export function computeRatios(figures: readonly Figure[]): RatioResult[] {
       because(
         ratio(find, `${b}: at least 50x faster than MemPool in churn`, t('pool.churn', 'MemPool'), t('pool.churn', b), '>=', 50),
         b === 'js'
-          ? 'MemPool frees in O(free blocks) but 1,000 frees in a row of freshly split blocks are cheap for it on this run.'
+          ? "MemPool's free walks its list of blocks in use, so its churn cost depends on how many there are; a miss means that list was short and its figure low on this run."
           : `each ${b} alloc and free is one crossing into ${b === 'wasm' ? 'WebAssembly' : 'the addon'}, and those crossings alone come to more than 1/50 of MemPool's cost per object; through \`allocMany\`/\`freeMany\` (the supplementary row) the same churn meets it.`,
       ),
     ),

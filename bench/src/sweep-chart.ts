@@ -80,7 +80,11 @@ function panel(points: readonly SweepPoint[], workload: SweepWorkload, field: 'n
  * The sweeps as SVG (vega 6, headless): per workload, ns per event and the longest GC pause against
  * live objects on a log axis, one line per subject.
  */
-export async function renderSweepChart(points: readonly SweepPoint[], title: string): Promise<string> {
+export async function renderSweepChart(all: readonly SweepPoint[], title: string): Promise<string> {
+  // A point stopped at its time limit is orders of magnitude off the others' scale: it stays in the
+  // tables and is named under the title.
+  const points = all.filter((p) => !p.stoppedEarly);
+  const off = [...new Set(all.filter((p) => p.stoppedEarly).map((p) => p.subject))];
   const workloads = (['orderbook', 'churn'] as const).filter((w) => points.some((p) => p.workload === w));
   const subjects = [...new Set(points.map((p) => p.subject))];
   const marks: vega.Mark[] = [];
@@ -93,7 +97,12 @@ export async function renderSweepChart(points: readonly SweepPoint[], title: str
   });
   const spec: vega.Spec = {
     $schema: 'https://vega.github.io/schema/vega/v6.json',
-    title: { text: title, anchor: 'start', fontSize: 14 },
+    title: {
+      text: title,
+      ...(off.length ? { subtitle: `not drawn, too slow to finish (see the tables): ${off.join(', ')}` } : {}),
+      anchor: 'start',
+      fontSize: 14,
+    },
     width: 2 * PANEL_W + GAP_X,
     height: workloads.length * (PANEL_H + GAP_Y) - GAP_Y + 20,
     padding: 10,
