@@ -85,7 +85,7 @@ export function computeRatios(figures: readonly Figure[]): RatioResult[] {
     // From C the limit is the call itself: an out-of-line alloc+free is two calls, an arena alloc one.
     because(
       ratio(find, 'C: pool alloc+free at most 1.25x two empty calls', t('c.pool.pair', 'C library'), t('c.floor.pair', 'empty C call'), '<=', 1.25),
-      'an empty call returns in about a cycle because nothing waits on memory; a pool pair loads the free-list head and then the next free slot (a dependent load), and `free` checks that the pointer is a live slot of this pool so a double free is refused: that work, which the contract requires, costs more than the two calls.',
+      "an empty call returns in about a cycle because nothing waits on memory, while a pool pair is a chain of loads and stores through the pool's bookkeeping (the free-stack top, the slot's live stamp that lets `free` refuse a double free, the counters behind `stats()`), each waiting on the one before; the -flto row, where gcc inlines both calls, costs about the same, so the calls are not what is left.",
     ),
     because(
       ratio(find, 'C: arena alloc at most 1.5x one empty call', t('c.arena.alloc16', 'C library'), t('c.floor.call', 'empty C call'), '<=', 1.5),
