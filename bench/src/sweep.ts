@@ -50,41 +50,41 @@ export const sweepSizes = (workload: SweepWorkload, quick: boolean): readonly nu
   quick ? SWEEP_SIZES[workload].slice(0, 1) : SWEEP_SIZES[workload];
 
 /** `--expose-gc`'s full collection, twice so that weak callbacks and finalizers run. */
-export function collect(): void {
+function collect(): void {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) throw new Error('the sweep needs node --expose-gc');
   gc();
   gc();
 }
 
-export interface Footprint {
+interface Footprint {
   readonly heap: number;
   readonly external: number;
   readonly rss: number;
 }
 
 /** What the process holds after a full collection. */
-export function footprint(): Footprint {
+function footprint(): Footprint {
   collect();
   const m = process.memoryUsage();
   return { heap: m.heapUsed, external: m.external + m.arrayBuffers, rss: m.rss };
 }
 
 /** Bytes per live object between two footprints. */
-export const perLive = (before: Footprint, after: Footprint, live: number) => ({
+const perLive = (before: Footprint, after: Footprint, live: number) => ({
   heapBytesPerLive: Math.round(((after.heap - before.heap) / live) * 10) / 10,
   externalBytesPerLive: Math.round(((after.external - before.external) / live) * 10) / 10,
   rssBytesPerLive: Math.round(((after.rss - before.rss) / live) * 10) / 10,
 });
 
-export interface Pauses {
+interface Pauses {
   readonly gcCount: number;
   readonly gcTotalMs: number;
   readonly gcMaxMs: number;
 }
 
 /** Starts recording GC pauses; `stop(from, to)` returns those that started in that window. */
-export function watchGc(): { stop(from: number, to: number): Promise<Pauses> } {
+function watchGc(): { stop(from: number, to: number): Promise<Pauses> } {
   const seen: { start: number; duration: number }[] = [];
   const obs = new PerformanceObserver((list) => {
     for (const e of list.getEntries()) seen.push({ start: e.startTime, duration: e.duration });
@@ -107,7 +107,7 @@ export function watchGc(): { stop(from: number, to: number): Promise<Pauses> } {
 }
 
 /** A timed run: wall time, per-batch latency (ns per event) and GC pauses. */
-export interface Timed extends Pauses {
+interface Timed extends Pauses {
   readonly totalMs: number;
   /** Events timed: fewer than asked when the run stopped at its time limit. */
   readonly events: number;
@@ -120,7 +120,7 @@ export interface Timed extends Pauses {
  * once the run passes `limitMs`: a subject that slow at this size is measured on what it got through,
  * not waited for.
  */
-export async function timeBatches(run: (n: number) => void, events: number, batch: number, limitMs: number): Promise<Timed> {
+async function timeBatches(run: (n: number) => void, events: number, batch: number, limitMs: number): Promise<Timed> {
   const batches = Math.floor(events / batch);
   const perEvent = new Float64Array(batches);
   const gc = watchGc();
@@ -143,7 +143,7 @@ const percentile = (sorted: Float64Array, p: number): number =>
   sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 
 /** p50/p99/p99.9 of the per-event latency, in ns, one decimal. */
-export function latency(perEvent: Float64Array): { p50Ns: number; p99Ns: number; p999Ns: number } {
+function latency(perEvent: Float64Array): { p50Ns: number; p99Ns: number; p999Ns: number } {
   const sorted = perEvent.slice().sort();
   const round1 = (x: number) => Math.round(x * 10) / 10;
   return { p50Ns: round1(percentile(sorted, 50)), p99Ns: round1(percentile(sorted, 99)), p999Ns: round1(percentile(sorted, 99.9)) };
@@ -159,11 +159,77 @@ export function warmUp(run: (n: number) => void, total: number, chunk: number): 
 }
 
 /** The median of several timed passes by total time: one descheduled moment should not decide it. */
-export const medianPass = <T extends { totalMs: number }>(passes: readonly T[]): T =>
+const medianPass = <T extends { totalMs: number }>(passes: readonly T[]): T =>
   [...passes].sort((a, b) => a.totalMs - b.totalMs)[Math.floor(passes.length / 2)]!;
 
+/** What a sweep point times: a structure of `live` objects that events are applied to. */
+export interface Instance {
+  /** Builds the `live` objects (untimed). */
+  fill(): void;
+  /** Applies the next `n` events. */
+  step(n: number): void;
+  /** The same on every subject for the same workload and size. */
+  checksum(): string;
+  dispose(): void;
+}
+
+/** Which point is being measured, and how. */
+export interface PointSpec {
+  readonly workload: SweepWorkload;
+  readonly subject: string;
+  readonly live: number;
+  readonly events: number;
+  /** Events per latency sample. */
+  readonly batch: number;
+  readonly passes: number;
+  readonly limitMs: number;
+}
+
+/**
+ * Times `spec.passes` fresh instances, each filled after a full collection (the first one's
+ * footprint is taken around its fill), and reports the median pass by total time. A pass that hits
+ * the time limit ends the point: the next would hit it too.
+ */
+export async function measurePoint(spec: PointSpec, make: () => Instance): Promise<SweepPoint> {
+  const runs: (Timed & { checksum: string })[] = [];
+  let memory: ReturnType<typeof perLive> | undefined;
+  for (let i = 0; i < spec.passes; i++) {
+    const before = footprint();
+    const instance = make();
+    instance.fill();
+    if (i === 0) memory = perLive(before, footprint(), spec.live);
+    else collect();
+    const timed = await timeBatches((n) => instance.step(n), spec.events, spec.batch, spec.limitMs);
+    runs.push({ ...timed, checksum: instance.checksum() });
+    instance.dispose();
+    if (timed.events < spec.events) break;
+  }
+  const stoppedEarly = runs.some((r) => r.events < spec.events);
+  const sums = new Set(runs.map((r) => r.checksum));
+  if (sums.size !== 1 && !stoppedEarly) throw new Error(`${spec.subject}: passes disagree: ${[...sums].join(' vs ')}`);
+  const pass = medianPass(runs);
+  const point: SweepPoint = {
+    workload: spec.workload,
+    subject: spec.subject,
+    live: spec.live,
+    events: pass.events,
+    nsPerEvent: (pass.totalMs * 1e6) / pass.events,
+    ...latency(pass.perEvent),
+    batch: spec.batch,
+    gcCount: pass.gcCount,
+    gcTotalMs: pass.gcTotalMs,
+    gcMaxMs: pass.gcMaxMs,
+    ...memory!,
+    checksum: stoppedEarly ? 'stopped early' : pass.checksum,
+    passes: runs.length,
+    ...(stoppedEarly ? { stoppedEarly } : {}),
+  };
+  logPoint(point);
+  return point;
+}
+
 /** One progress line on stderr. */
-export function logPoint(p: SweepPoint): void {
+function logPoint(p: SweepPoint): void {
   const fmt = (n: number) => n.toLocaleString('en-US');
   process.stderr.write(
     `    ${p.subject.padEnd(14)} ${p.workload} ${fmt(p.live).padStart(9)} live  ${p.nsPerEvent.toFixed(1).padStart(7)} ns/event  ` +

@@ -1,6 +1,6 @@
 import { ObjectPool } from './object-pool.js';
-import type { Slots } from './orderbook.js';
-import { collect, footprint, latency, logPoint, medianPass, perLive, timeBatches, warmUp, type SweepPoint, type Timed } from '../sweep.js';
+import type { Order, Slots } from './orderbook.js';
+import { measurePoint, warmUp, type Instance, type SweepPoint } from '../sweep.js';
 
 /**
  * Allocation churn: `live` objects stay alive; each event picks one at random (xorshift32, the
@@ -9,7 +9,7 @@ import { collect, footprint, latency, logPoint, medianPass, perLive, timeBatches
  * alive, plain objects survive into V8's old generation and die there, which is where collections
  * cost milliseconds.
  */
-export abstract class Churn {
+export abstract class Churn implements Instance {
   private x = 0x9e3779b9;
   private k = 0;
   private sum = 0;
@@ -53,13 +53,8 @@ export abstract class Churn {
 /** Makes a churn of `live` objects. */
 export type ChurnFactory = (live: number) => Churn;
 
-interface Obj {
-  id: number;
-  price: number;
-  qty: number;
-  ts: number;
-  side: number;
-}
+/** The order book's order: the same five numbers the pools keep in their 64-byte slots. */
+type Obj = Order;
 
 const qtyOf = (k: number) => (k & 127) + 1;
 
@@ -161,49 +156,12 @@ export function churnEvents(live: number, quick: boolean): number {
   return Math.max(2_000_000, 3 * live);
 }
 
-/**
- * Warms the subject up on a small churn, then, for each pass, fills `live` objects (untimed; the
- * footprint is taken on the first) and times `events` replacements. Reports the median pass by
- * total time.
- */
+/** Warms the subject up on a small churn, then measures the point: each pass fills `live` objects (untimed) and times the replacements. */
 export async function runChurn(subject: string, make: ChurnFactory, live: number, events: number, passes: number, limitMs: number): Promise<SweepPoint> {
   const warm = make(1_000);
   warm.fill();
   warmUp((n) => warm.step(n), 200_000, 4096);
   warm.dispose();
 
-  const runs: (Timed & { checksum: string })[] = [];
-  let memory: ReturnType<typeof perLive> | undefined;
-  for (let i = 0; i < passes; i++) {
-    const before = footprint();
-    const churn = make(live);
-    churn.fill();
-    if (i === 0) memory = perLive(before, footprint(), live);
-    else collect();
-    const timed = await timeBatches((n) => churn.step(n), events, CHURN_BATCH, limitMs);
-    runs.push({ ...timed, checksum: churn.checksum() });
-    churn.dispose();
-    // A subject that hit the time limit once would hit it again: one partial pass is enough.
-    if (timed.events < events) break;
-  }
-  const stoppedEarly = runs.some((r) => r.events < events);
-  const pass = medianPass(runs);
-  const point: SweepPoint = {
-    workload: 'churn',
-    subject,
-    live,
-    events: pass.events,
-    nsPerEvent: (pass.totalMs * 1e6) / pass.events,
-    ...latency(pass.perEvent),
-    batch: CHURN_BATCH,
-    gcCount: pass.gcCount,
-    gcTotalMs: pass.gcTotalMs,
-    gcMaxMs: pass.gcMaxMs,
-    ...memory!,
-    checksum: stoppedEarly ? 'stopped early' : pass.checksum,
-    passes: runs.length,
-    ...(stoppedEarly ? { stoppedEarly } : {}),
-  };
-  logPoint(point);
-  return point;
+  return measurePoint({ workload: 'churn', subject, live, events, batch: CHURN_BATCH, passes, limitMs }, () => make(live));
 }

@@ -1,6 +1,6 @@
 import type { FixedPool } from '@mempool/api';
 import { ObjectPool } from './object-pool.js';
-import { collect, footprint, latency, logPoint, medianPass, perLive, timeBatches, warmUp, type SweepPoint, type Timed } from '../sweep.js';
+import { measurePoint, warmUp, type SweepPoint } from '../sweep.js';
 
 /**
  * The library's first use case: an order book holding `resting` orders through a stream of
@@ -118,7 +118,8 @@ export interface Book {
 /** Makes a fresh book that holds up to `capacity` orders whose ids are below `maxId`. */
 export type BookFactory = (capacity: number, maxId: number) => Book;
 
-interface Order {
+/** One resting order as a JavaScript object. */
+export interface Order {
   id: number;
   side: number;
   price: number;
@@ -331,9 +332,8 @@ export function orderBookEvents(resting: number, quick: boolean): number {
 }
 
 /**
- * Warms the subject up on a small throw-away book, then, for each pass, fills a fresh book with
- * `resting` orders (untimed; the footprint is taken there) and times the events. Reports the median
- * pass by total time.
+ * Warms the subject up on a small throw-away book, then measures the point: each pass fills a fresh
+ * book with `resting` orders (untimed) and times the events.
  */
 export async function runOrderBook(
   subject: string,
@@ -358,49 +358,19 @@ export async function runOrderBook(
   warm.dispose();
 
   const stream = makeStream(events, resting);
-  const runs: (Timed & { checksum: string })[] = [];
-  let memory: ReturnType<typeof perLive> | undefined;
-  for (let i = 0; i < passes; i++) {
-    const before = footprint();
+  return measurePoint({ workload: 'orderbook', subject, live: resting, events, batch: BATCH, passes, limitMs }, () => {
     const book = makeBook(stream.peakLive, stream.length);
-    for (let k = 0; k < stream.prefill; k++) book.apply(stream, k);
-    if (i === 0) memory = perLive(before, footprint(), resting);
-    else collect();
-    let k = stream.prefill;
-    const timed = await timeBatches(
-      (n) => {
+    let k = 0;
+    return {
+      fill: () => {
+        for (; k < stream.prefill; k++) book.apply(stream, k);
+      },
+      step: (n) => {
         const end = k + n;
         for (; k < end; k++) book.apply(stream, k);
       },
-      events,
-      BATCH,
-      limitMs,
-    );
-    runs.push({ ...timed, checksum: book.checksum() });
-    book.dispose();
-    // A subject that hit the time limit once would hit it again: one partial pass is enough.
-    if (timed.events < events) break;
-  }
-  const stoppedEarly = runs.some((r) => r.events < events);
-  const sums = new Set(runs.map((r) => r.checksum));
-  if (sums.size !== 1 && !stoppedEarly) throw new Error(`order book passes disagree: ${[...sums].join(' vs ')}`);
-  const pass = medianPass(runs);
-  const point: SweepPoint = {
-    workload: 'orderbook',
-    subject,
-    live: resting,
-    events: pass.events,
-    nsPerEvent: (pass.totalMs * 1e6) / pass.events,
-    ...latency(pass.perEvent),
-    batch: BATCH,
-    gcCount: pass.gcCount,
-    gcTotalMs: pass.gcTotalMs,
-    gcMaxMs: pass.gcMaxMs,
-    ...memory!,
-    checksum: stoppedEarly ? 'stopped early' : `${pass.checksum} (stream ${stream.hash})`,
-    passes: runs.length,
-    ...(stoppedEarly ? { stoppedEarly } : {}),
-  };
-  logPoint(point);
-  return point;
+      checksum: () => `${book.checksum()} (stream ${stream.hash})`,
+      dispose: () => book.dispose(),
+    };
+  });
 }
