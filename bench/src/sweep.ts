@@ -114,11 +114,15 @@ interface Timed extends Pauses {
   readonly perEvent: Float64Array;
 }
 
+/** How long a run goes before its projected length is checked against the limit. */
+const PROJECT_AFTER_MS = 500;
+
 /**
  * Times `events` events through `run(n)` in batches of `batch` (one `performance.now()` pair per
  * batch, so the timer does not dominate; a GC pause shows up in the batch it hits). Stops early
- * once the run passes `limitMs`: a subject that slow at this size is measured on what it got through,
- * not waited for.
+ * when, after `PROJECT_AFTER_MS`, the run at its rate so far would take longer than `limitMs`: a
+ * subject orders of magnitude too slow at this size is measured on what it got through, not waited
+ * for, while a merely slow one (or a busy machine) still runs to the end.
  */
 async function timeBatches(run: (n: number) => void, events: number, batch: number, limitMs: number): Promise<Timed> {
   const batches = Math.floor(events / batch);
@@ -130,7 +134,7 @@ async function timeBatches(run: (n: number) => void, events: number, batch: numb
     run(batch);
     const t1 = performance.now();
     perEvent[b] = ((t1 - t0) * 1e6) / batch;
-    if (t1 - start > limitMs && b + 1 < batches) {
+    if (t1 - start > PROJECT_AFTER_MS && ((t1 - start) * batches) / (b + 1) > limitMs && b + 1 < batches) {
       return { totalMs: t1 - start, events: (b + 1) * batch, perEvent: perEvent.subarray(0, b + 1), ...(await gc.stop(start, t1)) };
     }
   }
