@@ -35,7 +35,7 @@ async function timed(subject: string, cases: () => Case[]): Promise<Result> {
 }
 
 /** A sweep point whose timing would take longer than this stops early (measured on what it got through). */
-const sweepLimitMs = (b: Budget) => (b.quick ? 5_000 : 15_000);
+const sweepLimitMs = (b: Budget) => (b.quick ? 5_000 : 8_000);
 
 /**
  * How each kind of child runs, by the first part of its id. A new kind of scenario (the shared

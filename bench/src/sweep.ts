@@ -194,7 +194,8 @@ export interface PointSpec {
  * footprint is taken around its fill), and reports the median pass by total time.
  */
 export async function measurePoint(spec: PointSpec, make: () => Instance): Promise<SweepPoint> {
-  const runs: (Timed & { checksum: string })[] = [];
+  const complete: (Timed & { checksum: string })[] = [];
+  const stopped: (Timed & { checksum: string })[] = [];
   let memory: ReturnType<typeof perLive> | undefined;
   for (let i = 0; i < spec.passes; i++) {
     const before = footprint();
@@ -203,17 +204,13 @@ export async function measurePoint(spec: PointSpec, make: () => Instance): Promi
     if (i === 0) memory = perLive(before, footprint(), spec.live);
     else collect();
     const timed = await timeBatches((n) => instance.step(n), spec.events, spec.batch, spec.limitMs);
-    const checksum = instance.checksum();
+    (timed.events < spec.events ? stopped : complete).push({ ...timed, checksum: instance.checksum() });
     instance.dispose();
-    // A pass stopped early after complete ones was disturbed (the machine is shared): the complete
-    // ones stand. A first pass stopped early means the subject is that slow: one is enough.
-    if (timed.events < spec.events) {
-      if (runs.length === 0) runs.push({ ...timed, checksum });
-      break;
-    }
-    runs.push({ ...timed, checksum });
   }
-  const stoppedEarly = runs.some((r) => r.events < spec.events);
+  // A pass stopped early beside complete ones was disturbed (the machine is shared): the complete
+  // ones stand. Only when every pass stopped early is the subject that slow at this size.
+  const stoppedEarly = complete.length === 0;
+  const runs = stoppedEarly ? stopped : complete;
   const sums = new Set(runs.map((r) => r.checksum));
   if (sums.size !== 1 && !stoppedEarly) throw new Error(`${spec.subject}: passes disagree: ${[...sums].join(' vs ')}`);
   const pass = medianPass(runs);
