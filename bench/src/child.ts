@@ -1,91 +1,108 @@
 /**
  * One subject in its own process, so no JIT state (inline caches, optimized code, heap shape) leaks
- * from one subject into another. `node dist/child.js <kind:name> <out.json> [--quick]`.
+ * from one subject into another. `node dist/child.js <kind:name[:...]> <out.json> [--quick]`.
  */
 import { writeFileSync } from 'node:fs';
-import type { Backend, BackendModule } from '@mempool/api';
+import { AUTO_ORDER, loadBackend, type BackendName } from '@mempool/api';
 import { describe, measure, type Case } from './measure.js';
 import { arenaCases } from './scenarios/arena.js';
 import { baselineCases, BASELINES, type BaselineName } from './scenarios/baselines.js';
+import { churnEvents, runChurn } from './scenarios/churn.js';
 import { fieldCases } from './scenarios/fields.js';
 import { floorCases, FLOORS, type FloorName } from './scenarios/floors.js';
-import { ObjectBook, PoolBook, runOrderBook } from './scenarios/orderbook.js';
+import { orderBookEvents, runOrderBook } from './scenarios/orderbook.js';
 import { poolCases } from './scenarios/pool.js';
 import { sharedFigures } from './scenarios/shared.js';
-import { BACKENDS, backendPackage, FLOOR_SUBJECT, OBJECTS_SUBJECT, type BackendName } from './subjects.js';
-import { budgetFor, type Figure, type Skip, type SubjectResult } from './types.js';
+import { FLOOR_SUBJECT } from './subjects.js';
+import { SWEEP_SUBJECTS } from './sweep-subjects.js';
+import { budgetFor, type Budget, type SubjectResult } from './types.js';
 
 const [id = '', out = '', ...rest] = process.argv.slice(2);
 const budget = budgetFor(rest.includes('--quick'));
-const [kind, name = ''] = id.split(':');
+const [kind = '', ...parts] = id.split(':');
 
-async function loadBackend(b: BackendName): Promise<Backend> {
-  const mod = (await import(backendPackage(b))) as BackendModule;
-  if (!mod.backend || typeof mod.backend.createFixedPool !== 'function') throw new Error(`${backendPackage(b)} exports no backend`);
-  return mod.backend;
+/** What one child produces, filled in by the kind's runner. */
+type Result = Omit<SubjectResult, 'subject'>;
+
+/** Times a list of tinybench cases under `subject`; a list that cannot even be built is a skip. */
+async function timed(subject: string, cases: () => Case[]): Promise<Result> {
+  let list: Case[];
+  try {
+    list = cases();
+  } catch (error) {
+    process.stderr.write(`    ${subject}: skipped: ${describe(error)}\n`);
+    return { figures: [], skipped: [{ scenario: '*', subject, reason: describe(error) }] };
+  }
+  return measure(subject, list, budget);
 }
 
-const isBackend = (n: string): n is BackendName => (BACKENDS as readonly string[]).includes(n);
+/** A sweep point whose timing would take longer than this stops early (measured on what it got through). */
+const sweepLimitMs = (b: Budget) => (b.quick ? 5_000 : 8_000);
+
+/**
+ * How each kind of child runs, by the first part of its id. A new kind of scenario is one more
+ * entry here plus its specs in subjects.ts.
+ */
+const KINDS: Record<string, (parts: string[]) => Promise<Result>> = {
+  floor: async ([name = '']) => {
+    if (!(FLOORS as readonly string[]).includes(name)) throw new Error(`unknown floor ${name}`);
+    return timed(FLOOR_SUBJECT[name as FloorName], () => floorCases(name as FloorName));
+  },
+  baseline: async ([name = '']) => {
+    if (!(BASELINES as readonly string[]).includes(name)) throw new Error(`unknown baseline ${name}`);
+    return timed(name, () => baselineCases(name as BaselineName));
+  },
+  backend: async ([name = '']) => {
+    if (!(AUTO_ORDER as readonly string[]).includes(name)) throw new Error(`unknown backend ${name}`);
+    const b = await loadBackend(name as BackendName);
+    const r = await timed(name, () => [...poolCases(b), ...arenaCases(b)]);
+    return { ...r, meta: { version: b.version } };
+  },
+  fields: async ([name = '']) => {
+    if (!(AUTO_ORDER as readonly string[]).includes(name)) throw new Error(`unknown backend ${name}`);
+    const b = await loadBackend(name as BackendName);
+    const r = await timed(name, () => fieldCases(b));
+    return { ...r, meta: { version: b.version } };
+  },
+  // One shared pool used by 1 and 2 workers, against a mutex and per-worker pools.
+  shared: async ([name = '']) => {
+    if (!(AUTO_ORDER as readonly string[]).includes(name)) throw new Error(`unknown backend ${name}`);
+    return sharedFigures(`@mempool/backend-${name}`, budget);
+  },
+  sweep: async ([workload = '', key = '', size = '']) => {
+    const subject = SWEEP_SUBJECTS.find((s) => s.key === key);
+    const live = Number(size);
+    if (!subject || !(live > 0)) throw new Error(`unknown sweep subject ${key} or size ${size}`);
+    const limit = sweepLimitMs(budget);
+    // Three passes, the median reported: one descheduled moment on a busy machine should not decide a point.
+    const passes = budget.quick ? 1 : 3;
+    try {
+      if (workload === 'orderbook' && subject.orderbook) {
+        const events = orderBookEvents(live, budget.quick);
+        return { figures: [], skipped: [], sweeps: [await runOrderBook(subject.name, await subject.orderbook(), live, events, passes, limit)] };
+      }
+      if (workload === 'churn' && subject.churn) {
+        return { figures: [], skipped: [], sweeps: [await runChurn(subject.name, await subject.churn(), live, churnEvents(live, budget.quick), passes, limit)] };
+      }
+    } catch (error) {
+      process.stderr.write(`    ${subject.name} ${workload} ${live}: skipped: ${describe(error)}\n`);
+      return { figures: [], skipped: [{ scenario: `${workload}@${live}`, subject: subject.name, reason: describe(error) }] };
+    }
+    throw new Error(`subject ${key} has no ${workload} workload`);
+  },
+};
 
 async function run(): Promise<SubjectResult> {
-  const figures: Figure[] = [];
-  const skipped: Skip[] = [];
-  const meta: Record<string, string> = {};
-  const timed = async (subject: string, cases: () => Case[]) => {
-    let list: Case[];
-    try {
-      list = cases();
-    } catch (error) {
-      skipped.push({ scenario: '*', subject, reason: describe(error) });
-      process.stderr.write(`    ${subject}: skipped: ${describe(error)}\n`);
-      return;
-    }
-    const r = await measure(subject, list, budget);
-    figures.push(...r.figures);
-    skipped.push(...r.skipped);
-  };
-
-  if (kind === 'floor' && (FLOORS as readonly string[]).includes(name)) {
-    await timed(FLOOR_SUBJECT[name as FloorName], () => floorCases(name as FloorName));
-  } else if (kind === 'baseline' && (BASELINES as readonly string[]).includes(name)) {
-    await timed(name, () => baselineCases(name as BaselineName));
-  } else if (kind === 'backend' && isBackend(name)) {
-    const b = await loadBackend(name);
-    meta['version'] = b.version;
-    await timed(name, () => [...poolCases(b), ...arenaCases(b)]);
-  } else if (kind === 'fields' && isBackend(name)) {
-    const b = await loadBackend(name);
-    meta['version'] = b.version;
-    await timed(name, () => fieldCases(b));
-  } else if (kind === 'shared' && isBackend(name)) {
-    const r = await sharedFigures(backendPackage(name), budget);
-    figures.push(...r.figures);
-    skipped.push(...r.skipped);
-  } else if (kind === 'orderbook') {
-    const events = budget.quick ? 100_000 : 1_000_000;
-    const passes = budget.quick ? 1 : 3;
-    if (name === 'objects') {
-      figures.push(await runOrderBook(OBJECTS_SUBJECT, () => new ObjectBook(), events, passes));
-    } else if (isBackend(name)) {
-      const b = await loadBackend(name);
-      meta['version'] = b.version;
-      try {
-        figures.push(await runOrderBook(name, () => new PoolBook(b, 16_384), events, passes));
-      } catch (error) {
-        skipped.push({ scenario: 'orderbook', subject: name, reason: describe(error) });
-      }
-    } else throw new Error(`unknown subject ${id}`);
-  } else {
-    throw new Error(`unknown subject ${id}`);
-  }
-  return { subject: id, figures, skipped, meta };
+  const runner = KINDS[kind];
+  if (!runner) throw new Error(`unknown subject ${id}`);
+  return { subject: id, ...(await runner(parts)) };
 }
 
 run().then(
   (result) => writeFileSync(out, JSON.stringify(result)),
   (error: unknown) => {
     // A backend that is not built or does not load is a skip with its reason, not a crash.
-    const result: SubjectResult = { subject: id, figures: [], skipped: [{ scenario: '*', subject: name, reason: describe(error) }] };
+    const result: SubjectResult = { subject: id, figures: [], skipped: [{ scenario: '*', subject: parts[0] ?? id, reason: describe(error) }] };
     writeFileSync(out, JSON.stringify(result));
   },
 );

@@ -19,11 +19,11 @@ export function environment(): Record<string, string | number> {
   };
 }
 
-/** Versions of the packages measured, where they load. */
+/** Versions of the other packages the bench uses (the backends report theirs from their child). */
 export function versions(): Record<string, string> {
   const require = createRequire(import.meta.url);
   const out: Record<string, string> = {};
-  for (const pkg of ['@mempool/backend-js', '@mempool/backend-wasm', '@mempool/backend-native', '@thi.ng/malloc', 'tinybench', 'vega']) {
+  for (const pkg of ['@thi.ng/malloc', 'tinybench', 'vega']) {
     try {
       out[pkg] = (require(`${pkg}/package.json`) as { version: string }).version;
     } catch {

@@ -1,8 +1,8 @@
 /**
- * `npm run bench [-- --quick] [-- --only <text>]`: runs every subject in its own Node process, then
- * the C harness, then prints the table and writes `results/latest.{json,md}` and `results/chart.svg`
- * (a quick run writes `results/quick/`, an `--only` run `results/partial/`, so neither overwrites a full
- * run's results).
+ * `npm run bench [-- --quick] [-- --only <text>]`: runs every subject in its own Node process (the
+ * scale sweeps one process per size), then the C harness, then prints the tables and writes
+ * `results/latest.{json,md}`, `results/chart.svg` and `results/sweep.svg` (a quick run writes
+ * `results/quick/`, an `--only` run `results/partial/`, so neither overwrites a full run's results).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
@@ -14,7 +14,8 @@ import { computeRatios } from './ratios.js';
 import { consoleTable, sortFigures, writeReport, type Report } from './report.js';
 import { updateReadme } from './readme.js';
 import { runC } from './scenarios/c.js';
-import { SUBJECTS, type SubjectSpec } from './subjects.js';
+import { subjectsFor, type SubjectSpec } from './subjects.js';
+import type { SweepPoint } from './sweep.js';
 import { budgetFor, type Figure, type Skip, type SubjectResult } from './types.js';
 
 const args = process.argv.slice(2);
@@ -26,7 +27,7 @@ const benchDir = fileURLToPath(new URL('../', import.meta.url));
 const childScript = fileURLToPath(new URL('./child.js', import.meta.url));
 const resultsDir = join(benchDir, only ? 'results/partial' : quick ? 'results/quick' : 'results');
 /** A child that takes longer than this is killed and reported as skipped. */
-const CHILD_TIMEOUT_MS = quick ? 90_000 : 240_000;
+const CHILD_TIMEOUT_MS = quick ? 60_000 : 180_000;
 
 const started = performance.now();
 /** Other work on the machine skews every figure: the load average goes into the results. */
@@ -47,7 +48,6 @@ function runChild(spec: SubjectSpec, out: string): Promise<SubjectResult> {
     const timer = setTimeout(() => child.kill('SIGKILL'), CHILD_TIMEOUT_MS);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      const [, name = spec.id] = spec.id.split(':');
       if (existsSync(out)) {
         try {
           resolve(JSON.parse(readFileSync(out, 'utf8')) as SubjectResult);
@@ -58,7 +58,7 @@ function runChild(spec: SubjectSpec, out: string): Promise<SubjectResult> {
       }
       const why = signal === 'SIGKILL' ? `killed after ${CHILD_TIMEOUT_MS / 1000} s` : `exited with ${code ?? signal}`;
       const last = tail.trim().split('\n').slice(-2).join(' | ');
-      resolve({ subject: spec.id, figures: [], skipped: [{ scenario: '*', subject: name, reason: `child process ${why}${last ? `: ${last}` : ''}` }] });
+      resolve({ subject: spec.id, figures: [], skipped: [{ scenario: '*', subject: spec.id, reason: `child process ${why}${last ? `: ${last}` : ''}` }] });
     });
   });
 }
@@ -67,8 +67,10 @@ async function main(): Promise<void> {
   log(`memory-pool-core bench${quick ? ' --quick' : ''}: Node ${process.versions.node}, one process per subject`);
   const figures: Figure[] = [];
   const skipped: Skip[] = [];
+  const sweeps: SweepPoint[] = [];
+  const backendVersions: Record<string, string> = {};
   const tmp = mkdtempSync(join(tmpdir(), 'mempool-bench-'));
-  const subjects = SUBJECTS.filter((s) => !only || s.id.includes(only));
+  const subjects = subjectsFor(quick).filter((s) => !only || s.id.includes(only));
   const steps = subjects.length + (only && !'c:harness'.includes(only) ? 0 : 1);
   let step = 0;
   for (const spec of subjects) {
@@ -77,6 +79,8 @@ async function main(): Promise<void> {
     const result = await runChild(spec, join(tmp, `${spec.id.replace(':', '-')}.json`));
     figures.push(...result.figures);
     skipped.push(...result.skipped);
+    sweeps.push(...(result.sweeps ?? []));
+    if (result.meta?.['version']) backendVersions[`backend ${spec.id.split(':')[1]}`] = result.meta['version'];
     for (const s of result.skipped.filter((x) => x.scenario === '*')) log(`    skipped: ${s.reason}`);
   }
   if (!only || 'c:harness'.includes(only)) {
@@ -89,28 +93,36 @@ async function main(): Promise<void> {
   rmSync(tmp, { recursive: true, force: true });
 
   const sorted = sortFigures(figures);
-  const sums = new Set(sorted.filter((f) => f.scenario === 'orderbook').map((f) => String(f.extra?.['checksum'])));
-  const loadAtStart = startLoad;
   const report: Report = {
     generatedAt: new Date().toISOString(),
     quick,
     wallSeconds: (performance.now() - started) / 1000,
-    environment: { ...environment(), loadAverage1mAtStart: loadAtStart },
-    versions: versions(),
+    environment: { ...environment(), loadAverage1mAtStart: startLoad },
+    versions: { ...backendVersions, ...versions() },
     figures: sorted,
     skipped,
+    sweeps,
     ratios: computeRatios(sorted),
-    orderbookConsistent: sums.size === 0 ? null : sums.size === 1,
+    checksumsDisagree: disagreements(sweeps),
   };
   log('');
   console.log(consoleTable(report));
-  if (report.orderbookConsistent === false) console.log('\nWARNING: order book checksums differ across subjects');
+  for (const d of report.checksumsDisagree) console.log(`\nWARNING: checksums differ: ${d}`);
   const written = await writeReport(resultsDir, report);
   // A full run is what the README shows; quick and --only runs never touch it.
   if (!quick && !only && updateReadme(join(benchDir, '..', 'README.md'), report)) written.push(join(benchDir, '..', 'README.md'));
   // Skips are reported, not fatal; a run that measured nothing at all is.
   if (sorted.length === 0) process.exitCode = 1;
   console.log(`\nwrote ${written.map((w) => w.replace(benchDir, 'bench/')).join(', ')} in ${elapsed()}`);
+}
+
+/** Every subject of one workload and size must end with the same checksum: same events, same answer. */
+function disagreements(points: readonly SweepPoint[]): string[] {
+  const groups = new Map<string, SweepPoint[]>();
+  for (const p of points.filter((x) => !x.stoppedEarly)) groups.set(`${p.workload} ${p.live}`, [...(groups.get(`${p.workload} ${p.live}`) ?? []), p]);
+  return [...groups]
+    .filter(([, ps]) => new Set(ps.map((p) => p.checksum)).size > 1)
+    .map(([k, ps]) => `${k}: ${ps.map((p) => `${p.subject} ${p.checksum}`).join(', ')}`);
 }
 
 main().catch((error: unknown) => {

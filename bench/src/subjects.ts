@@ -1,33 +1,45 @@
+import { AUTO_ORDER } from '@mempool/api';
+import { SWEEP_SUBJECTS } from './sweep-subjects.js';
+import { sweepSizes, type SweepWorkload } from './sweep.js';
+
 /** Every child process the bench starts, in the order it runs them. */
 export interface SubjectSpec {
-  /** `kind:name`, passed to the child. */
+  /** `kind:name[:...]`, passed to the child (`child.ts` dispatches on `kind`). */
   readonly id: string;
   readonly title: string;
-  /** Node flags for the child (the order book wants `--expose-gc` to start from a clean heap). */
+  /** Node flags for the child (the sweeps want `--expose-gc` to measure from a clean heap). */
   readonly nodeFlags?: readonly string[];
 }
 
-export const BACKENDS = ['js', 'wasm', 'native'] as const;
-export type BackendName = (typeof BACKENDS)[number];
+const WORKLOAD_TITLE: Record<SweepWorkload, string> = { orderbook: 'order book', churn: 'churn' };
 
-export const SUBJECTS: readonly SubjectSpec[] = [
-  { id: 'floor:loop', title: 'floor: empty loop' },
-  { id: 'floor:wasm', title: 'floor: empty wasm call' },
-  { id: 'floor:addon', title: 'floor: empty node-addon-api call' },
-  { id: 'baseline:Uint8Array', title: 'baseline: new Uint8Array(64)' },
-  { id: 'baseline:Buffer', title: 'baseline: Buffer.allocUnsafe(64)' },
-  { id: 'baseline:object', title: 'baseline: object literal' },
-  { id: 'baseline:MemPool', title: "baseline: @thi.ng/malloc's MemPool" },
-  ...BACKENDS.map((b) => ({ id: `backend:${b}`, title: `backend ${b}: fixed pool and arena` })),
-  ...BACKENDS.map((b) => ({ id: `fields:${b}`, title: `fields ${b}: layout accessors vs hand-written indexing` })),
-  ...BACKENDS.map((b) => ({ id: `shared:${b}`, title: `backend ${b}: shared pool, 1 and 2 workers` })),
-  { id: 'orderbook:objects', title: 'order book: plain objects in a Map', nodeFlags: ['--expose-gc'] },
-  ...BACKENDS.map((b) => ({ id: `orderbook:${b}`, title: `order book: ${b} fixed pool`, nodeFlags: ['--expose-gc'] })),
-];
+/** The sweeps: one child per workload, subject and size, smallest size first. */
+function sweepSpecs(workload: SweepWorkload, quick: boolean): SubjectSpec[] {
+  return sweepSizes(workload, quick).flatMap((size) =>
+    SWEEP_SUBJECTS.filter((s) => s[workload]).map((s) => ({
+      id: `sweep:${workload}:${s.key}:${size}`,
+      title: `${WORKLOAD_TITLE[workload]}, ${size.toLocaleString('en-US')} live: ${s.name}`,
+      nodeFlags: ['--expose-gc'],
+    })),
+  );
+}
 
-/** The package a backend lives in. */
-export const backendPackage = (b: BackendName): string => `@mempool/backend-${b}`;
+export function subjectsFor(quick: boolean): SubjectSpec[] {
+  return [
+    { id: 'floor:loop', title: 'floor: empty loop' },
+    { id: 'floor:wasm', title: 'floor: empty wasm call' },
+    { id: 'floor:addon', title: 'floor: empty node-addon-api call' },
+    { id: 'baseline:Uint8Array', title: 'baseline: new Uint8Array(64)' },
+    { id: 'baseline:Buffer', title: 'baseline: Buffer.allocUnsafe(64)' },
+    { id: 'baseline:object', title: 'baseline: object literal' },
+    { id: 'baseline:MemPool', title: "baseline: @thi.ng/malloc's MemPool" },
+    ...AUTO_ORDER.map((b) => ({ id: `backend:${b}`, title: `backend ${b}: fixed pool and arena` })),
+    ...AUTO_ORDER.map((b) => ({ id: `fields:${b}`, title: `fields ${b}: layout accessors vs hand-written indexing` })),
+    ...AUTO_ORDER.map((b) => ({ id: `shared:${b}`, title: `backend ${b}: shared pool, 1 and 2 workers` })),
+    ...sweepSpecs('orderbook', quick),
+    ...sweepSpecs('churn', quick),
+  ];
+}
 
 /** Subject names as they appear in the table. */
 export const FLOOR_SUBJECT = { loop: 'empty loop', wasm: 'wasm call', addon: 'addon call' } as const;
-export const OBJECTS_SUBJECT = 'objects+Map';

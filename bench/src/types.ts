@@ -1,3 +1,5 @@
+import type { SweepPoint } from './sweep.js';
+
 /** One measured figure: what every scenario produces and what `latest.json` holds. */
 export interface Figure {
   /** Stable id, e.g. `pool.pair`, `arena.alloc16`, `c.malloc.pair`, `orderbook`. */
@@ -16,7 +18,7 @@ export interface Figure {
   readonly samples: number;
   /** Operations inside one timed sample (the figure is sample time / opsPerSample). */
   readonly opsPerSample: number;
-  /** Extra numbers a scenario reports (the order book's latency percentiles and GC). */
+  /** Extra numbers a scenario reports (the C harness's mean, an LD_PRELOAD path). */
   readonly extra?: Record<string, number | string>;
 }
 
@@ -32,6 +34,8 @@ export interface SubjectResult {
   readonly subject: string;
   readonly figures: Figure[];
   readonly skipped: Skip[];
+  /** The scale sweeps' points (a `sweep:` child has one). */
+  readonly sweeps?: SweepPoint[];
   readonly meta?: Record<string, string>;
 }
 
@@ -45,4 +49,4 @@ export interface Budget {
 }
 
 export const budgetFor = (quick: boolean): Budget =>
-  quick ? { quick, timeMs: 60, warmupMs: 20 } : { quick, timeMs: 1500, warmupMs: 300 };
+  quick ? { quick, timeMs: 60, warmupMs: 20 } : { quick, timeMs: 1000, warmupMs: 250 };

@@ -1,12 +1,14 @@
 /*
  * The C library measured from C, against the system's malloc/free.
  *
- *   harness all <iters> <reps>      malloc(64)+free, an empty call pair, pool alloc+free, arena alloc(16, 8)
+ *   harness all <iters> <reps>      malloc(64)+free, one and two empty calls, pool alloc+free, arena alloc(16, 8)
  *   harness malloc <iters> <reps>   malloc(64)+free only (run under LD_PRELOAD=<allocator>)
+ *   harness library <iters> <reps>  pool alloc+free and arena alloc(16, 8) only (the -flto build)
  *
  * Each scenario is timed `reps` times over `iters` operations; one JSON object per line on stdout:
  * median, mean, p99 (highest rep but one when reps < 100) and relative margin of error.
- * Built by the bench: gcc -O2 -I<backend-native>/include harness.c <libmemory_pool_core.a>.
+ * Built by the bench: gcc -O2 -I<backend-native>/c/include harness.c <libmemory_pool_core.a>, and
+ * again with -flto against an -flto copy of the library, which lets gcc inline the fast paths.
  */
 #define _POSIX_C_SOURCE 199309L
 #include <math.h>
@@ -47,19 +49,24 @@ static void report(const char *scenario, const char *unit, double *ns, int reps,
   fflush(stdout);
 }
 
-/* The floor for the library's calls: an empty function the compiler may not inline, called twice
- * (as alloc and free are). No out-of-line allocator call pair can cost less. */
+/* The floor for the library's calls: an empty function the compiler may not inline, called once
+ * (as an arena alloc is) or twice (as a pool's alloc and free are). No out-of-line allocator call
+ * can cost less. */
 __attribute__((noinline)) void *empty_call(void *p) {
   ESCAPE(p);
   return p;
 }
 
-static double bench_floor(long iters) {
+static double bench_floor(long iters, int calls) {
   void *p = &iters;
   double t0 = now_ns();
-  for (long i = 0; i < iters; i++) {
-    p = empty_call(p);
-    p = empty_call(p);
+  if (calls == 1) {
+    for (long i = 0; i < iters; i++) p = empty_call(p);
+  } else {
+    for (long i = 0; i < iters; i++) {
+      p = empty_call(p);
+      p = empty_call(p);
+    }
   }
   ESCAPE(p);
   return (now_ns() - t0) / (double)iters;
@@ -97,25 +104,34 @@ static double bench_arena(MP_Arena *arena, long iters) {
 
 int main(int argc, char **argv) {
   if (argc < 4) {
-    fprintf(stderr, "usage: %s all|malloc <iters> <reps>\n", argv[0]);
+    fprintf(stderr, "usage: %s all|malloc|library <iters> <reps>\n", argv[0]);
     return 2;
   }
   int all = strcmp(argv[1], "all") == 0;
+  int library = all || strcmp(argv[1], "library") == 0;
+  int with_malloc = all || strcmp(argv[1], "malloc") == 0;
   long iters = atol(argv[2]);
   int reps = atoi(argv[3]);
-  if (iters <= 0 || reps <= 0 || reps > 10000) return 2;
+  if ((!library && !with_malloc) || iters <= 0 || reps <= 0 || reps > 10000) return 2;
   double *ns = malloc(sizeof(double) * (size_t)reps);
   if (!ns) return 1;
 
-  for (int w = 0; w < 3; w++) bench_malloc(iters); /* warm-up */
-  for (int r = 0; r < reps; r++) ns[r] = bench_malloc(iters);
-  report("c.malloc.pair", "malloc(64)+free() pair", ns, reps, iters);
+  if (with_malloc) {
+    for (int w = 0; w < 3; w++) bench_malloc(iters); /* warm-up */
+    for (int r = 0; r < reps; r++) ns[r] = bench_malloc(iters);
+    report("c.malloc.pair", "malloc(64)+free() pair", ns, reps, iters);
+  }
 
   if (all) {
-    for (int w = 0; w < 3; w++) bench_floor(iters);
-    for (int r = 0; r < reps; r++) ns[r] = bench_floor(iters);
-    report("c.floor.call", "two calls of an empty noinline C function", ns, reps, iters);
+    for (int w = 0; w < 3; w++) bench_floor(iters, 1);
+    for (int r = 0; r < reps; r++) ns[r] = bench_floor(iters, 1);
+    report("c.floor.call", "one call of an empty noinline C function", ns, reps, iters);
+    for (int w = 0; w < 3; w++) bench_floor(iters, 2);
+    for (int r = 0; r < reps; r++) ns[r] = bench_floor(iters, 2);
+    report("c.floor.pair", "two calls of an empty noinline C function", ns, reps, iters);
+  }
 
+  if (library) {
     MP_FixedPool *pool = mp_fixed_pool_create(64, 1024);
     MP_Arena *arena = mp_arena_create((size_t)16 << 20);
     if (!pool || !arena) {

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Budget, Figure, Skip } from '../types.js';
@@ -7,14 +7,21 @@ import type { Budget, Figure, Skip } from '../types.js';
 /** The C harness: `src/c/harness.c`, built into `build/` against the native package's library. */
 const BENCH_DIR = fileURLToPath(new URL('../../', import.meta.url));
 const HARNESS_SRC = join(BENCH_DIR, 'src/c/harness.c');
-const HARNESS_BIN = join(BENCH_DIR, 'build/harness');
+const BUILD_DIR = join(BENCH_DIR, 'build');
+const HARNESS_BIN = join(BUILD_DIR, 'harness');
+const LTO_DIR = join(BUILD_DIR, 'lto');
+const HARNESS_LTO_BIN = join(BUILD_DIR, 'harness-lto');
 const NATIVE_DIR = join(BENCH_DIR, '../packages/backend-native');
+const INCLUDE_DIR = join(NATIVE_DIR, 'c/include');
+const SOURCE_DIR = join(NATIVE_DIR, 'c/src');
+/** Where the native package's `make` puts the static library. */
+const LIBRARY = join(NATIVE_DIR, 'lib/libmemory_pool_core.a');
 
 /** LD_PRELOAD allocators: the Debian package, and the file names it installs. */
 export const PRELOADS = [
-  { subject: 'mimalloc', pkg: 'libmimalloc2.0', files: ['libmimalloc.so', 'libmimalloc.so.2', 'libmimalloc.so.2.0'] },
+  { subject: 'mimalloc', pkg: 'libmimalloc2.0', files: ['libmimalloc.so.2', 'libmimalloc.so'] },
   { subject: 'jemalloc', pkg: 'libjemalloc2', files: ['libjemalloc.so.2', 'libjemalloc.so'] },
-  { subject: 'tcmalloc', pkg: 'libgoogle-perftools4', files: ['libtcmalloc_minimal.so.4', 'libtcmalloc_minimal.so'] },
+  { subject: 'tcmalloc', pkg: 'libtcmalloc-minimal4', files: ['libtcmalloc_minimal.so.4', 'libtcmalloc_minimal.so'] },
 ] as const;
 
 const LIB_DIRS = ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib', '/usr/local/lib'];
@@ -24,49 +31,44 @@ const findPreload = (files: readonly string[]): string | undefined => {
   return undefined;
 };
 
-/** The static library wherever the native package's build put it (searched, node_modules excluded). */
-function findLibrary(dir: string, depth = 3): string | undefined {
-  if (!existsSync(dir)) return undefined;
-  if (depth === 3) {
-    for (const sub of ['lib', '.', 'build', 'build/Release']) {
-      const candidate = join(dir, sub, 'libmemory_pool_core.a');
-      if (existsSync(candidate)) return candidate;
-    }
-  }
-  const entries = readdirSync(dir, { withFileTypes: true });
-  for (const e of entries) if (e.isFile() && e.name === 'libmemory_pool_core.a') return join(dir, e.name);
-  if (depth === 0) return undefined;
-  for (const e of entries) {
-    if (e.isDirectory() && e.name !== 'node_modules' && e.name !== 'asan' && !e.name.startsWith('.')) {
-      const found = findLibrary(join(dir, e.name), depth - 1);
-      if (found) return found;
-    }
-  }
+/** Runs a build step; returns its failure as one line, or undefined. */
+function step(cmd: string, args: string[], what: string): string | undefined {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 180_000 });
+  if (r.error) return `${what}: ${cmd} not available (${r.error.message})`;
+  if (r.status !== 0) return `${what} failed: ${(r.stderr || r.stdout || '').trim().split('\n').slice(0, 3).join(' | ')}`;
   return undefined;
 }
 
-/** Builds the harness; returns the reason when it cannot. */
+/** Builds the harness against the native package's library (`make` there first if it is missing). */
 function buildHarness(): string | undefined {
-  const header = join(NATIVE_DIR, 'c/include/memory_pool_core.h');
-  if (!existsSync(header)) return `packages/backend-native/c/include/memory_pool_core.h is missing`;
-  let lib = findLibrary(NATIVE_DIR);
-  if (!lib && existsSync(join(NATIVE_DIR, 'Makefile'))) {
+  if (!existsSync(join(INCLUDE_DIR, 'memory_pool_core.h'))) return 'packages/backend-native/c/include/memory_pool_core.h is missing';
+  if (!existsSync(LIBRARY)) {
     process.stderr.write('    building libmemory_pool_core.a with `make` in packages/backend-native\n');
-    const made = spawnSync('make', ['-C', NATIVE_DIR], { encoding: 'utf8', timeout: 180_000 });
-    if (made.status !== 0) return `\`make\` in packages/backend-native failed: ${(made.stderr || made.stdout || '').trim().split('\n').slice(-3).join(' | ')}`;
-    lib = findLibrary(NATIVE_DIR);
+    const made = step('make', ['-C', NATIVE_DIR, 'lib/libmemory_pool_core.a'], '`make` in packages/backend-native');
+    if (made) return made;
   }
-  if (!lib) return 'libmemory_pool_core.a not found in packages/backend-native (and no Makefile to build it)';
-  mkdirSync(join(BENCH_DIR, 'build'), { recursive: true });
-  const fresh =
-    existsSync(HARNESS_BIN) &&
-    statSync(HARNESS_BIN).mtimeMs > Math.max(statSync(HARNESS_SRC).mtimeMs, statSync(lib).mtimeMs, statSync(header).mtimeMs);
-  if (fresh) return undefined;
-  const args = ['-O2', '-std=c11', '-o', HARNESS_BIN, HARNESS_SRC, `-I${join(NATIVE_DIR, 'c/include')}`, lib, '-lm'];
-  const cc = spawnSync('gcc', args, { encoding: 'utf8', timeout: 120_000 });
-  if (cc.error) return `gcc not available: ${cc.error.message}`;
-  if (cc.status !== 0) return `gcc failed: ${cc.stderr.trim().split('\n').slice(0, 4).join(' | ')}`;
-  return undefined;
+  mkdirSync(BUILD_DIR, { recursive: true });
+  return step('gcc', ['-O2', '-std=c11', '-o', HARNESS_BIN, HARNESS_SRC, `-I${INCLUDE_DIR}`, LIBRARY, '-lm'], 'gcc (harness)');
+}
+
+/**
+ * The same harness linked with link-time optimisation against an `-flto` copy of the library built
+ * here from the native package's sources (that package is left as it is): what a C user gets who
+ * links the library statically with `-flto`, where gcc may inline the fast paths into the caller.
+ */
+function buildLtoHarness(): string | undefined {
+  mkdirSync(LTO_DIR, { recursive: true });
+  const objects: string[] = [];
+  for (const file of readdirSync(SOURCE_DIR).filter((f) => f.endsWith('.c'))) {
+    const obj = join(LTO_DIR, file.replace(/\.c$/, '.o'));
+    const failed = step('gcc', ['-O3', '-flto', '-std=c11', `-I${INCLUDE_DIR}`, '-c', join(SOURCE_DIR, file), '-o', obj], `gcc -flto ${file}`);
+    if (failed) return failed;
+    objects.push(obj);
+  }
+  const lib = join(LTO_DIR, 'libmemory_pool_core.a');
+  const archived = step('gcc-ar', ['rcs', lib, ...objects], 'gcc-ar');
+  if (archived) return archived;
+  return step('gcc', ['-O3', '-flto', '-std=c11', '-o', HARNESS_LTO_BIN, HARNESS_SRC, `-I${INCLUDE_DIR}`, lib, '-lm'], 'gcc -flto (harness)');
 }
 
 interface HarnessLine {
@@ -80,13 +82,13 @@ interface HarnessLine {
   ops: number;
 }
 
-function runHarness(subject: string, mode: 'all' | 'malloc', budget: Budget, preload?: string): Figure[] | string {
+function runHarness(bin: string, subject: string, mode: 'all' | 'malloc' | 'library', budget: Budget, preload?: string): Figure[] | string {
   const iters = budget.quick ? 200_000 : 2_000_000;
   const reps = budget.quick ? 9 : 31;
   const env = { ...process.env };
   if (preload) env['LD_PRELOAD'] = preload;
   else delete env['LD_PRELOAD'];
-  const run = spawnSync(HARNESS_BIN, [mode, String(iters), String(reps)], { encoding: 'utf8', env, timeout: 300_000 });
+  const run = spawnSync(bin, [mode, String(iters), String(reps)], { encoding: 'utf8', env, timeout: 300_000 });
   if (run.status !== 0) return `harness exited with ${run.status ?? run.signal}: ${(run.stderr || '').trim().slice(0, 300)}`;
   if (preload && /cannot be preloaded/.test(run.stderr)) return `ld.so could not preload ${preload}`;
   return run.stdout
@@ -109,7 +111,14 @@ function runHarness(subject: string, mode: 'all' | 'malloc', budget: Budget, pre
     });
 }
 
-/** The C library and malloc from C: glibc first, then each LD_PRELOAD allocator that is installed. */
+const logFigure = (log: (line: string) => void, f: Figure) =>
+  log(`    ${f.subject.padEnd(15)} ${f.scenario.padEnd(16)} ${f.nsPerOp.toFixed(2).padStart(9)} ns/op  ±${f.rmePercent.toFixed(1)}%`);
+
+/**
+ * The C library and malloc from C: glibc with the floors and the library, the library again built
+ * with -O3 -flto, then each LD_PRELOAD allocator that is installed (a missing one is skipped, with the
+ * command that installs it).
+ */
 export function runC(budget: Budget, log: (line: string) => void): { figures: Figure[]; skipped: Skip[] } {
   const figures: Figure[] = [];
   const skipped: Skip[] = [];
@@ -119,14 +128,25 @@ export function runC(budget: Budget, log: (line: string) => void): { figures: Fi
       skipped.push({ scenario, subject: scenario === 'c.malloc.pair' ? 'glibc' : 'C library', reason: why });
     return { figures, skipped };
   }
-  const glibc = runHarness('glibc', 'all', budget);
+  const glibc = runHarness(HARNESS_BIN, 'glibc', 'all', budget);
   if (typeof glibc === 'string') {
     skipped.push({ scenario: 'c.*', subject: 'glibc', reason: glibc });
   } else {
     for (const f of glibc) {
-      const fig = f.scenario === 'c.malloc.pair' ? f : { ...f, subject: f.scenario === 'c.floor.call' ? 'empty C call' : 'C library' };
-      figures.push(fig);
-      log(`    ${fig.subject.padEnd(10)} ${fig.scenario.padEnd(16)} ${fig.nsPerOp.toFixed(2).padStart(9)} ns/op  ±${fig.rmePercent.toFixed(1)}%`);
+      const subject = f.scenario === 'c.malloc.pair' ? 'glibc' : f.scenario.startsWith('c.floor.') ? 'empty C call' : 'C library';
+      figures.push({ ...f, subject });
+      logFigure(log, { ...f, subject });
+    }
+  }
+  const lto = buildLtoHarness();
+  const ltoFigures = lto ?? runHarness(HARNESS_LTO_BIN, 'C library (LTO)', 'library', budget);
+  if (typeof ltoFigures === 'string') {
+    skipped.push({ scenario: 'c.pool.pair', subject: 'C library (LTO)', reason: ltoFigures });
+    log(`    C library (LTO) skipped: ${ltoFigures}`);
+  } else {
+    for (const f of ltoFigures) {
+      figures.push(f);
+      logFigure(log, f);
     }
   }
   for (const p of PRELOADS) {
@@ -135,19 +155,20 @@ export function runC(budget: Budget, log: (line: string) => void): { figures: Fi
       skipped.push({
         scenario: 'c.malloc.pair',
         subject: p.subject,
-        reason: `not installed: \`sudo apt-get install ${p.pkg}\` (Debian/Ubuntu) to measure it through LD_PRELOAD`,
+        reason: `not installed: \`apt-get install ${p.pkg}\` (Debian/Ubuntu) to measure it through LD_PRELOAD`,
       });
-      log(`    ${p.subject.padEnd(10)} skipped: apt-get install ${p.pkg}`);
+      log(`    ${p.subject.padEnd(15)} skipped, not installed: apt-get install ${p.pkg}`);
       continue;
     }
-    const figs = runHarness(p.subject, 'malloc', budget, path);
+    const figs = runHarness(HARNESS_BIN, p.subject, 'malloc', budget, path);
     if (typeof figs === 'string') {
       skipped.push({ scenario: 'c.malloc.pair', subject: p.subject, reason: figs });
+      log(`    ${p.subject.padEnd(15)} skipped: ${figs}`);
       continue;
     }
     for (const f of figs) {
       figures.push({ ...f, extra: { ...f.extra, preload: path } });
-      log(`    ${f.subject.padEnd(10)} ${f.scenario.padEnd(16)} ${f.nsPerOp.toFixed(2).padStart(9)} ns/op  ±${f.rmePercent.toFixed(1)}%`);
+      logFigure(log, f);
     }
   }
   return { figures, skipped };

@@ -1,9 +1,9 @@
-import { PerformanceObserver, performance } from 'node:perf_hooks';
-import type { Backend } from '@mempool/api';
-import type { Figure } from '../types.js';
+import type { FixedPool } from '@mempool/api';
+import { ObjectPool } from './object-pool.js';
+import { measurePoint, warmUp, type SweepPoint } from '../sweep.js';
 
 /**
- * The seed's first use case: an order book holding ~10,000 resting orders through a stream of
+ * The library's first use case: an order book holding `resting` orders through a stream of
  * add/cancel/fill events. The stream is generated from a fixed seed before timing, so every subject
  * (each in its own process) sees the same events; each reports a checksum of the final book that
  * the report compares across subjects.
@@ -27,6 +27,8 @@ export interface Stream {
   /** The first `prefill` events are the resting orders' adds (not timed). */
   readonly prefill: number;
   readonly length: number;
+  /** The most orders resting at once: what a pool must hold. */
+  readonly peakLive: number;
   readonly hash: string;
 }
 
@@ -54,6 +56,7 @@ export function makeStream(events: number, resting = 10_000, seed = 0x5eed): Str
   const pos = new Int32Array(total + 1);
   const liveQty = new Uint32Array(total + 1);
   let live = 0;
+  let peakLive = 0;
   let nextId = 1;
   let hash = 0x811c9dc5;
   for (let k = 0; k < total; k++) {
@@ -78,6 +81,7 @@ export function makeStream(events: number, resting = 10_000, seed = 0x5eed): Str
       dense[live] = o;
       pos[o] = live++;
       liveQty[o] = q;
+      if (live > peakLive) peakLive = live;
     } else {
       const j = Math.floor(rand() * live);
       const o = dense[j]!;
@@ -99,8 +103,9 @@ export function makeStream(events: number, resting = 10_000, seed = 0x5eed): Str
     }
     hash = Math.imul(hash ^ (kind[k]! * 7 + id[k]! * 31 + qty[k]! * 131 + price[k]!), 0x01000193) >>> 0;
   }
-  return { kind, id, side, price, qty, prefill: resting, length: total, hash: hash.toString(16) };
+  return { kind, id, side, price, qty, prefill: resting, length: total, peakLive, hash: hash.toString(16) };
 }
+
 
 /** A book the driver feeds events to. */
 export interface Book {
@@ -110,7 +115,11 @@ export interface Book {
   dispose(): void;
 }
 
-interface Order {
+/** Makes a fresh book that holds up to `capacity` orders whose ids are below `maxId`. */
+export type BookFactory = (capacity: number, maxId: number) => Book;
+
+/** One resting order as a JavaScript object. */
+export interface Order {
   id: number;
   side: number;
   price: number;
@@ -118,31 +127,42 @@ interface Order {
   ts: number;
 }
 
-/** Plain JavaScript: one object per order in a Map by id. */
+/** Plain JavaScript: one object literal per order, in a Map by id (what people write today). */
 export class ObjectBook implements Book {
   private readonly orders = new Map<number, Order>();
   private readonly levels = new Float64Array(2 * LEVELS);
   private filled = 0;
 
+  /** A new order object; the pooled book takes one from its free list instead. */
+  protected newOrder(id: number, side: number, price: number, qty: number, ts: number): Order {
+    return { id, side, price, qty, ts };
+  }
+
+  /** The order left the book: garbage here, back to the free list in the pooled book. */
+  protected dropOrder(_o: Order): void {}
+
   apply(s: Stream, k: number): void {
     const kind = s.kind[k]!;
     const id = s.id[k]!;
     if (kind === ADD) {
-      const o: Order = { id, side: s.side[k]!, price: s.price[k]!, qty: s.qty[k]!, ts: k };
+      const o = this.newOrder(id, s.side[k]!, s.price[k]!, s.qty[k]!, k);
       this.orders.set(id, o);
       this.levels[o.side * LEVELS + o.price] = this.levels[o.side * LEVELS + o.price]! + o.qty;
     } else if (kind === CANCEL) {
       const o = this.orders.get(id)!;
       this.levels[o.side * LEVELS + o.price] = this.levels[o.side * LEVELS + o.price]! - o.qty;
       this.orders.delete(id);
+      this.dropOrder(o);
     } else {
       const o = this.orders.get(id)!;
       const f = s.qty[k]!;
       const take = f < o.qty ? f : o.qty;
       this.levels[o.side * LEVELS + o.price] = this.levels[o.side * LEVELS + o.price]! - take;
       this.filled += take;
-      if (f >= o.qty) this.orders.delete(id);
-      else o.qty -= f;
+      if (f >= o.qty) {
+        this.orders.delete(id);
+        this.dropOrder(o);
+      } else o.qty -= f;
     }
   }
 
@@ -157,22 +177,100 @@ export class ObjectBook implements Book {
   }
 }
 
+/** The same book with its order objects reused through a hand-written object pool. */
+export class PooledObjectBook extends ObjectBook {
+  private readonly pool: ObjectPool<Order>;
+
+  constructor(capacity: number) {
+    super();
+    this.pool = new ObjectPool<Order>(() => ({ id: 0, side: 0, price: 0, qty: 0, ts: 0 }), capacity);
+  }
+
+  protected override newOrder(id: number, side: number, price: number, qty: number, ts: number): Order {
+    const o = this.pool.acquire();
+    o.id = id;
+    o.side = side;
+    o.price = price;
+    o.qty = qty;
+    o.ts = ts;
+    return o;
+  }
+
+  protected override dropOrder(o: Order): void {
+    this.pool.release(o);
+  }
+}
+
+/** Where a pool book keeps its 64-byte orders: a backend's fixed pool, or `MemPoolSlots`. */
+export type Slots = Pick<FixedPool, 'alloc' | 'free' | 'memory' | 'destroy'>;
+
+/** From an order's id to its handle. */
+export interface HandleIndex {
+  get(id: number): number;
+  set(id: number, handle: number): void;
+  delete(id: number): void;
+  readonly size: number;
+}
+
+/** A `Map` from id to handle: the same index structure as the objects' book. */
+export class MapIndex implements HandleIndex {
+  private readonly map = new Map<number, number>();
+  get(id: number): number {
+    return this.map.get(id)!;
+  }
+  set(id: number, handle: number): void {
+    this.map.set(id, handle);
+  }
+  delete(id: number): void {
+    this.map.delete(id);
+  }
+  get size(): number {
+    return this.map.size;
+  }
+}
+
 /**
- * A backend's fixed pool: each order is a 64-byte slot (id, price, qty, ts as f64 at 0/8/16/24, side
- * as u32 at 32) read and written through typed-array views made once; a Map from id to handle.
+ * Ids are dense sequence numbers (as an exchange's are), so a `Uint32Array` indexed by id holds the
+ * handles: no hashing, and nothing for the collector to trace.
+ */
+export class IdIndex implements HandleIndex {
+  private readonly handles: Uint32Array;
+  private count = 0;
+  constructor(maxId: number) {
+    this.handles = new Uint32Array(maxId + 1);
+  }
+  get(id: number): number {
+    return this.handles[id]!;
+  }
+  set(id: number, handle: number): void {
+    this.handles[id] = handle;
+    this.count++;
+  }
+  delete(id: number): void {
+    this.handles[id] = 0;
+    this.count--;
+  }
+  get size(): number {
+    return this.count;
+  }
+}
+
+/**
+ * Orders in 64-byte slots (id, price, qty, ts as f64 at 0/8/16/24, side as u32 at 32), read and
+ * written through typed-array views made once, found through a `HandleIndex`.
  */
 export class PoolBook implements Book {
-  private readonly pool;
   private readonly f64: Float64Array;
   private readonly u32: Uint32Array;
-  private readonly index = new Map<number, number>();
   private readonly levels = new Float64Array(2 * LEVELS);
   private filled = 0;
 
-  constructor(backend: Backend, capacity: number) {
-    this.pool = backend.createFixedPool(64, capacity);
-    this.f64 = new Float64Array(this.pool.memory);
-    this.u32 = new Uint32Array(this.pool.memory);
+  constructor(
+    private readonly slots: Slots,
+    private readonly index: HandleIndex,
+  ) {
+    this.f64 = new Float64Array(slots.memory);
+    this.u32 = new Uint32Array(slots.memory);
   }
 
   apply(s: Stream, k: number): void {
@@ -180,9 +278,9 @@ export class PoolBook implements Book {
     const id = s.id[k]!;
     const f64 = this.f64;
     if (kind === ADD) {
-      const h = this.pool.alloc();
+      const h = this.slots.alloc();
       if (h === 0) throw new Error('order pool exhausted');
-      // Handles are byte offsets; this pool is far below 4 GiB, so `>>> 3` is exact here.
+      // Handles are byte offsets; these pools are far below 4 GiB, so `>>> 3` is exact here.
       const o = h >>> 3;
       const side = s.side[k]!;
       const price = s.price[k]!;
@@ -195,14 +293,14 @@ export class PoolBook implements Book {
       this.index.set(id, h);
       this.levels[side * LEVELS + price] = this.levels[side * LEVELS + price]! + qty;
     } else {
-      const h = this.index.get(id)!;
+      const h = this.index.get(id);
       const o = h >>> 3;
       const level = this.u32[(h >>> 2) + 8]! * LEVELS + f64[o + 1]!;
       const q = f64[o + 2]!;
       if (kind === CANCEL) {
         this.levels[level] = this.levels[level]! - q;
         this.index.delete(id);
-        this.pool.free(h);
+        this.slots.free(h);
       } else {
         const f = s.qty[k]!;
         const take = f < q ? f : q;
@@ -210,7 +308,7 @@ export class PoolBook implements Book {
         this.filled += take;
         if (f >= q) {
           this.index.delete(id);
-          this.pool.free(h);
+          this.slots.free(h);
         } else f64[o + 2] = q - f;
       }
     }
@@ -223,107 +321,56 @@ export class PoolBook implements Book {
   }
 
   dispose(): void {
-    this.pool.destroy();
+    this.slots.destroy();
   }
 }
 
-const percentile = (sorted: Float64Array, p: number): number =>
-  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-
-interface Pass {
-  readonly totalMs: number;
-  readonly perEvent: Float64Array;
-  readonly gcCount: number;
-  readonly gcMs: number;
-  readonly checksum: string;
-}
-
-/** One timed pass of the stream on a fresh book: per-batch latency and the GC pauses inside it. */
-async function timedPass(stream: Stream, makeBook: () => Book, events: number): Promise<Pass> {
-  (globalThis as { gc?: () => void }).gc?.();
-  const book = makeBook();
-  for (let k = 0; k < stream.prefill; k++) book.apply(stream, k);
-
-  const gcs: { start: number; duration: number }[] = [];
-  const obs = new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) gcs.push({ start: e.startTime, duration: e.duration });
-  });
-  obs.observe({ entryTypes: ['gc'] });
-
-  const batches = Math.floor(events / BATCH);
-  const perEvent = new Float64Array(batches);
-  const start = performance.now();
-  let k = stream.prefill;
-  for (let b = 0; b < batches; b++) {
-    const t0 = performance.now();
-    const end = k + BATCH;
-    for (; k < end; k++) book.apply(stream, k);
-    perEvent[b] = ((performance.now() - t0) * 1e6) / BATCH;
-  }
-  for (; k < stream.length; k++) book.apply(stream, k);
-  const end = performance.now();
-  // 'gc' entries arrive asynchronously: let the observer catch up before reading them.
-  await new Promise((r) => setTimeout(r, 50));
-  obs.disconnect();
-  const checksum = book.checksum();
-  book.dispose();
-  const inRun = gcs.filter((g) => g.start >= start && g.start <= end);
-  return { totalMs: end - start, perEvent, gcCount: inRun.length, gcMs: inRun.reduce((a, g) => a + g.duration, 0), checksum };
+/** Timed events per size: enough that each run takes seconds, not minutes. */
+export function orderBookEvents(resting: number, quick: boolean): number {
+  if (quick) return 100_000;
+  return resting >= 1_000_000 ? 2_000_000 : 1_000_000;
 }
 
 /**
- * Warms the subject up on a throw-away book, then times the whole stream on a fresh book `passes`
- * times and reports the median pass (by total time): one descheduled moment on a busy machine
- * should not decide the figure.
+ * Warms the subject up on a small throw-away book, then measures the point: each pass fills a fresh
+ * book with `resting` orders (untimed) and times the events.
  */
-export async function runOrderBook(subject: string, makeBook: () => Book, events: number, passes: number): Promise<Figure> {
-  const stream = makeStream(events);
-  const warm = makeBook();
-  const warmEnd = Math.min(stream.length, stream.prefill + Math.max(50_000, events >> 2));
-  for (let k = 0; k < warmEnd; k++) warm.apply(stream, k);
+export async function runOrderBook(
+  subject: string,
+  makeBook: BookFactory,
+  resting: number,
+  events: number,
+  passes: number,
+  limitMs: number,
+): Promise<SweepPoint> {
+  // The JIT warms up on its own small stream, so the big book's footprint is measured alone.
+  const warmStream = makeStream(200_000, 10_000, 0x3a17);
+  const warm = makeBook(warmStream.peakLive, warmStream.length);
+  let w = 0;
+  warmUp(
+    (n) => {
+      const end = w + n;
+      for (; w < end; w++) warm.apply(warmStream, w);
+    },
+    warmStream.length,
+    4096,
+  );
   warm.dispose();
 
-  const runs: Pass[] = [];
-  for (let i = 0; i < passes; i++) runs.push(await timedPass(stream, makeBook, events));
-  const sums = new Set(runs.map((r) => r.checksum));
-  if (sums.size !== 1) throw new Error(`order book passes disagree: ${[...sums].join(' vs ')}`);
-  const pass = [...runs].sort((a, b) => a.totalMs - b.totalMs)[Math.floor(runs.length / 2)]!;
-
-  const { perEvent } = pass;
-  const batches = perEvent.length;
-  let sum = 0;
-  let sq = 0;
-  for (const v of perEvent) sum += v;
-  const mean = sum / batches;
-  for (const v of perEvent) sq += (v - mean) ** 2;
-  const sd = Math.sqrt(sq / Math.max(1, batches - 1));
-  const sorted = perEvent.slice().sort();
-  const round1 = (x: number) => Math.round(x * 10) / 10;
-  const figure: Figure = {
-    scenario: 'orderbook',
-    subject,
-    unit: `event (add/cancel/fill; ${events.toLocaleString('en-US')} events, ${stream.prefill.toLocaleString('en-US')} resting)`,
-    nsPerOp: (pass.totalMs * 1e6) / events,
-    rmePercent: ((1.96 * sd) / Math.sqrt(batches) / mean) * 100,
-    p99NsPerOp: percentile(sorted, 99),
-    samples: batches,
-    opsPerSample: BATCH,
-    extra: {
-      eventsPerSec: Math.round(events / (pass.totalMs / 1000)),
-      p50Ns: round1(percentile(sorted, 50)),
-      p99Ns: round1(percentile(sorted, 99)),
-      p999Ns: round1(percentile(sorted, 99.9)),
-      gcCount: pass.gcCount,
-      gcTotalMs: Math.round(pass.gcMs * 100) / 100,
-      checksum: pass.checksum,
-      streamHash: stream.hash,
-      events,
-      passes,
-      eventsPerSecAllPasses: runs.map((r) => Math.round(events / (r.totalMs / 1000))).join(' '),
-    },
-  };
-  process.stderr.write(
-    `    ${subject.padEnd(10)} orderbook  ${Number(figure.extra!['eventsPerSec']).toLocaleString('en-US')} events/s (median of ${passes})  p50 ${figure.extra!['p50Ns']} ns  p99.9 ${figure.extra!['p999Ns']} ns  GC ${pass.gcCount}× ${pass.gcMs.toFixed(1)} ms  [${pass.checksum}]\n`,
-  );
-  return figure;
+  const stream = makeStream(events, resting);
+  return measurePoint({ workload: 'orderbook', subject, live: resting, events, batch: BATCH, passes, limitMs }, () => {
+    const book = makeBook(stream.peakLive, stream.length);
+    let k = 0;
+    return {
+      fill: () => {
+        for (; k < stream.prefill; k++) book.apply(stream, k);
+      },
+      step: (n) => {
+        const end = k + n;
+        for (; k < end; k++) book.apply(stream, k);
+      },
+      checksum: () => `${book.checksum()} (stream ${stream.hash})`,
+      dispose: () => book.dispose(),
+    };
+  });
 }
