@@ -1,8 +1,8 @@
-import { createRequire } from 'node:module';
 import {
   arenaLayout,
   fixedPoolLayout,
   MAX_MEMORY_BYTES,
+  VERSION,
   type ArenaOptions,
   type Backend,
   type FixedPoolOptions,
@@ -13,8 +13,8 @@ import { JsFixedPool } from './fixed-pool.js';
 export { JsArena } from './arena.js';
 export { JsFixedPool } from './fixed-pool.js';
 
-/** This package's semver version. */
-export const version: string = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
+/** This package's semver version: every package of memory-pool-core shares `VERSION`. */
+export const version: string = VERSION;
 
 /** Same-sized slots in a fresh `ArrayBuffer`. */
 export function createFixedPool(objectSize: number, capacity: number, options?: FixedPoolOptions): JsFixedPool {
