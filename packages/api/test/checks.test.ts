@@ -1,3 +1,4 @@
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import {
   arenaLayout,
@@ -45,6 +46,43 @@ describe('checkBatch', () => {
   it('refuses a Uint32Array for a memory past 4 GiB, where handles no longer fit', () => {
     expect(() => checkBatch('out', new Uint32Array(1), undefined, 2 ** 32 + 1)).toThrowError(TypeError);
     expect(checkBatch('out', new Float64Array(3), undefined, 2 ** 32 + 1)).toBe(3);
+  });
+  it('refuses a Proxy around a Uint32Array, though it passes instanceof, and runs none of its traps', () => {
+    let traps = 0;
+    const proxy = new Proxy(new Uint32Array(4), {
+      get: (target, key) => (traps++, Reflect.get(target, key)),
+      getPrototypeOf: (target) => (traps++, Reflect.getPrototypeOf(target)),
+      has: (target, key) => (traps++, Reflect.has(target, key)),
+    });
+    expect(() => checkBatch('handles', proxy, 2, 1024)).toThrowError(
+      expect.objectContaining({
+        name: 'TypeError',
+        code: ErrorCode.INVALID_ARGUMENT,
+        message: 'handles must be a Uint32Array or a Float64Array, got an object that is not a typed array',
+      }),
+    );
+    expect(traps).toBe(0);
+  });
+  it("takes a subclass's real length, not the length it claims", () => {
+    class Liar extends Float64Array {
+      override get length(): number {
+        return 1000;
+      }
+      override get [Symbol.toStringTag](): 'Float64Array' {
+        return 'Float64Array';
+      }
+    }
+    expect(checkBatch('out', new Liar(2), undefined, 1024)).toBe(2);
+    expect(() => checkBatch('out', new Liar(2), 3, 1024)).toThrowError(expect.objectContaining({ name: 'RangeError', code: ErrorCode.INVALID_ARGUMENT }));
+    class Pretender extends Uint8Array {
+      override get [Symbol.toStringTag](): 'Uint8Array' {
+        return 'Float64Array' as 'Uint8Array';
+      }
+    }
+    expect(() => checkBatch('out', new Pretender(8), undefined, 1024)).toThrowError('out must be a Uint32Array or a Float64Array, got a Uint8Array');
+  });
+  it('takes a genuine typed array from another realm (no instanceof involved)', () => {
+    expect(checkBatch('out', runInNewContext('new Uint32Array(5)'), undefined, 1024)).toBe(5);
   });
 });
 
