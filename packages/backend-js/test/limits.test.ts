@@ -5,8 +5,7 @@ import { ErrorCode, HEADER_BYTES } from '@mempool/api';
 import { createFixedPool } from '@mempool/backend-js';
 
 /** What the js backend may reserve on this machine: the same bound `reservableBytes` applies. */
-const constrained = constrainedMemory?.() ?? 0;
-const reservable = constrained > 0 ? Math.min(constrained, totalmem()) : totalmem();
+const reservable = Math.min(totalmem(), constrainedMemory?.() || Number.POSITIVE_INFINITY);
 
 describe('js: honest limits', () => {
   it('counts 8 bytes of bookkeeping a slot and refuses up front what this machine cannot hold, naming the real bytes', () => {

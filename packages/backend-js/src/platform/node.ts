@@ -29,12 +29,13 @@ export function detach(buffer: ArrayBuffer): void {
   void closedReader.read(new Uint8Array(buffer));
 }
 
+/** The machine's memory, or its container's limit if lower: neither changes while we run. */
+const reservable = Math.min(totalmem(), process.constrainedMemory?.() || Number.POSITIVE_INFINITY);
+
 /**
- * The most bytes one allocator can honestly reserve here: the machine's memory, or the container's
- * limit if lower. V8 hands out larger buffers lazily, so without this a pool would "succeed" and
- * fail later, when its pages are touched.
+ * The most bytes one allocator can honestly reserve here. V8 hands out larger buffers lazily, so
+ * without this bound a pool would "succeed" and fail later, when its pages are touched.
  */
 export function reservableBytes(): number {
-  const constrained = process.constrainedMemory?.() ?? 0;
-  return constrained > 0 ? Math.min(constrained, totalmem()) : totalmem();
+  return reservable;
 }
