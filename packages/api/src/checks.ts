@@ -73,7 +73,13 @@ export interface ArenaLayout {
 export function arenaLayout(bufferSize: unknown, options: unknown, maxMemoryBytes: number): ArenaLayout {
   const align = checkAlign('options.align', checkOptions('options', options).align);
   const dataOffset = Math.max(HEADER_BYTES, align);
-  const size = checkInteger('bufferSize', bufferSize, 1, maxMemoryBytes - dataOffset, `an integer from 1 to ${maxMemoryBytes - dataOffset} on this backend`);
+  const size = checkInteger(
+    'bufferSize',
+    bufferSize,
+    1,
+    maxMemoryBytes - dataOffset,
+    `an integer from 1 to ${maxMemoryBytes - dataOffset} on this backend`,
+  );
   return { bufferSize: size, align, dataOffset, byteLength: dataOffset + size };
 }
 

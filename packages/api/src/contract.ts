@@ -1,7 +1,7 @@
 /**
  * The contract every backend keeps. The rules live on the types so a reader finds them where the
- * code is; `../../shared/CONTRACT.md` is the long form, and where it is silent the decisions below
- * are the ones every backend follows.
+ * code is; `docs/CONTRACT.md` in the repository is the long form, and where it is silent the
+ * decisions below are the ones every backend follows.
  *
  * Handles. An allocation is a handle: a non-negative integer, the byte offset of the allocation
  * inside the allocator's `memory`. 0 is the null handle: never valid, returned when there is no

@@ -62,10 +62,7 @@ export function invalidHandle(name: string, rule: string, value: unknown): Mempo
 
 /** A slot handle of this pool whose slot is free. */
 export function doubleFree(name: string, handle: number): MempoolError {
-  return withCode(
-    new Error(`${name} must be a live allocation, got ${handle}: that slot is already free`),
-    ErrorCode.DOUBLE_FREE,
-  );
+  return withCode(new Error(`${name} must be a live allocation, got ${handle}: that slot is already free`), ErrorCode.DOUBLE_FREE);
 }
 
 /** Any call but `destroy()` after `destroy()`. */

@@ -16,20 +16,34 @@ import {
 describe('fixedPoolLayout', () => {
   it('rounds the slot size up to the alignment and starts data after the header', () => {
     expect(fixedPoolLayout(60, 10, undefined, MAX_MEMORY_BYTES)).toEqual({
-      objectSize: 60, capacity: 10, align: 8, slotSize: 64, dataOffset: 64, byteLength: 704,
+      objectSize: 60,
+      capacity: 10,
+      align: 8,
+      slotSize: 64,
+      dataOffset: 64,
+      byteLength: 704,
     });
     expect(fixedPoolLayout(1, 2, { align: 256 }, MAX_MEMORY_BYTES)).toMatchObject({ slotSize: 256, dataOffset: 256, byteLength: 768 });
   });
   it('refuses a pool larger than the backend can hold, naming the product', () => {
     expect(() => fixedPoolLayout(2 ** 20, 2 ** 20, undefined, MAX_MEMORY_BYTES)).toThrowError(
-      expect.objectContaining({ name: 'RangeError', code: ErrorCode.INVALID_ARGUMENT, message: expect.stringContaining('objectSize * capacity') }),
+      expect.objectContaining({
+        name: 'RangeError',
+        code: ErrorCode.INVALID_ARGUMENT,
+        message: expect.stringContaining('objectSize * capacity'),
+      }),
     );
   });
 });
 
 describe('arenaLayout', () => {
   it('places the data region at max(64, align)', () => {
-    expect(arenaLayout(100, { align: 4096 }, MAX_MEMORY_BYTES)).toEqual({ bufferSize: 100, align: 4096, dataOffset: 4096, byteLength: 4196 });
+    expect(arenaLayout(100, { align: 4096 }, MAX_MEMORY_BYTES)).toEqual({
+      bufferSize: 100,
+      align: 4096,
+      dataOffset: 4096,
+      byteLength: 4196,
+    });
   });
 });
 
@@ -49,10 +63,14 @@ describe('checkBatch', () => {
   });
   it('refuses a Proxy around a Uint32Array, though it passes instanceof, and runs none of its traps', () => {
     let traps = 0;
+    const counted = <T>(value: T): T => {
+      traps++;
+      return value;
+    };
     const proxy = new Proxy(new Uint32Array(4), {
-      get: (target, key) => (traps++, Reflect.get(target, key)),
-      getPrototypeOf: (target) => (traps++, Reflect.getPrototypeOf(target)),
-      has: (target, key) => (traps++, Reflect.has(target, key)),
+      get: (target, key) => counted(Reflect.get(target, key)),
+      getPrototypeOf: (target) => counted(Reflect.getPrototypeOf(target)),
+      has: (target, key) => counted(Reflect.has(target, key)),
     });
     expect(() => checkBatch('handles', proxy, 2, 1024)).toThrowError(
       expect.objectContaining({
@@ -73,13 +91,17 @@ describe('checkBatch', () => {
       }
     }
     expect(checkBatch('out', new Liar(2), undefined, 1024)).toBe(2);
-    expect(() => checkBatch('out', new Liar(2), 3, 1024)).toThrowError(expect.objectContaining({ name: 'RangeError', code: ErrorCode.INVALID_ARGUMENT }));
+    expect(() => checkBatch('out', new Liar(2), 3, 1024)).toThrowError(
+      expect.objectContaining({ name: 'RangeError', code: ErrorCode.INVALID_ARGUMENT }),
+    );
     class Pretender extends Uint8Array {
       override get [Symbol.toStringTag](): 'Uint8Array' {
         return 'Float64Array' as 'Uint8Array';
       }
     }
-    expect(() => checkBatch('out', new Pretender(8), undefined, 1024)).toThrowError('out must be a Uint32Array or a Float64Array, got a Uint8Array');
+    expect(() => checkBatch('out', new Pretender(8), undefined, 1024)).toThrowError(
+      'out must be a Uint32Array or a Float64Array, got a Uint8Array',
+    );
   });
   it('takes a genuine typed array from another realm (no instanceof involved)', () => {
     expect(checkBatch('out', runInNewContext('new Uint32Array(5)'), undefined, 1024)).toBe(5);
@@ -97,7 +119,11 @@ describe('marks', () => {
 describe('describeValue', () => {
   it('reads values as a message should show them', () => {
     expect([describeValue('8'), describeValue(8n), describeValue(-0), describeValue([]), describeValue(new Uint8Array(1))]).toEqual([
-      '"8"', '8n', '-0', 'an Array', 'a Uint8Array',
+      '"8"',
+      '8n',
+      '-0',
+      'an Array',
+      'a Uint8Array',
     ]);
   });
 });

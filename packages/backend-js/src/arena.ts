@@ -93,14 +93,7 @@ export class JsArena implements Arena {
   stats(): ArenaStats {
     JsArena.#check(this, 'stats');
     const offset = this.#end - this.dataOffset;
-    return arenaStatsFrom([
-      this.bufferSize,
-      offset,
-      this.bufferSize - offset,
-      this.#allocations,
-      this.#peakOffset,
-      this.#failedAllocs,
-    ]);
+    return arenaStatsFrom([this.bufferSize, offset, this.bufferSize - offset, this.#allocations, this.#peakOffset, this.#failedAllocs]);
   }
 
   destroy(): void {

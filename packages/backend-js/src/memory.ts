@@ -3,9 +3,7 @@ import { detach as detachBuffer, keepAttached, reservableBytes } from '#platform
 
 /** How an allocator's reservation reads in an error: its memory, and its bookkeeping if any. */
 function describe(memoryBytes: number, bookkeepingBytes: number): string {
-  return bookkeepingBytes === 0
-    ? `${memoryBytes} bytes of memory`
-    : `${memoryBytes} bytes of memory + ${bookkeepingBytes} of bookkeeping`;
+  return bookkeepingBytes === 0 ? `${memoryBytes} bytes of memory` : `${memoryBytes} bytes of memory + ${bookkeepingBytes} of bookkeeping`;
 }
 
 /**

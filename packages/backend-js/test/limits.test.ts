@@ -32,7 +32,11 @@ describe('js: honest limits', () => {
 
   it('refuses a pool past 4 GiB of memory with ERR_MEMPOOL_INVALID_ARGUMENT before reserving anything', () => {
     expect(() => createFixedPool(2, 2 ** 31)).toThrowError(
-      expect.objectContaining({ name: 'RangeError', code: ErrorCode.INVALID_ARGUMENT, message: expect.stringContaining('objectSize * capacity') }),
+      expect.objectContaining({
+        name: 'RangeError',
+        code: ErrorCode.INVALID_ARGUMENT,
+        message: expect.stringContaining('objectSize * capacity'),
+      }),
     );
   });
 });

@@ -106,7 +106,10 @@ export function hostileBatchCases(backend: Backend): void {
       [null, 'null'],
     ] as const) {
       expect(() => pool.freeMany(value as never)).toThrowError(
-        expect.objectContaining({ code: ErrorCode.INVALID_ARGUMENT, message: `handles must be a Uint32Array or a Float64Array, got ${got}` }),
+        expect.objectContaining({
+          code: ErrorCode.INVALID_ARGUMENT,
+          message: `handles must be a Uint32Array or a Float64Array, got ${got}`,
+        }),
       );
     }
   });
