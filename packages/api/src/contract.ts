@@ -88,9 +88,9 @@ export interface Allocator extends Disposable {
    * The bytes handles point into. It never changes and is never detached while the allocator
    * lives, so a view made once stays valid until `destroy()`. The first `dataOffset` bytes are
    * reserved. A backend may expose more bytes than it hands out (wasm rounds up to whole pages).
-   * A backend refuses to let other code transfer it where the platform can (Node's
-   * `markAsUntransferable`: a transfer then copies); where other code detaches it anyway (a BYOB
-   * stream read, a transfer in a browser), every later call throws `ERR_MEMPOOL_DETACHED`.
+   * A backend refuses to let other code transfer it where the platform can (Node 21+'s
+   * `markAsUntransferable`); where other code detaches it anyway (a BYOB stream read, a transfer
+   * in a browser or on Node 20), every later call throws `ERR_MEMPOOL_DETACHED`.
    */
   readonly memory: ArrayBuffer;
   /** `max(HEADER_BYTES, align)`: where user data starts. */

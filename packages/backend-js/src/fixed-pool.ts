@@ -33,8 +33,9 @@ export class JsFixedPool implements FixedPool {
 
   /**
    * One byte of `memory`, read only to learn whether `memory` is still attached: a detached view
-   * reads `undefined`. Measured the cheapest such test (a view's `length` or `memory.byteLength`
-   * cost alloc+free 30-80% more).
+   * reads `undefined`. The cheapest such test measured: an alloc+free pair takes about 1.1x its
+   * time without any test, against 1.4x testing a full view's `length` and 1.8x for
+   * `memory.byteLength` (a getter call the JIT does not inline).
    */
   readonly #probe: Uint8Array;
   /** Indices of freed slots, last freed on top. */

@@ -1,32 +1,26 @@
 // The Node side of `#platform` (package.json `imports`, condition "node"): Node can refuse a
-// transfer of `memory` and knows how much memory the machine has.
+// transfer of `memory`, and knows how much memory the machine has.
 import { totalmem } from 'node:os';
-import { ReadableStream, type ReadableStreamBYOBReader } from 'node:stream/web';
 import { markAsUntransferable } from 'node:worker_threads';
 
-/** Makes a transfer of `buffer` (postMessage, structuredClone) copy it instead of detaching it. */
+/**
+ * Whether this Node can refuse a transfer of `memory` and still let `destroy()` detach it. Node 21
+ * and later throw a `DataCloneError` on a transfer of a buffer marked untransferable, and ES2024's
+ * `transfer()` detaches it all the same. Node 20 lacks `transfer()`: it copies a marked buffer on
+ * `structuredClone`, and the one way left to detach it (a BYOB read) keeps the bytes alive, so
+ * there `memory` stays transferable and the allocators throw ERR_MEMPOOL_DETACHED after a transfer.
+ */
+const canRefuse = typeof (ArrayBuffer.prototype as { transfer?: unknown }).transfer === 'function';
+
+/** Makes a transfer of `buffer` (postMessage, structuredClone) throw instead of detaching it. */
 export function keepAttached(buffer: ArrayBuffer): void {
-  markAsUntransferable(buffer);
+  if (canRefuse) markAsUntransferable(buffer);
 }
 
-/** A reader of a closed byte stream: see `detach`. */
-let closedReader: ReadableStreamBYOBReader | undefined;
-
-/**
- * Detaches `buffer`, marked untransferable, so every view over it reads as length 0. Where
- * ES2024's `transfer()` exists it does that; Node 20 lacks it and copies a marked buffer on
- * `structuredClone`, but a BYOB read moves any buffer. A closed byte stream's read moves the bytes
- * into an empty view and settles at once, so one reader serves every `destroy()` and nothing
- * piles up in it.
- */
+/** Detaches `buffer` so every view over it reads as length 0, and gives its bytes back. */
 export function detach(buffer: ArrayBuffer): void {
-  const transfer = (buffer as { transfer?: (length: number) => ArrayBuffer }).transfer;
-  if (typeof transfer === 'function') {
-    transfer.call(buffer, 0);
-    return;
-  }
-  closedReader ??= new ReadableStream({ type: 'bytes', start: (controller) => controller.close() }).getReader({ mode: 'byob' });
-  void closedReader.read(new Uint8Array(buffer));
+  if (canRefuse) (buffer as ArrayBuffer & { transfer(length: number): ArrayBuffer }).transfer(0);
+  else structuredClone(buffer, { transfer: [buffer] });
 }
 
 /** The machine's memory, or its container's limit if lower: neither changes while we run. */
