@@ -13,7 +13,7 @@ import {
   type ArenaLayout,
   type ArenaStats,
 } from '@mempool/api';
-import { detach, reserveMemory } from './memory.js';
+import { detach, NO_BYTES, reserveMemory } from './memory.js';
 
 /** A bump allocator over one `ArrayBuffer` (docs/ALGORITHMS.md). */
 export class JsArena implements Arena {
@@ -21,16 +21,19 @@ export class JsArena implements Arena {
   readonly dataOffset: number;
   readonly memory: ArrayBuffer;
 
+  // Private fields start with a value of the type they keep, as in JsFixedPool.
+
   /** One byte of `memory`, read only to learn whether it is still attached (see JsFixedPool). */
-  readonly #probe: Uint8Array;
+  readonly #probe: Uint8Array = NO_BYTES;
   /** Absolute offset of the first free byte. */
-  #end: number;
+  #end = 0;
   /** `dataOffset + bufferSize`: no allocation passes it. */
-  readonly #limit: number;
+  readonly #limit: number = 0;
   /** Resets so far, modulo 2^20: what makes a mark from before a reset stale. */
   #generation = 0;
   #allocations = 0;
-  #peakOffset = 0;
+  /** The highest `end` ever reached (absolute, like `end`): `stats().peakOffset` is it minus `dataOffset`. */
+  #peakEnd = 0;
   #failedAllocs = 0;
   #destroyed = false;
 
@@ -40,6 +43,7 @@ export class JsArena implements Arena {
     this.memory = reserveMemory(layout.byteLength, 0);
     this.#probe = new Uint8Array(this.memory, 0, 1);
     this.#end = layout.dataOffset;
+    this.#peakEnd = layout.dataOffset;
     this.#limit = layout.byteLength;
   }
 
@@ -60,10 +64,10 @@ export class JsArena implements Arena {
         this.#failedAllocs++;
         return 0;
       }
-      this.#end = start + size;
+      const end = start + size;
+      this.#end = end;
       this.#allocations++;
-      const offset = this.#end - this.dataOffset;
-      if (offset > this.#peakOffset) this.#peakOffset = offset;
+      if (end > this.#peakEnd) this.#peakEnd = end;
       return start;
     } catch (error) {
       // A call without an arena as `this` fails on its first field: explain it, on this path only.
@@ -93,7 +97,14 @@ export class JsArena implements Arena {
   stats(): ArenaStats {
     JsArena.#check(this, 'stats');
     const offset = this.#end - this.dataOffset;
-    return arenaStatsFrom([this.bufferSize, offset, this.bufferSize - offset, this.#allocations, this.#peakOffset, this.#failedAllocs]);
+    return arenaStatsFrom([
+      this.bufferSize,
+      offset,
+      this.bufferSize - offset,
+      this.#allocations,
+      this.#peakEnd - this.dataOffset,
+      this.#failedAllocs,
+    ]);
   }
 
   destroy(): void {

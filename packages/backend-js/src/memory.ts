@@ -37,6 +37,9 @@ export function reserveWords(count: number, memoryBytes: number, bookkeepingByte
   }
 }
 
+/** The starting value of an allocator's one-byte probe of `memory` (see JsFixedPool's `#probe`). */
+export const NO_BYTES = new Uint8Array(0);
+
 /** Detaches `memory` at `destroy()`, so every view over it reads as length 0. */
 export function detach(memory: ArrayBuffer): void {
   if (memory.byteLength !== 0) detachBuffer(memory);
