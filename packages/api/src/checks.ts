@@ -110,7 +110,11 @@ function describeBatch(array: unknown): string {
   const kind = typedArrayKind.call(array);
   if (kind !== undefined) return `a ${kind}`;
   if (typeof array !== 'object' || array === null) return describeValue(array);
-  return Array.isArray(array) ? 'an Array' : 'an object that is not a typed array';
+  try {
+    return Array.isArray(array) ? 'an Array' : 'an object that is not a typed array';
+  } catch {
+    return 'a revoked Proxy'; // the one object Array.isArray throws on
+  }
 }
 
 /**

@@ -103,6 +103,16 @@ describe('checkBatch', () => {
       'out must be a Uint32Array or a Float64Array, got a Uint8Array',
     );
   });
+  it('refuses a revoked Proxy with the same TypeError', () => {
+    const { proxy, revoke } = Proxy.revocable(new Float64Array(2), {});
+    revoke();
+    expect(() => checkBatch('out', proxy, undefined, 1024)).toThrowError(
+      expect.objectContaining({
+        code: ErrorCode.INVALID_ARGUMENT,
+        message: 'out must be a Uint32Array or a Float64Array, got a revoked Proxy',
+      }),
+    );
+  });
   it('takes a genuine typed array from another realm (no instanceof involved)', () => {
     expect(checkBatch('out', runInNewContext('new Uint32Array(5)'), undefined, 1024)).toBe(5);
   });
