@@ -35,9 +35,13 @@ export function describeValue(value: unknown): string {
   if (value === null || value === undefined || typeof value === 'boolean') return String(value);
   if (typeof value === 'symbol') return value.toString();
   if (typeof value === 'function') return 'a function';
-  if (Array.isArray(value)) return 'an Array';
-  const name = (value as object).constructor?.name;
-  return name ? `a ${name}` : 'an object';
+  try {
+    if (Array.isArray(value)) return 'an Array';
+    const name = (value as object).constructor?.name;
+    return typeof name === 'string' && name !== '' ? `a ${name}` : 'an object';
+  } catch {
+    return 'an object'; // a revoked Proxy, or a getter that throws: the message must not
+  }
 }
 
 /** `name must <rule>, got <value>`: the wrong kind of value. */

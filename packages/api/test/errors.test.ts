@@ -16,6 +16,11 @@ describe('error builders', () => {
         'the receiver of FixedPool.free() must be the FixedPool it belongs to (call it as allocator.free(...) or pass allocator.free.bind(allocator)), got undefined',
     });
   });
+  it('unboundMethod: still a coded TypeError when the receiver cannot even be described', () => {
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    expect(unboundMethod('Arena', 'alloc', proxy)).toMatchObject({ name: 'TypeError', code: ErrorCode.INVALID_ARGUMENT });
+  });
   it('outOfMemory: names every byte it tried to reserve and what they are', () => {
     const cause = new RangeError('Array buffer allocation failed');
     expect(outOfMemory(1088, cause, '64 bytes of memory + 1024 of bookkeeping')).toMatchObject({
