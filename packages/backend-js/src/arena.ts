@@ -124,8 +124,14 @@ export class JsArena implements Arena {
 
   /** Throws unless `receiver` is an arena that is neither destroyed nor detached. */
   static #check(receiver: unknown, method: string): void {
-    if (!JsArena.#isArena(receiver)) throw unboundMethod('Arena', method, receiver);
-    if (receiver.#probe[0] === undefined) throw receiver.#unusable(method);
+    let attached: boolean;
+    try {
+      // Reading a private field is the brand check: it throws for anything but a Arena.
+      attached = (receiver as JsArena).#probe[0] !== undefined;
+    } catch {
+      throw unboundMethod('Arena', method, receiver);
+    }
+    if (!attached) throw (receiver as JsArena).#unusable(method);
   }
 
   /** Why an arena whose `memory` is detached refuses every call. */

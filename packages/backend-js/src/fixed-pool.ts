@@ -75,9 +75,9 @@ export class JsFixedPool implements FixedPool {
     return this.#destroyed;
   }
 
-  // alloc and free test `#probe` (is `memory` still attached? destroy() and other code detach
-  // it) and pay for nothing else unless they fail: a call without a pool as `this` fails on its
-  // first private field and is caught and explained by `#misuse`.
+  // alloc, free and reset test `#probe` (is `memory` still attached? destroy() and other code
+  // detach it) and pay for nothing else unless they fail: a call without a pool as `this` fails on
+  // its first private field and is caught and explained by `#misuse`.
 
   alloc(): number {
     try {
@@ -106,15 +106,19 @@ export class JsFixedPool implements FixedPool {
   }
 
   reset(): void {
-    JsFixedPool.#check(this, 'reset');
-    this.#freeTop = 0;
-    this.#untouched = 0;
-    this.#releasedByReset += this.#allocated;
-    this.#allocated = 0;
-    if (++this.#epoch === PENDING) {
-      // Once in 2^32 - 2 resets: old stamps could match the new epoch, so clear them (amortised O(1)).
-      this.#liveEpoch.fill(0);
-      this.#epoch = 1;
+    try {
+      if (this.#probe[0] === undefined) throw this.#unusable('reset');
+      this.#freeTop = 0;
+      this.#untouched = 0;
+      this.#releasedByReset += this.#allocated;
+      this.#allocated = 0;
+      if (++this.#epoch === PENDING) {
+        // Once in 2^32 - 2 resets: old stamps could match the new epoch, so clear them (amortised O(1)).
+        this.#liveEpoch.fill(0);
+        this.#epoch = 1;
+      }
+    } catch (error) {
+      throw JsFixedPool.#misuse(this, 'reset', error);
     }
   }
 
@@ -197,8 +201,14 @@ export class JsFixedPool implements FixedPool {
 
   /** Throws unless `receiver` is a pool that is neither destroyed nor detached. */
   static #check(receiver: unknown, method: string): void {
-    if (!JsFixedPool.#isPool(receiver)) throw unboundMethod('FixedPool', method, receiver);
-    if (receiver.#probe[0] === undefined) throw receiver.#unusable(method);
+    let attached: boolean;
+    try {
+      // Reading a private field is the brand check: it throws for anything but a FixedPool.
+      attached = (receiver as JsFixedPool).#probe[0] !== undefined;
+    } catch {
+      throw unboundMethod('FixedPool', method, receiver);
+    }
+    if (!attached) throw (receiver as JsFixedPool).#unusable(method);
   }
 
   /** Why a pool whose `memory` is detached refuses every call. */
