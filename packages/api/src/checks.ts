@@ -1,6 +1,5 @@
 import { DEFAULT_ALIGN, HEADER_BYTES, MAX_ALIGN, MAX_CAPACITY } from './constants.js';
-import { invalidRange, invalidType } from './errors.js';
-import type { HandleArray } from './contract.js';
+import { describeValue, invalidRange, invalidType, invalidTypeDescribed } from './errors.js';
 
 /** An integer in `[min, max]`, or the contract's error naming `name`. */
 export function checkInteger(name: string, value: unknown, min: number, max: number, rule?: string): number {
@@ -74,7 +73,13 @@ export interface ArenaLayout {
 export function arenaLayout(bufferSize: unknown, options: unknown, maxMemoryBytes: number): ArenaLayout {
   const align = checkAlign('options.align', checkOptions('options', options).align);
   const dataOffset = Math.max(HEADER_BYTES, align);
-  const size = checkInteger('bufferSize', bufferSize, 1, maxMemoryBytes - dataOffset, `an integer from 1 to ${maxMemoryBytes - dataOffset} on this backend`);
+  const size = checkInteger(
+    'bufferSize',
+    bufferSize,
+    1,
+    maxMemoryBytes - dataOffset,
+    `an integer from 1 to ${maxMemoryBytes - dataOffset} on this backend`,
+  );
   return { bufferSize: size, align, dataOffset, byteLength: dataOffset + size };
 }
 
@@ -92,19 +97,41 @@ export function checkArenaAlloc(size: unknown, align: unknown): void {
   if (align !== DEFAULT_ALIGN) checkAlign('align', align);
 }
 
-/**
- * `allocMany`'s or `freeMany`'s batch: a `Uint32Array` or `Float64Array`, and a count from 0 to
- * its length. A `Uint32Array` cannot hold handles of a memory past 4 GiB.
- */
-export function checkBatch(name: string, array: unknown, count: unknown, memoryBytes: number): number {
-  if (!(array instanceof Uint32Array) && !(array instanceof Float64Array)) {
-    throw invalidType(name, 'a Uint32Array or a Float64Array', array);
+// The intrinsic getters of %TypedArray%.prototype, taken once at load: they read an array's
+// internal slots, so neither a Proxy (which has none) nor a subclass overriding `length` can fake
+// them, and calling them runs no user code.
+const typedArrayPrototype = Object.getPrototypeOf(Uint8Array.prototype) as object;
+const intrinsicGetter = (key: PropertyKey) => Object.getOwnPropertyDescriptor(typedArrayPrototype, key)!.get!;
+const typedArrayKind = intrinsicGetter(Symbol.toStringTag) as (this: unknown) => string | undefined;
+const typedArrayLength = intrinsicGetter('length') as (this: unknown) => number;
+
+/** How a refused batch reads in a message, found without running any of its code. */
+function describeBatch(array: unknown): string {
+  const kind = typedArrayKind.call(array);
+  if (kind !== undefined) return `a ${kind}`;
+  if (typeof array !== 'object' || array === null) return describeValue(array);
+  try {
+    return Array.isArray(array) ? 'an Array' : 'an object that is not a typed array';
+  } catch {
+    return 'a revoked Proxy'; // the one object Array.isArray throws on
   }
-  if (array instanceof Uint32Array && memoryBytes > 2 ** 32) {
-    throw invalidType(name, 'a Float64Array for a memory past 4 GiB', array);
-  }
-  const length = (array as HandleArray).length;
-  return count === undefined ? length : checkInteger('count', count, 0, length);
 }
 
-
+/**
+ * `allocMany`'s or `freeMany`'s batch: a genuine `Uint32Array` or `Float64Array` (a Proxy around
+ * one, or a subclass with a lying `length`, cannot pass: see the getters above), and a count from
+ * 0 to its real length. A `Uint32Array` cannot hold handles of a memory past 4 GiB. No user code
+ * runs here, and none can run while the backend then reads each entry of a genuine typed array
+ * once, so nothing can change the allocator between this check and the batch's commit.
+ */
+export function checkBatch(name: string, array: unknown, count: unknown, memoryBytes: number): number {
+  const kind = typedArrayKind.call(array);
+  if (kind !== 'Uint32Array' && kind !== 'Float64Array') {
+    throw invalidTypeDescribed(name, 'a Uint32Array or a Float64Array', describeBatch(array));
+  }
+  if (kind === 'Uint32Array' && memoryBytes > 2 ** 32) {
+    throw invalidTypeDescribed(name, 'a Float64Array for a memory past 4 GiB', 'a Uint32Array');
+  }
+  const length = typedArrayLength.call(array);
+  return count === undefined ? length : checkInteger('count', count, 0, length);
+}

@@ -15,8 +15,22 @@
  * is not a number is a `TypeError` with `ERR_MEMPOOL_INVALID_ARGUMENT`; any number that does not
  * name a live allocation of this allocator (NaN, fractional, negative, 0, out of range, not on a
  * slot boundary, stale mark) is a `RangeError` with `ERR_MEMPOOL_INVALID_HANDLE`; a slot handle of
- * this pool whose slot is free is an `Error` with `ERR_MEMPOOL_DOUBLE_FREE`.
+ * this pool whose slot is free is an `Error` with `ERR_MEMPOOL_DOUBLE_FREE`. A method called
+ * without its allocator as `this` (`handles.forEach(pool.free)`) is a `TypeError` with
+ * `ERR_MEMPOOL_INVALID_ARGUMENT`.
  */
+
+declare global {
+  // The two declarations `[Symbol.dispose]` needs, as TypeScript's `esnext.disposable` lib and
+  // @types/node spell them (identical declarations merge), so a consumer compiling with
+  // `lib: ["es2022"]` and no @types/node can use these types, and `using`, without adding a lib.
+  interface SymbolConstructor {
+    readonly dispose: unique symbol;
+  }
+  interface Disposable {
+    [Symbol.dispose](): void;
+  }
+}
 
 /** Options of {@link Backend.createFixedPool}. */
 export interface FixedPoolOptions {
@@ -74,6 +88,9 @@ export interface Allocator extends Disposable {
    * The bytes handles point into. It never changes and is never detached while the allocator
    * lives, so a view made once stays valid until `destroy()`. The first `dataOffset` bytes are
    * reserved. A backend may expose more bytes than it hands out (wasm rounds up to whole pages).
+   * A backend refuses to let other code transfer it where the platform can (Node 21+'s
+   * `markAsUntransferable`); where other code detaches it anyway (a BYOB stream read, a transfer
+   * in a browser or on Node 20), every later call throws `ERR_MEMPOOL_DETACHED`.
    */
   readonly memory: ArrayBuffer;
   /** `max(HEADER_BYTES, align)`: where user data starts. */

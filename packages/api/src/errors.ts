@@ -13,6 +13,11 @@ export const ErrorCode = {
    * act on what it finds there rather than trap.
    */
   CORRUPTED: 'ERR_MEMPOOL_CORRUPTED',
+  /**
+   * Other code detached the allocator's `memory` (a transfer the platform could not refuse, a BYOB
+   * stream read): every later call throws it rather than hand out handles into 0 bytes.
+   */
+  DETACHED: 'ERR_MEMPOOL_DETACHED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -32,14 +37,23 @@ export function describeValue(value: unknown): string {
   if (value === null || value === undefined || typeof value === 'boolean') return String(value);
   if (typeof value === 'symbol') return value.toString();
   if (typeof value === 'function') return 'a function';
-  if (Array.isArray(value)) return 'an Array';
-  const name = (value as object).constructor?.name;
-  return name ? `a ${name}` : 'an object';
+  try {
+    if (Array.isArray(value)) return 'an Array';
+    const name = (value as object).constructor?.name;
+    return typeof name === 'string' && name !== '' ? `a ${name}` : 'an object';
+  } catch {
+    return 'an object'; // a revoked Proxy, or a getter that throws: the message must not
+  }
 }
 
 /** `name must <rule>, got <value>`: the wrong kind of value. */
 export function invalidType(name: string, rule: string, value: unknown): MempoolError<TypeError> {
-  return withCode(new TypeError(`${name} must be ${rule}, got ${describeValue(value)}`), ErrorCode.INVALID_ARGUMENT);
+  return invalidTypeDescribed(name, rule, describeValue(value));
+}
+
+/** `invalidType` for a value already described (when describing it could run the value's code). */
+export function invalidTypeDescribed(name: string, rule: string, description: string): MempoolError<TypeError> {
+  return withCode(new TypeError(`${name} must be ${rule}, got ${description}`), ErrorCode.INVALID_ARGUMENT);
 }
 
 /** `name must <rule>, got <value>`: the right kind of value, out of its range. */
@@ -54,10 +68,7 @@ export function invalidHandle(name: string, rule: string, value: unknown): Mempo
 
 /** A slot handle of this pool whose slot is free. */
 export function doubleFree(name: string, handle: number): MempoolError {
-  return withCode(
-    new Error(`${name} must be a live allocation, got ${handle}: that slot is already free`),
-    ErrorCode.DOUBLE_FREE,
-  );
+  return withCode(new Error(`${name} must be a live allocation, got ${handle}: that slot is already free`), ErrorCode.DOUBLE_FREE);
 }
 
 /** Any call but `destroy()` after `destroy()`. */
@@ -65,10 +76,33 @@ export function destroyed(what: string, method: string): MempoolError {
   return withCode(new Error(`${what}.${method}() called after destroy()`), ErrorCode.DESTROYED);
 }
 
-/** The engine or the system refused the memory. */
-export function outOfMemory(bytes: number, cause?: unknown): MempoolError<RangeError> {
+/** `memory` was detached by other code while the allocator lives. */
+export function detached(what: string, method: string): MempoolError {
+  return withCode(
+    new Error(`${what}.${method}() called after its memory was detached by other code (a transfer or a BYOB read)`),
+    ErrorCode.DETACHED,
+  );
+}
+
+/**
+ * A method called on something that is not its allocator, as `handles.forEach(pool.free)` does:
+ * the method lost its `this`. Backends build it on their failure path only.
+ */
+export function unboundMethod(what: string, method: string, receiver: unknown): MempoolError<TypeError> {
+  return invalidType(
+    `the receiver of ${what}.${method}()`,
+    `the ${what} it belongs to (call it as allocator.${method}(...) or pass allocator.${method}.bind(allocator))`,
+    receiver,
+  );
+}
+
+/**
+ * The engine or the system refused the memory, or it is more than can be reserved. `bytes` is
+ * everything the allocator needs, its own bookkeeping included; `detail` says what they are made of.
+ */
+export function outOfMemory(bytes: number, cause?: unknown, detail?: string): MempoolError<RangeError> {
   const error = new RangeError(
-    `could not reserve ${bytes} bytes: the engine or the system refused the memory`,
+    `could not reserve ${bytes} bytes${detail ? ` (${detail})` : ''}: the engine or the system refused the memory`,
     cause === undefined ? undefined : { cause },
   );
   return withCode(error, ErrorCode.OUT_OF_MEMORY);

@@ -1,8 +1,8 @@
-import { createRequire } from 'node:module';
 import {
   arenaLayout,
   fixedPoolLayout,
   MAX_MEMORY_BYTES,
+  VERSION,
   type ArenaOptions,
   type Backend,
   type FixedPoolOptions,
@@ -18,8 +18,8 @@ export { JsFixedPool } from './fixed-pool.js';
 export { SharedJsArena } from './shared-arena.js';
 export { SharedJsFixedPool } from './shared-fixed-pool.js';
 
-/** This package's semver version. */
-export const version: string = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
+/** This package's semver version: every package of memory-pool-core shares `VERSION`. */
+export const version: string = VERSION;
 
 /** Same-sized slots in a fresh `ArrayBuffer` (a `SharedArrayBuffer` with `{ shared: true }`). */
 export function createFixedPool(objectSize: number, capacity: number, options: FixedPoolOptions & { readonly shared: true }): SharedJsFixedPool;
