@@ -4,10 +4,24 @@ import type { Figure } from './types.js';
 
 /** Legend order: who ran it, so a subject's bars read alike across scenarios. */
 const SUBJECT_ORDER = [
-  'js', 'wasm', 'native', 'C library', 'C library (LTO)',
-  'Uint8Array', 'Buffer', 'object', 'MemPool',
-  'empty loop', 'wasm call', 'addon call', 'raw N-API call',
-  'empty C call', 'glibc', 'mimalloc', 'jemalloc', 'tcmalloc',
+  'js',
+  'wasm',
+  'native',
+  'C library',
+  'C library (LTO)',
+  'Uint8Array',
+  'Buffer',
+  'object',
+  'MemPool',
+  'empty loop',
+  'wasm call',
+  'addon call',
+  'raw N-API call',
+  'empty C call',
+  'glibc',
+  'mimalloc',
+  'jemalloc',
+  'tcmalloc',
 ];
 
 /** Microsecond-scale scenarios stay off the ns axis (their figures are in the tables). */
@@ -18,16 +32,21 @@ export const OFF_CHART = ['pool.create'];
  * an error bar, rendered to SVG by vega 6 headless (`renderer: 'none'`, no canvas needed).
  */
 export async function renderChart(figures: readonly Figure[], title: string): Promise<string> {
-  const rows = figures.filter((f) => !OFF_CHART.includes(f.scenario)).map((f) => ({
-    key: `${f.scenario}|${f.subject}`,
-    scenario: f.scenario,
-    subject: f.subject,
-    ns: Math.max(f.nsPerOp, 0.01),
-    lo: Math.max(f.nsPerOp * (1 - f.rmePercent / 100), 0.01),
-    hi: f.nsPerOp * (1 + f.rmePercent / 100),
-    text: f.nsPerOp >= 100 ? f.nsPerOp.toFixed(0) : f.nsPerOp >= 10 ? f.nsPerOp.toFixed(1) : f.nsPerOp.toFixed(2),
-  }));
-  const subjects = [...SUBJECT_ORDER.filter((s) => rows.some((r) => r.subject === s)), ...new Set(rows.map((r) => r.subject).filter((s) => !SUBJECT_ORDER.includes(s)))];
+  const rows = figures
+    .filter((f) => !OFF_CHART.includes(f.scenario))
+    .map((f) => ({
+      key: `${f.scenario}|${f.subject}`,
+      scenario: f.scenario,
+      subject: f.subject,
+      ns: Math.max(f.nsPerOp, 0.01),
+      lo: Math.max(f.nsPerOp * (1 - f.rmePercent / 100), 0.01),
+      hi: f.nsPerOp * (1 + f.rmePercent / 100),
+      text: f.nsPerOp >= 100 ? f.nsPerOp.toFixed(0) : f.nsPerOp >= 10 ? f.nsPerOp.toFixed(1) : f.nsPerOp.toFixed(2),
+    }));
+  const subjects = [
+    ...SUBJECT_ORDER.filter((s) => rows.some((r) => r.subject === s)),
+    ...new Set(rows.map((r) => r.subject).filter((s) => !SUBJECT_ORDER.includes(s))),
+  ];
   const max = Math.max(...rows.map((r) => r.ns), 1);
   const min = Math.min(...rows.map((r) => r.ns), 1);
   const spec: vega.Spec = {

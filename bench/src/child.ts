@@ -79,10 +79,18 @@ const KINDS: Record<string, (parts: string[]) => Promise<Result>> = {
     try {
       if (workload === 'orderbook' && subject.orderbook) {
         const events = orderBookEvents(live, budget.quick);
-        return { figures: [], skipped: [], sweeps: [await runOrderBook(subject.name, await subject.orderbook(), live, events, passes, limit)] };
+        return {
+          figures: [],
+          skipped: [],
+          sweeps: [await runOrderBook(subject.name, await subject.orderbook(), live, events, passes, limit)],
+        };
       }
       if (workload === 'churn' && subject.churn) {
-        return { figures: [], skipped: [], sweeps: [await runChurn(subject.name, await subject.churn(), live, churnEvents(live, budget.quick), passes, limit)] };
+        return {
+          figures: [],
+          skipped: [],
+          sweeps: [await runChurn(subject.name, await subject.churn(), live, churnEvents(live, budget.quick), passes, limit)],
+        };
       }
     } catch (error) {
       process.stderr.write(`    ${subject.name} ${workload} ${live}: skipped: ${describe(error)}\n`);
@@ -102,7 +110,11 @@ run().then(
   (result) => writeFileSync(out, JSON.stringify(result)),
   (error: unknown) => {
     // A backend that is not built or does not load is a skip with its reason, not a crash.
-    const result: SubjectResult = { subject: id, figures: [], skipped: [{ scenario: '*', subject: parts[0] ?? id, reason: describe(error) }] };
+    const result: SubjectResult = {
+      subject: id,
+      figures: [],
+      skipped: [{ scenario: '*', subject: parts[0] ?? id, reason: describe(error) }],
+    };
     writeFileSync(out, JSON.stringify(result));
   },
 );

@@ -58,7 +58,11 @@ function runChild(spec: SubjectSpec, out: string): Promise<SubjectResult> {
       }
       const why = signal === 'SIGKILL' ? `killed after ${CHILD_TIMEOUT_MS / 1000} s` : `exited with ${code ?? signal}`;
       const last = tail.trim().split('\n').slice(-2).join(' | ');
-      resolve({ subject: spec.id, figures: [], skipped: [{ scenario: '*', subject: spec.id, reason: `child process ${why}${last ? `: ${last}` : ''}` }] });
+      resolve({
+        subject: spec.id,
+        figures: [],
+        skipped: [{ scenario: '*', subject: spec.id, reason: `child process ${why}${last ? `: ${last}` : ''}` }],
+      });
     });
   });
 }
@@ -119,7 +123,8 @@ async function main(): Promise<void> {
 /** Every subject of one workload and size must end with the same checksum: same events, same answer. */
 function disagreements(points: readonly SweepPoint[]): string[] {
   const groups = new Map<string, SweepPoint[]>();
-  for (const p of points.filter((x) => !x.stoppedEarly)) groups.set(`${p.workload} ${p.live}`, [...(groups.get(`${p.workload} ${p.live}`) ?? []), p]);
+  for (const p of points.filter((x) => !x.stoppedEarly))
+    groups.set(`${p.workload} ${p.live}`, [...(groups.get(`${p.workload} ${p.live}`) ?? []), p]);
   return [...groups]
     .filter(([, ps]) => new Set(ps.map((p) => p.checksum)).size > 1)
     .map(([k, ps]) => `${k}: ${ps.map((p) => `${p.subject} ${p.checksum}`).join(', ')}`);

@@ -19,11 +19,7 @@ export const blackhole = { value: 0 as unknown };
 const fmt = (ns: number): string => (ns >= 100 ? ns.toFixed(0) : ns >= 10 ? ns.toFixed(1) : ns.toFixed(2));
 
 /** Runs every case with tinybench, one after another, printing progress to stderr. */
-export async function measure(
-  subject: string,
-  cases: readonly Case[],
-  budget: Budget,
-): Promise<{ figures: Figure[]; skipped: Skip[] }> {
+export async function measure(subject: string, cases: readonly Case[], budget: Budget): Promise<{ figures: Figure[]; skipped: Skip[] }> {
   const figures: Figure[] = [];
   const skipped: Skip[] = [];
   for (const c of cases) {
@@ -67,4 +63,6 @@ export async function measure(
 }
 
 export const describe = (error: unknown): string =>
-  error instanceof Error ? `${error.name}${(error as { code?: string }).code ? ` ${(error as { code?: string }).code}` : ''}: ${error.message.split('\n')[0]}` : String(error);
+  error instanceof Error
+    ? `${error.name}${(error as { code?: string }).code ? ` ${(error as { code?: string }).code}` : ''}: ${error.message.split('\n')[0]}`
+    : String(error);

@@ -79,16 +79,37 @@ export function computeRatios(figures: readonly Figure[]): RatioResult[] {
       'a native pair is two crossings into the addon, so 2x the empty call is its floor before any work; the argument block, the allocator lookup by id and the checks on both sides of the boundary take the rest.',
     ),
     because(
-      ratio(find, 'native: allocMany/freeMany per handle at most 1.5x the js pair', t('pool.many', 'native'), t('pool.pair', 'js'), '<=', 1.5),
+      ratio(
+        find,
+        'native: allocMany/freeMany per handle at most 1.5x the js pair',
+        t('pool.many', 'native'),
+        t('pool.pair', 'js'),
+        '<=',
+        1.5,
+      ),
       'the batch calls still validate every handle (duplicates included) before freeing any, which costs more per handle than the js pair does on this run.',
     ),
     // From C the limit is the call itself: an out-of-line alloc+free is two calls, an arena alloc one.
     because(
-      ratio(find, 'C: pool alloc+free at most 1.25x two empty calls', t('c.pool.pair', 'C library'), t('c.floor.pair', 'empty C call'), '<=', 1.25),
+      ratio(
+        find,
+        'C: pool alloc+free at most 1.25x two empty calls',
+        t('c.pool.pair', 'C library'),
+        t('c.floor.pair', 'empty C call'),
+        '<=',
+        1.25,
+      ),
       "an empty call returns in about a cycle because nothing waits on memory, while a pool pair is a chain of loads and stores through the pool's bookkeeping (the free-stack top, the slot's live stamp that lets `free` refuse a double free, the counters behind `stats()`), each waiting on the one before; the -flto row, where gcc inlines both calls, costs about the same, so the calls are not what is left.",
     ),
     because(
-      ratio(find, 'C: arena alloc at most 1.5x one empty call', t('c.arena.alloc16', 'C library'), t('c.floor.call', 'empty C call'), '<=', 1.5),
+      ratio(
+        find,
+        'C: arena alloc at most 1.5x one empty call',
+        t('c.arena.alloc16', 'C library'),
+        t('c.floor.call', 'empty C call'),
+        '<=',
+        1.5,
+      ),
       'an arena alloc checks its size and alignment arguments, rounds the offset up and compares it with the end of the buffer, a chain of dependent instructions that is longer than the call around it.',
     ),
     because(
@@ -113,16 +134,43 @@ export function computeRatios(figures: readonly Figure[]): RatioResult[] {
     ),
     // Context, not targets. The C library linked statically with -flto, where gcc may inline the
     // fast paths into the caller: the same two floors.
-    supplementary(ratio(find, 'C with -flto: pool alloc+free vs two empty calls', t('c.pool.pair', 'C library (LTO)'), t('c.floor.pair', 'empty C call'), '<=', 1.25)),
-    supplementary(ratio(find, 'C with -flto: arena alloc vs one empty call', t('c.arena.alloc16', 'C library (LTO)'), t('c.floor.call', 'empty C call'), '<=', 1.5)),
+    supplementary(
+      ratio(
+        find,
+        'C with -flto: pool alloc+free vs two empty calls',
+        t('c.pool.pair', 'C library (LTO)'),
+        t('c.floor.pair', 'empty C call'),
+        '<=',
+        1.25,
+      ),
+    ),
+    supplementary(
+      ratio(
+        find,
+        'C with -flto: arena alloc vs one empty call',
+        t('c.arena.alloc16', 'C library (LTO)'),
+        t('c.floor.call', 'empty C call'),
+        '<=',
+        1.5,
+      ),
+    ),
     // The same churn (1,000 allocs, then 1,000 frees) through the batch API, which is how a wasm or
     // native user would write it.
     ...AUTO_ORDER.filter((b) => b !== 'js').map((b) =>
-      supplementary(ratio(find, `${b}: churn through allocMany/freeMany vs MemPool churn`, t('pool.churn', 'MemPool'), t('pool.many', b), '>=', 50)),
+      supplementary(
+        ratio(find, `${b}: churn through allocMany/freeMany vs MemPool churn`, t('pool.churn', 'MemPool'), t('pool.many', b), '>=', 50),
+      ),
     ),
     ...AUTO_ORDER.flatMap((b) =>
       (['read', 'write'] as const).map((op) =>
-        ratio(find, `${b}: a layout field ${op} at most 1.2x hand-written indexing`, t(`field.${op}.layout`, b), t(`field.${op}.hand`, b), '<=', 1.2),
+        ratio(
+          find,
+          `${b}: a layout field ${op} at most 1.2x hand-written indexing`,
+          t(`field.${op}.layout`, b),
+          t(`field.${op}.hand`, b),
+          '<=',
+          1.2,
+        ),
       ),
     ),
     // Shared allocators. Throughput figures are wall ns per operation with all workers
@@ -130,12 +178,47 @@ export function computeRatios(figures: readonly Figure[]): RatioResult[] {
     // Every backend that has them (a backend without supports.shared reads "not measured").
     ...['js', 'wasm'].flatMap((b) => [
       ratio(find, `${b}: shared pool's single-thread pair at most 3x the unshared pair`, t('shared.pair', b), t('pool.pair', b), '<=', 3),
-      ratio(find, `${b}: shared pool alloc/free pairs, 2 workers at least 1.6x the throughput of 1`, t('shared.pairs.1w', b), t('shared.pairs.2w', b), '>=', 1.6),
-      ratio(find, `${b}: shared pool producer/consumer, 2 workers at least 1.6x the throughput of 1`, t('shared.prodcons.1w', b), t('shared.prodcons.2w', b), '>=', 1.6),
-      ratio(find, `${b}: shared pool pairs with 2 workers ahead of the same pool behind a mutex`, t('shared.pairs.2w', `${b} mutex`), t('shared.pairs.2w', b), '>=', 1),
-      ratio(find, `${b}: shared pool producer/consumer ahead of the same pool behind a mutex`, t('shared.prodcons.2w', `${b} mutex`), t('shared.prodcons.2w', b), '>=', 1),
+      ratio(
+        find,
+        `${b}: shared pool alloc/free pairs, 2 workers at least 1.6x the throughput of 1`,
+        t('shared.pairs.1w', b),
+        t('shared.pairs.2w', b),
+        '>=',
+        1.6,
+      ),
+      ratio(
+        find,
+        `${b}: shared pool producer/consumer, 2 workers at least 1.6x the throughput of 1`,
+        t('shared.prodcons.1w', b),
+        t('shared.prodcons.2w', b),
+        '>=',
+        1.6,
+      ),
+      ratio(
+        find,
+        `${b}: shared pool pairs with 2 workers ahead of the same pool behind a mutex`,
+        t('shared.pairs.2w', `${b} mutex`),
+        t('shared.pairs.2w', b),
+        '>=',
+        1,
+      ),
+      ratio(
+        find,
+        `${b}: shared pool producer/consumer ahead of the same pool behind a mutex`,
+        t('shared.prodcons.2w', `${b} mutex`),
+        t('shared.prodcons.2w', b),
+        '>=',
+        1,
+      ),
       {
-        ...ratio(find, `(supplementary) ${b}: private pools per worker, 2 workers vs 1 (the ceiling)`, t('shared.pairs.1w', `${b} private`), t('shared.pairs.2w', `${b} private`), '>=', 1.6),
+        ...ratio(
+          find,
+          `(supplementary) ${b}: private pools per worker, 2 workers vs 1 (the ceiling)`,
+          t('shared.pairs.1w', `${b} private`),
+          t('shared.pairs.2w', `${b} private`),
+          '>=',
+          1.6,
+        ),
         supplementary: true,
       },
     ]),

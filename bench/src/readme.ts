@@ -34,8 +34,7 @@ function largestBook(points: readonly SweepPoint[]): string[] {
  * alternatives cost in the same run, the sweeps, the targets and why the missed ones are missed.
  */
 export function readmeSection(report: Report): string {
-  const ns = (scenario: string, subject: string) =>
-    report.figures.find((f) => f.scenario === scenario && f.subject === subject)?.nsPerOp;
+  const ns = (scenario: string, subject: string) => report.figures.find((f) => f.scenario === scenario && f.subject === subject)?.nsPerOp;
   const e = report.environment;
   const out: string[] = [
     `From the last full \`npm run bench\` (${report.generatedAt.slice(0, 10)}, Node ${e['node']}, ${e['cpu']} × ${e['cores']}, ` +

@@ -20,7 +20,8 @@ export interface Report {
   readonly checksumsDisagree: readonly string[];
 }
 
-export const fmtNs = (ns: number): string => (ns >= 1000 ? ns.toFixed(0) : ns >= 100 ? ns.toFixed(1) : ns >= 10 ? ns.toFixed(2) : ns.toFixed(3));
+export const fmtNs = (ns: number): string =>
+  ns >= 1000 ? ns.toFixed(0) : ns >= 100 ? ns.toFixed(1) : ns >= 10 ? ns.toFixed(2) : ns.toFixed(3);
 const fmtRatio = (r: RatioResult): string =>
   r.value === null
     ? 'n/a'
@@ -32,10 +33,33 @@ const limitText = (r: RatioResult): string => `${r.comparison === '<=' ? '≤' :
 
 /** Orders figures: scenario groups in a fixed order, fastest first within one. */
 const SCENARIO_ORDER = [
-  'floor.call', 'pool.pair', 'pool.churn', 'pool.many', 'pool.reset', 'pool.create',
-  'arena.alloc16', 'arena.mixed', 'arena.reset', 'arena.mark', 'field.read.hand', 'field.read.layout', 'field.write.hand',
-  'field.write.layout', 'field.clear.hand', 'field.clear.layout', 'field.clear.fill', 'shared.pair', 'shared.pairs.1w', 'shared.pairs.2w',
-  'shared.prodcons.1w', 'shared.prodcons.2w', 'c.floor.call', 'c.floor.pair', 'c.pool.pair', 'c.arena.alloc16', 'c.malloc.pair',
+  'floor.call',
+  'pool.pair',
+  'pool.churn',
+  'pool.many',
+  'pool.reset',
+  'pool.create',
+  'arena.alloc16',
+  'arena.mixed',
+  'arena.reset',
+  'arena.mark',
+  'field.read.hand',
+  'field.read.layout',
+  'field.write.hand',
+  'field.write.layout',
+  'field.clear.hand',
+  'field.clear.layout',
+  'field.clear.fill',
+  'shared.pair',
+  'shared.pairs.1w',
+  'shared.pairs.2w',
+  'shared.prodcons.1w',
+  'shared.prodcons.2w',
+  'c.floor.call',
+  'c.floor.pair',
+  'c.pool.pair',
+  'c.arena.alloc16',
+  'c.malloc.pair',
 ];
 export function sortFigures(figures: readonly Figure[]): Figure[] {
   const rank = (s: string) => (SCENARIO_ORDER.indexOf(s) === -1 ? 99 : SCENARIO_ORDER.indexOf(s));
@@ -153,7 +177,9 @@ export function markdown(report: Report): string {
         "'gc' entries that started while timing; bytes per live object are the growth, after a full collection, " +
         'from before the structure was built to after it was filled (heap: the JavaScript heap the collector ' +
         'traces; outside heap: `external` + `arrayBuffers`, where pool memory lives).' +
-        (report.checksumsDisagree.length ? ` CHECKSUMS DIFFER: ${report.checksumsDisagree.join('; ')}.` : ' Every subject of a size ended with the same checksum.'),
+        (report.checksumsDisagree.length
+          ? ` CHECKSUMS DIFFER: ${report.checksumsDisagree.join('; ')}.`
+          : ' Every subject of a size ended with the same checksum.'),
     );
     for (const w of WORKLOADS) {
       if (!report.sweeps.some((p) => p.workload === w)) continue;
@@ -163,13 +189,17 @@ export function markdown(report: Report): string {
   out.push('', '## Every figure', '', '![ns per operation by scenario and subject](chart.svg)', '');
   out.push('| scenario | subject | ns/op | ±rme | p99 ns/op | samples | one op is |', '|---|---|---:|---:|---:|---:|---|');
   for (const f of report.figures) {
-    out.push(`| ${f.scenario} | ${f.subject} | ${fmtNs(f.nsPerOp)} | ${f.rmePercent.toFixed(1)}% | ${fmtNs(f.p99NsPerOp)} | ${f.samples} | ${f.unit} |`);
+    out.push(
+      `| ${f.scenario} | ${f.subject} | ${fmtNs(f.nsPerOp)} | ${f.rmePercent.toFixed(1)}% | ${fmtNs(f.p99NsPerOp)} | ${f.samples} | ${f.unit} |`,
+    );
   }
   if (report.skipped.length) {
     out.push('', '## Skipped', '', '| subject | scenario | reason |', '|---|---|---|');
     for (const s of report.skipped) out.push(`| ${s.subject} | ${s.scenario} | ${s.reason.replace(/\|/g, '\\|')} |`);
   }
-  const v = Object.entries(report.versions).map(([k, val]) => `${k} ${val}`).join(', ');
+  const v = Object.entries(report.versions)
+    .map(([k, val]) => `${k} ${val}`)
+    .join(', ');
   if (v) out.push('', `Versions: ${v}.`);
   out.push('', 'How to read this: see [bench/README.md](../README.md).', '');
   return out.join('\n');
@@ -185,7 +215,10 @@ export async function writeReport(dir: string, report: Report): Promise<string[]
     writeFileSync(join(dir, 'chart.svg'), svg);
     written.push(join(dir, 'chart.svg'));
     if (report.sweeps.length) {
-      writeFileSync(join(dir, 'sweep.svg'), await renderSweepChart(report.sweeps, `memory-pool-core: cost as the work grows${report.quick ? ' (quick run)' : ''}`));
+      writeFileSync(
+        join(dir, 'sweep.svg'),
+        await renderSweepChart(report.sweeps, `memory-pool-core: cost as the work grows${report.quick ? ' (quick run)' : ''}`),
+      );
       written.push(join(dir, 'sweep.svg'));
     }
   } catch (error) {

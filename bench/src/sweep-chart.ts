@@ -17,14 +17,27 @@ const WORKLOAD_TITLE: Record<SweepWorkload, string> = {
  * Cost is on a log axis too (a subject 100x slower must not flatten the others); pauses are linear
  * from 0, at least to 1 ms, so that "no pause" reads as the floor of the chart.
  */
-function panel(points: readonly SweepPoint[], workload: SweepWorkload, field: 'nsPerEvent' | 'gcMaxMs', title: string, x: number, y: number): vega.Mark {
+function panel(
+  points: readonly SweepPoint[],
+  workload: SweepWorkload,
+  field: 'nsPerEvent' | 'gcMaxMs',
+  title: string,
+  x: number,
+  y: number,
+): vega.Mark {
   const data = `${workload}-${field}`;
   const mine = points.filter((p) => p.workload === workload);
   const sizes = [...new Set(mine.map((p) => p.live))].sort((a, b) => a - b);
   const values = mine.map((p) => p[field]);
   const yScale: vega.Scale =
     field === 'nsPerEvent'
-      ? { name: 'y', type: 'log', domain: [10 ** Math.floor(Math.log10(Math.min(...values))), 10 ** Math.ceil(Math.log10(Math.max(...values)))], range: [PANEL_H, 0], nice: false }
+      ? {
+          name: 'y',
+          type: 'log',
+          domain: [10 ** Math.floor(Math.log10(Math.min(...values))), 10 ** Math.ceil(Math.log10(Math.max(...values)))],
+          range: [PANEL_H, 0],
+          nice: false,
+        }
       : { name: 'y', type: 'linear', domain: [0, Math.max(1, ...values) * 1.05], range: [PANEL_H, 0], nice: true };
   return {
     type: 'group',
@@ -109,7 +122,9 @@ export async function renderSweepChart(all: readonly SweepPoint[], title: string
     background: 'white',
     data: [{ name: 'points', values: points.map((p) => ({ ...p })) }],
     scales: [{ name: 'color', type: 'ordinal', ...subjectColours(subjects) }],
-    legends: [{ stroke: 'color', fill: 'color', orient: 'top', direction: 'horizontal', columns: 5, symbolType: 'stroke', symbolStrokeWidth: 3 }],
+    legends: [
+      { stroke: 'color', fill: 'color', orient: 'top', direction: 'horizontal', columns: 5, symbolType: 'stroke', symbolStrokeWidth: 3 },
+    ],
     marks,
   };
   const view = new vega.View(vega.parse(spec), { renderer: 'none' });

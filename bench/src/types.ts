@@ -48,5 +48,4 @@ export interface Budget {
   readonly warmupMs: number;
 }
 
-export const budgetFor = (quick: boolean): Budget =>
-  quick ? { quick, timeMs: 60, warmupMs: 20 } : { quick, timeMs: 1000, warmupMs: 250 };
+export const budgetFor = (quick: boolean): Budget => (quick ? { quick, timeMs: 60, warmupMs: 20 } : { quick, timeMs: 1000, warmupMs: 250 });

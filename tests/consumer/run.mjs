@@ -87,7 +87,9 @@ try {
   check('TypeScript: moduleResolution bundler, skipLibCheck false', () => run('npx', ['tsc', '-p', 'tsconfig.bundler.json'], project));
   // The types declare `Disposable` and `Symbol.dispose` themselves (as esnext.disposable and
   // @types/node do), so a project with lib es2022 and no @types/node typechecks, `using` included.
-  check('TypeScript: lib es2022 and no @types/node, skipLibCheck false', () => run('npx', ['tsc', '-p', 'tsconfig.no-disposable.json'], project));
+  check('TypeScript: lib es2022 and no @types/node, skipLibCheck false', () =>
+    run('npx', ['tsc', '-p', 'tsconfig.no-disposable.json'], project),
+  );
   check('registerConformanceSuite from the installed @mempool/conformance, under vitest', () => {
     const result = run('npx', ['vitest', 'run'], project);
     const lines = result.output.split('\n').filter((line) => line.startsWith('conformance '));

@@ -61,14 +61,22 @@ function buildLtoHarness(): string | undefined {
   const objects: string[] = [];
   for (const file of readdirSync(SOURCE_DIR).filter((f) => f.endsWith('.c'))) {
     const obj = join(LTO_DIR, file.replace(/\.c$/, '.o'));
-    const failed = step('gcc', ['-O3', '-flto', '-std=c11', `-I${INCLUDE_DIR}`, '-c', join(SOURCE_DIR, file), '-o', obj], `gcc -flto ${file}`);
+    const failed = step(
+      'gcc',
+      ['-O3', '-flto', '-std=c11', `-I${INCLUDE_DIR}`, '-c', join(SOURCE_DIR, file), '-o', obj],
+      `gcc -flto ${file}`,
+    );
     if (failed) return failed;
     objects.push(obj);
   }
   const lib = join(LTO_DIR, 'libmemory_pool_core.a');
   const archived = step('gcc-ar', ['rcs', lib, ...objects], 'gcc-ar');
   if (archived) return archived;
-  return step('gcc', ['-O3', '-flto', '-std=c11', '-o', HARNESS_LTO_BIN, HARNESS_SRC, `-I${INCLUDE_DIR}`, lib, '-lm'], 'gcc -flto (harness)');
+  return step(
+    'gcc',
+    ['-O3', '-flto', '-std=c11', '-o', HARNESS_LTO_BIN, HARNESS_SRC, `-I${INCLUDE_DIR}`, lib, '-lm'],
+    'gcc -flto (harness)',
+  );
 }
 
 interface HarnessLine {

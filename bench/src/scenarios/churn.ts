@@ -157,7 +157,14 @@ export function churnEvents(live: number, quick: boolean): number {
 }
 
 /** Warms the subject up on a small churn, then measures the point: each pass fills `live` objects (untimed) and times the replacements. */
-export async function runChurn(subject: string, make: ChurnFactory, live: number, events: number, passes: number, limitMs: number): Promise<SweepPoint> {
+export async function runChurn(
+  subject: string,
+  make: ChurnFactory,
+  live: number,
+  events: number,
+  passes: number,
+  limitMs: number,
+): Promise<SweepPoint> {
   const warm = make(1_000);
   warm.fill();
   warmUp((n) => warm.step(n), 200_000, 4096);

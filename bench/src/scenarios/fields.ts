@@ -58,7 +58,13 @@ export function fieldCases(b: Backend): Case[] {
         blackhole.value = acc;
       },
     },
-    { scenario: 'field.write.layout', unit: 'o.quantity.set(h, v)', ops: RECORDS, check: same(writeLayout, writeHand, 'write'), fn: writeLayout },
+    {
+      scenario: 'field.write.layout',
+      unit: 'o.quantity.set(h, v)',
+      ops: RECORDS,
+      check: same(writeLayout, writeHand, 'write'),
+      fn: writeLayout,
+    },
     { scenario: 'field.write.hand', unit: 'f64[h / 8 + 1] = v', ops: RECORDS, fn: writeHand },
     {
       scenario: 'field.clear.layout',

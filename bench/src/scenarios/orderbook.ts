@@ -106,7 +106,6 @@ export function makeStream(events: number, resting = 10_000, seed = 0x5eed): Str
   return { kind, id, side, price, qty, prefill: resting, length: total, peakLive, hash: hash.toString(16) };
 }
 
-
 /** A book the driver feeds events to. */
 export interface Book {
   apply(s: Stream, k: number): void;

@@ -20,7 +20,21 @@ const Vec2 = defineLayout({ x: 'f32', y: 'f32' }, { name: 'Vec2' });
 const Order = defineLayout({ price: 'f64', quantity: 'f64', id: 'u32', side: 'u32' }, { name: 'Order' });
 /** Every scalar type, an array, a nested layout, and padding in three places. */
 const Every = defineLayout(
-  { a: 'u8', b: 'f64', c: 'i8', d: 'u16', e: 'i16', f: 'u32', g: 'i32', h: 'f32', tags: array('u8', 5), pos: Vec2, big: 'u64', delta: 'i64', last: 'u8' },
+  {
+    a: 'u8',
+    b: 'f64',
+    c: 'i8',
+    d: 'u16',
+    e: 'i16',
+    f: 'u32',
+    g: 'i32',
+    h: 'f32',
+    tags: array('u8', 5),
+    pos: Vec2,
+    big: 'u64',
+    delta: 'i64',
+    last: 'u8',
+  },
   { name: 'Every' },
 );
 const Odd = defineLayout({ a: 'u8', b: 'u16', c: 'u8' }, { name: 'Odd' });
@@ -29,19 +43,29 @@ const Byte = defineLayout({ b: 'i8' }, { name: 'Byte' });
 const LAYOUTS = [Order, Every, Odd, Line, Byte, Vec2] as Layout<Fields>[];
 
 /** A value for element `j` of field number `f` of the record numbered `i`, distinct across all three. */
-function valueOf(type: ScalarType, i: number, f: number, j: number): number | bigint {
+function sampleValue(type: ScalarType, i: number, f: number, j: number): number | bigint {
   const n = i * 131 + f * 17 + j;
   switch (type) {
-    case 'u8': return n & 0xff;
-    case 'i8': return (n & 0xff) - 128;
-    case 'u16': return (n * 257) & 0xffff;
-    case 'i16': return ((n * 257) & 0xffff) - 32768;
-    case 'u32': return (n * 2654435761) >>> 0;
-    case 'i32': return (n * 2654435761) | 0;
-    case 'f32': return Math.fround(n * 1.25 + 0.5);
-    case 'f64': return n * 1e-3 + 0.25;
-    case 'u64': return 2n ** 63n + BigInt(n) * 2n ** 20n;
-    case 'i64': return -(2n ** 62n) - BigInt(n);
+    case 'u8':
+      return n & 0xff;
+    case 'i8':
+      return (n & 0xff) - 128;
+    case 'u16':
+      return (n * 257) & 0xffff;
+    case 'i16':
+      return ((n * 257) & 0xffff) - 32768;
+    case 'u32':
+      return (n * 2654435761) >>> 0;
+    case 'i32':
+      return (n * 2654435761) | 0;
+    case 'f32':
+      return Math.fround(n * 1.25 + 0.5);
+    case 'f64':
+      return n * 1e-3 + 0.25;
+    case 'u64':
+      return 2n ** 63n + BigInt(n) * 2n ** 20n;
+    case 'i64':
+      return -(2n ** 62n) - BigInt(n);
   }
 }
 
@@ -56,12 +80,12 @@ function writeRecord(layout: Layout<Fields>, view: AnyView, handle: number, i: n
     else if (field instanceof ArrayType) {
       const accessor = view[name] as ArrayAccessor<number | bigint>;
       expected[name] = Array.from({ length: field.length }, (_, j) => {
-        const value = valueOf(field.type, i, f, j);
+        const value = sampleValue(field.type, i, f, j);
         accessor.set(handle, j, value);
         return value;
       });
     } else {
-      const value = valueOf(field as ScalarType, i, f, 0);
+      const value = sampleValue(field as ScalarType, i, f, 0);
       (view[name] as ScalarAccessor<number | bigint>).set(handle, value);
       expected[name] = value;
     }
@@ -75,7 +99,12 @@ export function layouts({ backend, scope }: SuiteContext): void {
     it('a record pool has slots of byteSize (a multiple of align) at the layout alignment', () => {
       for (const layout of LAYOUTS) {
         const pool = scope.add(createRecordPool(backend, layout, 10));
-        expect([layout.name, pool.objectSize, pool.slotSize, pool.align]).toEqual([layout.name, layout.byteSize, Math.ceil(layout.byteSize / layout.align) * layout.align, layout.align]);
+        expect([layout.name, pool.objectSize, pool.slotSize, pool.align]).toEqual([
+          layout.name,
+          layout.byteSize,
+          Math.ceil(layout.byteSize / layout.align) * layout.align,
+          layout.align,
+        ]);
         expect(pool.slotSize).toBe(layout.byteSize);
         for (let h = pool.alloc(); h !== 0; h = pool.alloc()) expect(h % layout.align).toBe(0);
       }
@@ -105,7 +134,19 @@ export function layouts({ backend, scope }: SuiteContext): void {
       o.big.set(h, 2n ** 64n - 1n);
       o.delta.set(h, -5n);
       expect(Every.toObject(arena.memory, h)).toEqual({
-        a: 1, b: 2.5, c: 0, d: 0, e: 0, f: 0, g: 0, h: 0, tags: [0, 0, 0, 9, 0], pos: { x: 0, y: -1.5 }, big: 2n ** 64n - 1n, delta: -5n, last: 0,
+        a: 1,
+        b: 2.5,
+        c: 0,
+        d: 0,
+        e: 0,
+        f: 0,
+        g: 0,
+        h: 0,
+        tags: [0, 0, 0, 9, 0],
+        pos: { x: 0, y: -1.5 },
+        big: 2n ** 64n - 1n,
+        delta: -5n,
+        last: 0,
       });
     });
     it('clear zeroes the record, a reused slot included, and nothing around it', () => {
@@ -139,7 +180,9 @@ export function layouts({ backend, scope }: SuiteContext): void {
         const expected = Array.from({ length: count }, (_, k) => writeRecord(layout, view, handle + k * layout.byteSize, i * 8 + k));
         placed.push({ layout, handle, count, i, expected });
       }
-      const ranges = placed.map(({ handle, count, layout }) => [handle, handle + count * layout.byteSize] as const).sort((x, y) => x[0] - y[0]);
+      const ranges = placed
+        .map(({ handle, count, layout }) => [handle, handle + count * layout.byteSize] as const)
+        .sort((x, y) => x[0] - y[0]);
       ranges.slice(1).forEach(([start], k) => expect(start).toBeGreaterThanOrEqual(ranges[k]![1]));
       for (const { layout, handle, count, expected } of placed) {
         for (let k = 0; k < count; k++) expect(layout.toObject(arena.memory, handle + k * layout.byteSize)).toEqual(expected[k]);

@@ -23,11 +23,7 @@ type SlotGeometry = Pick<FixedPoolLayout, 'dataOffset' | 'slotSize' | 'capacity'
 export function notASlot(name: string, handle: unknown, pool: SlotGeometry): MempoolError {
   if (typeof handle !== 'number') return invalidType(name, 'a number', handle);
   const last = pool.dataOffset + (pool.capacity - 1) * pool.slotSize;
-  return invalidHandle(
-    name,
-    `a handle of this pool (${pool.dataOffset} + i * ${pool.slotSize}, up to ${last})`,
-    handle,
-  );
+  return invalidHandle(name, `a handle of this pool (${pool.dataOffset} + i * ${pool.slotSize}, up to ${last})`, handle);
 }
 
 /** The error for a handle `free`/`freeMany` refused with `status`. */

@@ -49,10 +49,14 @@ interface Measured {
 function compileAndRun(): Record<string, Measured> {
   const body = CASES.map(({ layout }) => {
     // Every leaf (`pos.x`) and every top-level field (`pos`).
-    const paths = new Set([...layout.describe().filter((row) => row.field !== '(padding)').map((row) => row.field), ...Object.keys(layout.offsets)]);
-    const fields = [...paths]
-      .map((path) => `printf("\\"${path}\\": %zu,", offsetof(struct ${layout.name}, ${path}));`)
-      .join('\n    ');
+    const paths = new Set([
+      ...layout
+        .describe()
+        .filter((row) => row.field !== '(padding)')
+        .map((row) => row.field),
+      ...Object.keys(layout.offsets),
+    ]);
+    const fields = [...paths].map((path) => `printf("\\"${path}\\": %zu,", offsetof(struct ${layout.name}, ${path}));`).join('\n    ');
     return `printf("\\"${layout.name}\\": {\\"size\\": %zu, \\"align\\": %zu, \\"offsets\\": {", sizeof(struct ${layout.name}), _Alignof(struct ${layout.name}));
     ${fields}
     printf("\\"\\": 0}},");`;

@@ -26,7 +26,10 @@ describe('README order book', () => {
       "import { createRecordPool, defineLayout } from '@mempool/api';",
       "import { backend } from '@mempool/backend-native';",
     ]);
-    const body = code.split('\n').filter((line) => !line.startsWith('import ')).join('\n');
+    const body = code
+      .split('\n')
+      .filter((line) => !line.startsWith('import '))
+      .join('\n');
     const js = ts.transpileModule(`${body}\nreturn { Order, orders, order, h };`, {
       compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.None },
     }).outputText;

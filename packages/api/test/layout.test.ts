@@ -54,22 +54,42 @@ describe('defineLayout', () => {
       { field: 'tags', offset: 12, type: 'u16[2]', size: 4 },
     ]);
     expect(String(L)).toBe(
-      ['L: 16 bytes, align 4', 'field      offset  type    size', 'a               0  u8         1', '(padding)       1             3', 'pos.x           4  f32        4', 'pos.y           8  f32        4', 'tags           12  u16[2]     4'].join('\n'),
+      [
+        'L: 16 bytes, align 4',
+        'field      offset  type    size',
+        'a               0  u8         1',
+        '(padding)       1             3',
+        'pos.x           4  f32        4',
+        'pos.y           8  f32        4',
+        'tags           12  u16[2]     4',
+      ].join('\n'),
     );
   });
   it('refuses what C could not lay out, or a view could not name, with the contract code', () => {
     expect(code(() => defineLayout({}))).toMatchObject({ name: 'RangeError', code: ErrorCode.INVALID_ARGUMENT });
-    expect(code(() => defineLayout({ a: 'f16' as 'f32' }))).toMatchObject({ name: 'TypeError', code: ErrorCode.INVALID_ARGUMENT, message: expect.stringContaining('field a') });
+    expect(code(() => defineLayout({ a: 'f16' as 'f32' }))).toMatchObject({
+      name: 'TypeError',
+      code: ErrorCode.INVALID_ARGUMENT,
+      message: expect.stringContaining('field a'),
+    });
     expect(code(() => defineLayout({ clear: 'u8' }))).toMatchObject({ name: 'RangeError', code: ErrorCode.INVALID_ARGUMENT });
     expect(code(() => defineLayout({ memory: 'u8' }))).toMatchObject({ name: 'RangeError', code: ErrorCode.INVALID_ARGUMENT });
     expect(code(() => defineLayout({ '1': 'u8' }))).toMatchObject({ name: 'RangeError', code: ErrorCode.INVALID_ARGUMENT });
     expect(code(() => defineLayout(null as never))).toMatchObject({ name: 'TypeError', code: ErrorCode.INVALID_ARGUMENT });
-    expect(code(() => array('u8', 0))).toMatchObject({ name: 'RangeError', code: ErrorCode.INVALID_ARGUMENT, message: expect.stringContaining('array length') });
+    expect(code(() => array('u8', 0))).toMatchObject({
+      name: 'RangeError',
+      code: ErrorCode.INVALID_ARGUMENT,
+      message: expect.stringContaining('array length'),
+    });
     expect(code(() => array('str' as 'u8', 2))).toMatchObject({ name: 'TypeError', code: ErrorCode.INVALID_ARGUMENT });
   });
   it('refuses an alignment above MAX_ALIGN, below the fields, or not a power of two', () => {
     for (const align of [8192, 2, 24, 0.5]) {
-      expect(code(() => defineLayout({ a: 'f64' }, { align }))).toMatchObject({ name: 'RangeError', code: ErrorCode.INVALID_ARGUMENT, message: expect.stringContaining('options.align') });
+      expect(code(() => defineLayout({ a: 'f64' }, { align }))).toMatchObject({
+        name: 'RangeError',
+        code: ErrorCode.INVALID_ARGUMENT,
+        message: expect.stringContaining('options.align'),
+      });
     }
   });
 });
@@ -128,7 +148,11 @@ describe('views', () => {
   it('refuse a handle whose field would be misaligned or outside memory, changing nothing', () => {
     const before = new Uint8Array(memory).slice();
     for (const bad of [handles[0]! + 4, handles[0]! + 0.5, memory.byteLength, -8, NaN]) {
-      expect(code(() => o.price.get(bad))).toMatchObject({ name: 'RangeError', code: ErrorCode.INVALID_HANDLE, message: expect.stringContaining('Order.price') });
+      expect(code(() => o.price.get(bad))).toMatchObject({
+        name: 'RangeError',
+        code: ErrorCode.INVALID_HANDLE,
+        message: expect.stringContaining('Order.price'),
+      });
       expect(code(() => o.price.set(bad, 1))).toMatchObject({ name: 'RangeError', code: ErrorCode.INVALID_HANDLE });
     }
     expect(code(() => o.id.set(handles[0]! + 2, 1))).toMatchObject({ code: ErrorCode.INVALID_HANDLE });
@@ -137,7 +161,11 @@ describe('views', () => {
   });
   it('refuse an array index outside the array', () => {
     for (const bad of [3, -1, 1.5, NaN]) {
-      expect(code(() => o.tags.get(handles[0]!, bad))).toMatchObject({ name: 'RangeError', code: ErrorCode.INVALID_ARGUMENT, message: expect.stringContaining('Order.tags index') });
+      expect(code(() => o.tags.get(handles[0]!, bad))).toMatchObject({
+        name: 'RangeError',
+        code: ErrorCode.INVALID_ARGUMENT,
+        message: expect.stringContaining('Order.tags index'),
+      });
       expect(code(() => o.tags.set(handles[0]!, bad, 1))).toMatchObject({ name: 'RangeError', code: ErrorCode.INVALID_ARGUMENT });
     }
   });
@@ -146,7 +174,11 @@ describe('views', () => {
     const v = Order.view(m);
     v.price.set(64, 1);
     detach(m);
-    expect(code(() => v.price.get(64))).toMatchObject({ name: 'Error', code: ErrorCode.DESTROYED, message: 'Order.price.get() called after destroy()' });
+    expect(code(() => v.price.get(64))).toMatchObject({
+      name: 'Error',
+      code: ErrorCode.DESTROYED,
+      message: 'Order.price.get() called after destroy()',
+    });
     expect(code(() => v.pos.x.set(64, 1))).toMatchObject({ code: ErrorCode.DESTROYED });
     expect(code(() => v.tags.get(64, 0))).toMatchObject({ code: ErrorCode.DESTROYED });
     expect(code(() => v.clear(64))).toMatchObject({ code: ErrorCode.DESTROYED });
@@ -206,9 +238,19 @@ describe('createRecordPool and allocRecords', () => {
   });
   it('refuse an alignment the layout cannot live with, a non-layout and a non-backend, creating nothing', () => {
     calls.length = 0;
-    expect(code(() => createRecordPool(backend, Order, 10, { align: 4 }))).toMatchObject({ name: 'RangeError', code: ErrorCode.INVALID_ARGUMENT, message: expect.stringContaining('options.align') });
-    expect(code(() => createRecordPool(backend, Order, 10, { align: 8192 }))).toMatchObject({ name: 'RangeError', code: ErrorCode.INVALID_ARGUMENT });
-    expect(code(() => createRecordPool(backend, { byteSize: 8, align: 8 } as never, 10))).toMatchObject({ name: 'TypeError', code: ErrorCode.INVALID_ARGUMENT });
+    expect(code(() => createRecordPool(backend, Order, 10, { align: 4 }))).toMatchObject({
+      name: 'RangeError',
+      code: ErrorCode.INVALID_ARGUMENT,
+      message: expect.stringContaining('options.align'),
+    });
+    expect(code(() => createRecordPool(backend, Order, 10, { align: 8192 }))).toMatchObject({
+      name: 'RangeError',
+      code: ErrorCode.INVALID_ARGUMENT,
+    });
+    expect(code(() => createRecordPool(backend, { byteSize: 8, align: 8 } as never, 10))).toMatchObject({
+      name: 'TypeError',
+      code: ErrorCode.INVALID_ARGUMENT,
+    });
     expect(code(() => createRecordPool({} as Backend, Order, 10))).toMatchObject({ name: 'TypeError', code: ErrorCode.INVALID_ARGUMENT });
     expect(calls).toEqual([]);
   });
@@ -217,9 +259,16 @@ describe('createRecordPool and allocRecords', () => {
     const arena = { alloc: (...args: unknown[]) => (allocs.push(args), 128) } as unknown as Arena;
     expect(allocRecords(arena, Order, 3)).toBe(128);
     expect(allocRecords(arena, defineLayout({ a: 'u16' }, { align: 256 }))).toBe(128);
-    expect(allocs).toEqual([[168, 8], [256, 256]]);
+    expect(allocs).toEqual([
+      [168, 8],
+      [256, 256],
+    ]);
     for (const bad of [0, 1.5, -1, 2 ** 53]) {
-      expect(code(() => allocRecords(arena, Order, bad))).toMatchObject({ name: 'RangeError', code: ErrorCode.INVALID_ARGUMENT, message: expect.stringContaining('count') });
+      expect(code(() => allocRecords(arena, Order, bad))).toMatchObject({
+        name: 'RangeError',
+        code: ErrorCode.INVALID_ARGUMENT,
+        message: expect.stringContaining('count'),
+      });
     }
     expect(allocs.length).toBe(2);
   });

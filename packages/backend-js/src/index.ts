@@ -22,7 +22,11 @@ export { SharedJsFixedPool } from './shared-fixed-pool.js';
 export const version: string = VERSION;
 
 /** Same-sized slots in a fresh `ArrayBuffer` (a `SharedArrayBuffer` with `{ shared: true }`). */
-export function createFixedPool(objectSize: number, capacity: number, options: FixedPoolOptions & { readonly shared: true }): SharedJsFixedPool;
+export function createFixedPool(
+  objectSize: number,
+  capacity: number,
+  options: FixedPoolOptions & { readonly shared: true },
+): SharedJsFixedPool;
 export function createFixedPool(objectSize: number, capacity: number, options?: FixedPoolOptions): JsFixedPool;
 export function createFixedPool(objectSize: number, capacity: number, options?: FixedPoolOptions): JsFixedPool | SharedJsFixedPool {
   const layout = fixedPoolLayout(objectSize, capacity, options, MAX_MEMORY_BYTES);

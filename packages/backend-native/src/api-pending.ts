@@ -16,7 +16,9 @@ function withCode<E extends Error>(error: E, code: string): MempoolError<E> {
 /** Any call but `destroy()` after other code detached `memory` (a transfer, a BYOB stream read). */
 export function detached(what: string, method: string): MempoolError {
   return withCode(
-    new Error(`${what}.${method}() called after its memory was detached by other code (a transfer or a BYOB read): its handles have nowhere to point`),
+    new Error(
+      `${what}.${method}() called after its memory was detached by other code (a transfer or a BYOB read): its handles have nowhere to point`,
+    ),
     DETACHED,
   );
 }

@@ -77,7 +77,9 @@ const require = createRequire(import.meta.url);
 function open(module: NativeModule, where: string): NativeBinding {
   const opened = typeof module.open === 'function' ? module.open() : undefined;
   if (opened === undefined || !(opened.block instanceof ArrayBuffer) || opened.block.byteLength < BLOCK.length * 8) {
-    throw new Error(`@mempool/backend-native: the addon at ${where} did not hand out its binding (it is an older build, or other code opened it first)`);
+    throw new Error(
+      `@mempool/backend-native: the addon at ${where} did not hand out its binding (it is an older build, or other code opened it first)`,
+    );
   }
   return Object.freeze({ ...opened, version: String(module.version), block: new Float64Array(opened.block, 0, BLOCK.length) });
 }
@@ -88,7 +90,7 @@ export function noAddonMessage(cause: unknown): string {
   return [
     `@mempool/backend-native: no addon loads for ${process.platform}-${process.arch} (Node ${process.versions.node}, Node-API ${process.versions.napi}): ${reason}`,
     'No prebuilt binary in prebuilds/ fits this platform, and none was built from source at install',
-    '(npm runs a dependency\'s install script only when the project allows it). To build it from source:',
+    "(npm runs a dependency's install script only when the project allows it). To build it from source:",
     '  1. install python3, make and a C++ compiler (Debian/Ubuntu: apt-get install python3 make g++;',
     '     macOS: xcode-select --install; Windows: Visual Studio Build Tools with "Desktop development with C++")',
     '  2. run `npm rebuild @mempool/backend-native` in your project',

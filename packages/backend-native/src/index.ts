@@ -11,7 +11,9 @@ export const version: string = VERSION;
 
 const binding = packageBinding();
 if (binding.version !== version) {
-  throw new Error(`@mempool/backend-native ${version} loaded an addon whose mp_version() is ${binding.version}: rebuild it (npm rebuild @mempool/backend-native)`);
+  throw new Error(
+    `@mempool/backend-native ${version} loaded an addon whose mp_version() is ${binding.version}: rebuild it (npm rebuild @mempool/backend-native)`,
+  );
 }
 
 /** The C library through its Node-API binding. */

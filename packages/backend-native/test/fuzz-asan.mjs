@@ -47,8 +47,36 @@ const CODES = new Set([
   'ERR_MEMPOOL_OUT_OF_MEMORY',
 ]);
 const junk = () =>
-  pick([undefined, null, NaN, -1, -0, 0, 0.5, 1, 7, 63, 64, 65, 2 ** 31, 2 ** 32, 2 ** 33, 2 ** 53, 2 ** 64, Infinity, -Infinity,
-    '64', {}, [], 10n, Symbol('x'), () => 0, new Uint8Array(4), new ArrayBuffer(8), true]);
+  pick([
+    undefined,
+    null,
+    NaN,
+    -1,
+    -0,
+    0,
+    0.5,
+    1,
+    7,
+    63,
+    64,
+    65,
+    2 ** 31,
+    2 ** 32,
+    2 ** 33,
+    2 ** 53,
+    2 ** 64,
+    Infinity,
+    -Infinity,
+    '64',
+    {},
+    [],
+    10n,
+    Symbol('x'),
+    () => 0,
+    new Uint8Array(4),
+    new ArrayBuffer(8),
+    true,
+  ]);
 
 function fail(message) {
   console.error(`fuzz seed ${seed}: ${message}`);
@@ -73,17 +101,41 @@ const SLOT = 2 ** 24; // ids are generation * 2^24 + slot (addon/addon.cc), gene
 const stale = []; // ids of destroyed allocators (tracked or raw): C must refuse them for ever
 const raws = []; // allocators made through the raw binding: { anchor, memory, id, kind }
 /** Ids of tracked allocators that are alive: garbage must never name one (the model would break). */
-const trackedLive = () => new Set([...pools.filter((p) => !p.pool.destroyed).map((p) => p.id),
-  ...arenas.filter((a) => !a.arena.destroyed).map((a) => a.id)]);
-const JUNK_NUMBERS = [NaN, -0, -1, -SLOT, 0.5, 1.5, SLOT + 0.5, Infinity, -Infinity, 2 ** 53, 2 ** 53 - 1, 2 ** 53 + 2,
-  2 ** 64, 1e300, -1e300, Number.MIN_VALUE, 2 ** 31, 2 ** 32, 2 ** 33, 2 ** 33 + 64];
+const trackedLive = () =>
+  new Set([...pools.filter((p) => !p.pool.destroyed).map((p) => p.id), ...arenas.filter((a) => !a.arena.destroyed).map((a) => a.id)]);
+const JUNK_NUMBERS = [
+  NaN,
+  -0,
+  -1,
+  -SLOT,
+  0.5,
+  1.5,
+  SLOT + 0.5,
+  Infinity,
+  -Infinity,
+  2 ** 53,
+  2 ** 53 - 1,
+  2 ** 53 + 2,
+  2 ** 64,
+  1e300,
+  -1e300,
+  Number.MIN_VALUE,
+  2 ** 31,
+  2 ** 32,
+  2 ** 33,
+  2 ** 33 + 64,
+];
 /** An id that is surely not a live allocator's: junk, a generation-0 slot, a stale id, a stale id +/- 0.5. */
 function deadId() {
   switch (int(4)) {
-    case 0: return pick(JUNK_NUMBERS);
-    case 1: return int(SLOT); // generation 0: never handed out
-    case 2: return stale.length > 0 ? pick(stale) : -1;
-    default: return stale.length > 0 ? pick(stale) + pick([0.5, -0.5, 2 ** 53]) : NaN;
+    case 0:
+      return pick(JUNK_NUMBERS);
+    case 1:
+      return int(SLOT); // generation 0: never handed out
+    case 2:
+      return stale.length > 0 ? pick(stale) : -1;
+    default:
+      return stale.length > 0 ? pick(stale) + pick([0.5, -0.5, 2 ** 53]) : NaN;
   }
 }
 /** Any id but a tracked live one: dead ids, raw allocators' ids, random ids near the real ones. */
@@ -270,8 +322,14 @@ for (let step = 0; step < steps; step++) {
         p.pool.destroy();
         stale.push(p.id);
         if (view.length !== 0 || p.pool.memory.byteLength !== 0) fail('destroy() did not detach memory');
-        for (const call of [() => p.pool.alloc(), () => p.pool.free(64), () => p.pool.reset(), () => p.pool.stats(),
-          () => p.pool.allocMany(new Uint32Array(2)), () => p.pool.freeMany(new Uint32Array(0))]) {
+        for (const call of [
+          () => p.pool.alloc(),
+          () => p.pool.free(64),
+          () => p.pool.reset(),
+          () => p.pool.stats(),
+          () => p.pool.allocMany(new Uint32Array(2)),
+          () => p.pool.freeMany(new Uint32Array(0)),
+        ]) {
           if (expectCode(call) !== 'ERR_MEMPOOL_DESTROYED') fail('call after destroy() did not throw DESTROYED');
         }
         p.live.clear();
@@ -279,7 +337,13 @@ for (let step = 0; step < steps; step++) {
       if (next() < 0.05) {
         a.arena[Symbol.dispose]();
         stale.push(a.id);
-        for (const call of [() => a.arena.alloc(8), () => a.arena.mark(), () => a.arena.rewind(0), () => a.arena.reset(), () => a.arena.stats()]) {
+        for (const call of [
+          () => a.arena.alloc(8),
+          () => a.arena.mark(),
+          () => a.arena.rewind(0),
+          () => a.arena.reset(),
+          () => a.arena.stats(),
+        ]) {
           if (expectCode(call) !== 'ERR_MEMPOOL_DESTROYED') fail('arena call after destroy() did not throw DESTROYED');
         }
       }
@@ -301,13 +365,26 @@ for (let step = 0; step < steps; step++) {
     case 17: {
       // the raw binding with real allocators of the wrong kind, destroyed ones, foreign memory and
       // other allocators' anchors
-      const made = [binding.createFixedPool(new ArrayBuffer(4096), 8, 8, 8), block[BLOCK_RESULT],
-        binding.createArena(new ArrayBuffer(4096), 100, 8), block[BLOCK_RESULT]];
+      const made = [
+        binding.createFixedPool(new ArrayBuffer(4096), 8, 8, 8),
+        block[BLOCK_RESULT],
+        binding.createArena(new ArrayBuffer(4096), 100, 8),
+        block[BLOCK_RESULT],
+      ];
       if (typeof made[0] !== 'object' || typeof made[2] !== 'object') fail('raw create refused');
       const [anchor, id] = next() < 0.5 ? made.slice(0, 2) : made.slice(2);
       const otherAnchor = anchor === made[0] ? made[2] : made[0];
-      const method = pick(['poolAlloc', 'poolFree', 'poolAllocMany', 'poolFreeMany', 'arenaAlloc', 'arenaMark',
-        'arenaRewind', 'reset', 'stats']);
+      const method = pick([
+        'poolAlloc',
+        'poolFree',
+        'poolAllocMany',
+        'poolFreeMany',
+        'arenaAlloc',
+        'arenaMark',
+        'arenaRewind',
+        'reset',
+        'stats',
+      ]);
       const call = () => {
         scramble();
         block[BLOCK_ID] = id;
@@ -447,4 +524,6 @@ for (let k = 0; k < TERMINATIONS; k++) {
   await new Promise((resolve) => setTimeout(resolve, 5 + int(20)));
   await worker.terminate();
 }
-console.log(`fuzz seed ${seed}: ${calls} steps, ${DROPS} pools dropped (${dropLive} not yet reclaimed at the end of the loop), ${TERMINATIONS} workers terminated, ${binding.liveAllocators()} C allocators still live after gc`);
+console.log(
+  `fuzz seed ${seed}: ${calls} steps, ${DROPS} pools dropped (${dropLive} not yet reclaimed at the end of the loop), ${TERMINATIONS} workers terminated, ${binding.liveAllocators()} C allocators still live after gc`,
+);

@@ -11,7 +11,12 @@ function fuzz(seed: number, steps: number) {
   const run = spawnSync(process.execPath, ['--expose-gc', 'test/fuzz-asan.mjs', String(seed), String(steps)], {
     cwd: root,
     encoding: 'utf8',
-    env: { ...process.env, LD_PRELOAD: libasan, ASAN_OPTIONS: 'detect_leaks=0:halt_on_error=1:abort_on_error=0', UBSAN_OPTIONS: 'halt_on_error=1:print_stacktrace=1' },
+    env: {
+      ...process.env,
+      LD_PRELOAD: libasan,
+      ASAN_OPTIONS: 'detect_leaks=0:halt_on_error=1:abort_on_error=0',
+      UBSAN_OPTIONS: 'halt_on_error=1:print_stacktrace=1',
+    },
     timeout: 100_000,
   });
   return run;

@@ -30,7 +30,7 @@ describe('a synchronous loop that drops pools', () => {
     return (JSON.parse(run.stdout) as { peakRss: number }).peakRss;
   };
 
-  it('peaks within 3x the js backend\'s resident memory', () => {
+  it("peaks within 3x the js backend's resident memory", () => {
     const js = peakRss(jsUrl);
     const nativePeak = peakRss(nativeUrl);
     expect(nativePeak, `native ${nativePeak >> 20} MiB, js ${js >> 20} MiB`).toBeLessThanOrEqual(3 * js);
@@ -59,9 +59,17 @@ describe('memory detached by other code', () => {
     expect(pool.memory.byteLength).toBe(0);
     expect(arena.memory.byteLength).toBe(0);
     const calls = [
-      () => pool.alloc(), () => pool.free(kept), () => pool.reset(), () => pool.stats(),
-      () => pool.allocMany(new Uint32Array(2)), () => pool.freeMany(new Uint32Array([kept])),
-      () => arena.alloc(8), () => arena.mark(), () => arena.rewind(0), () => arena.reset(), () => arena.stats(),
+      () => pool.alloc(),
+      () => pool.free(kept),
+      () => pool.reset(),
+      () => pool.stats(),
+      () => pool.allocMany(new Uint32Array(2)),
+      () => pool.freeMany(new Uint32Array([kept])),
+      () => arena.alloc(8),
+      () => arena.mark(),
+      () => arena.rewind(0),
+      () => arena.reset(),
+      () => arena.stats(),
     ];
     for (const call of calls) expect(call, String(call)).toThrow(code('ERR_MEMPOOL_DETACHED'));
     pool.destroy();
@@ -71,9 +79,17 @@ describe('memory detached by other code', () => {
 });
 
 describe('the raw binding', () => {
-  it('is not reachable from the package: no backend.binding, no export but the contract\'s', () => {
+  it("is not reachable from the package: no backend.binding, no export but the contract's", () => {
     expect('binding' in backend).toBe(false);
-    expect(Object.keys(backend).sort()).toEqual(['attachArena', 'attachFixedPool', 'createArena', 'createFixedPool', 'name', 'supports', 'version']);
+    expect(Object.keys(backend).sort()).toEqual([
+      'attachArena',
+      'attachFixedPool',
+      'createArena',
+      'createFixedPool',
+      'name',
+      'supports',
+      'version',
+    ]);
     expect(Object.keys(native).sort()).toEqual(['backend', 'createArena', 'createFixedPool', 'default', 'version']);
   });
 
@@ -101,7 +117,10 @@ describe('honest limits and messages', () => {
       try { createFixedPool(1, 2 ** 32 - 64, { align: 1 }); console.log('created'); }
       catch (e) { console.log(JSON.stringify({ name: e.name, code: e.code, message: e.message })); }
     })`;
-    const run = spawnSync('sh', ['-c', 'ulimit -v 16000000 && exec "$0" -e "$1"', process.execPath, script], { encoding: 'utf8', timeout: 60_000 });
+    const run = spawnSync('sh', ['-c', 'ulimit -v 16000000 && exec "$0" -e "$1"', process.execPath, script], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(run.status, run.stderr).toBe(0);
     const error = JSON.parse(run.stdout) as { name: string; code: string; message: string };
     expect(error.name).toBe('RangeError');
@@ -116,7 +135,16 @@ describe('honest limits and messages', () => {
     const handles = [pool.alloc()];
     expect(() => handles.forEach(pool.free)).toThrow(TypeError);
     expect(() => handles.forEach(pool.free)).toThrow(code('ERR_MEMPOOL_INVALID_ARGUMENT'));
-    const methods: ((this: unknown, ...args: never[]) => unknown)[] = [pool.alloc, pool.reset, pool.stats, pool.destroy, arena.alloc, arena.mark, arena.stats, arena.destroy];
+    const methods: ((this: unknown, ...args: never[]) => unknown)[] = [
+      pool.alloc,
+      pool.reset,
+      pool.stats,
+      pool.destroy,
+      arena.alloc,
+      arena.mark,
+      arena.stats,
+      arena.destroy,
+    ];
     for (const method of methods) {
       expect(() => method.call(undefined, ...([8] as never[])), method.name).toThrow(code('ERR_MEMPOOL_INVALID_ARGUMENT'));
     }

@@ -17,7 +17,8 @@ const smoke = `import('@mempool/backend-native').then(({ createFixedPool, versio
   const pool = createFixedPool(8, 4);
   console.log(JSON.stringify({ version, handle: pool.alloc() }));
 }, (error) => { console.log(JSON.stringify({ message: error.message })); })`;
-const run = (cwd: string) => JSON.parse(execFileSync(process.execPath, ['-e', smoke], { cwd, encoding: 'utf8' })) as Record<string, unknown>;
+const run = (cwd: string) =>
+  JSON.parse(execFileSync(process.execPath, ['-e', smoke], { cwd, encoding: 'utf8' })) as Record<string, unknown>;
 
 let work: string;
 let apiTarball: string;

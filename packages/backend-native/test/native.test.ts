@@ -176,7 +176,7 @@ describe('the argument block', () => {
     return block[BLOCK.result]!;
   };
 
-  it('is the binding\'s, handed out once, when the addon is loaded', () => {
+  it("is the binding's, handed out once, when the addon is loaded", () => {
     expect(block).toBeInstanceOf(Float64Array);
     expect(block.length).toBe(binding.sizes().block);
     expect(block.length).toBe(BLOCK.length);
@@ -215,7 +215,19 @@ describe('the argument block', () => {
       const status = call('poolFree', poolId, handle);
       expect(status === -3 || status === -4, `poolFree ${handle}: ${status}`).toBe(true);
     }
-    for (const [size, align] of [[0, 8], [-1, 8], [NaN, 8], [1.5, 8], [8, 3], [8, 8192], [8, NaN], [8, -8], [8, 1.5], [2 ** 64, 8], [Infinity, 8]]) {
+    for (const [size, align] of [
+      [0, 8],
+      [-1, 8],
+      [NaN, 8],
+      [1.5, 8],
+      [8, 3],
+      [8, 8192],
+      [8, NaN],
+      [8, -8],
+      [8, 1.5],
+      [2 ** 64, 8],
+      [Infinity, 8],
+    ]) {
       expect(call('arenaAlloc', arenaId, size, align), `arenaAlloc(${size}, ${align})`).toBe(0);
     }
     expect(call('poolAlloc', poolId)).toBe(64);
@@ -258,7 +270,12 @@ describe('the argument block', () => {
     block.fill(-1);
     expect(arena.alloc(8, 16)).toBe(64);
     expect(() => pool.free('64' as never)).toThrow(expect.objectContaining({ code: 'ERR_MEMPOOL_INVALID_ARGUMENT' }));
-    const evil = { valueOf: () => { pool.alloc(); return 64; } };
+    const evil = {
+      valueOf: () => {
+        pool.alloc();
+        return 64;
+      },
+    };
     expect(() => pool.free(evil as never)).toThrow();
     expect(pool.stats().allocated).toBe(0); // valueOf never ran
     pool.destroy();
@@ -288,16 +305,21 @@ describe('the argument block', () => {
     const mine = pool.alloc();
     const before = binding.liveAllocators();
     // resolves with the worker's message once the worker has exited (its environment torn down)
-    const results = await Promise.all([0, 1].map(() => new Promise<unknown>((resolve, reject) => {
-      const worker = new Worker(source, { eval: true, type: 'module' } as never);
-      let message: unknown;
-      worker.once('message', (m) => {
-        message = m;
-        void worker.terminate();
-      });
-      worker.once('exit', () => resolve(message));
-      worker.once('error', reject);
-    })));
+    const results = await Promise.all(
+      [0, 1].map(
+        () =>
+          new Promise<unknown>((resolve, reject) => {
+            const worker = new Worker(source, { eval: true, type: 'module' } as never);
+            let message: unknown;
+            worker.once('message', (m) => {
+              message = m;
+              void worker.terminate();
+            });
+            worker.once('exit', () => resolve(message));
+            worker.once('error', reject);
+          }),
+      ),
+    );
     // each worker's teardown freed the allocators it still had (they count in every thread)
     expect(binding.liveAllocators()).toBeLessThanOrEqual(before);
     for (const result of results) expect(result).toEqual({ first: 64, last: 64 + 99 * 16, allocCount: 1000, allocated: 0 });

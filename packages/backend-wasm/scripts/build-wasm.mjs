@@ -19,12 +19,16 @@ async function compile(entry, name, flags) {
   const { error } = await main(
     [
       entry,
-      '--outFile', `build/${name}.wasm`,
-      '--textFile', `build/${name}.wat`,
-      '--runtime', 'stub',
+      '--outFile',
+      `build/${name}.wasm`,
+      '--textFile',
+      `build/${name}.wat`,
+      '--runtime',
+      'stub',
       '--importMemory',
       '--noExportMemory',
-      '--initialMemory', '1',
+      '--initialMemory',
+      '1',
       ...flags,
     ],
     { stdout: process.stdout, stderr: process.stderr },
@@ -41,13 +45,33 @@ function bytesModule(bytes, what) {
   return `${NOTICE}\n\n/** ${what} (${bytes.length} bytes), base64. */\nexport const ENGINE_BYTES_BASE64: string =\n  '${bytes.toString('base64')}';\n`;
 }
 
-const release = await compile('assembly/index.ts', 'mempool', ['--optimizeLevel', '3', '--shrinkLevel', '0', '--converge', '--noAssert', '--bindings', 'raw']);
+const release = await compile('assembly/index.ts', 'mempool', [
+  '--optimizeLevel',
+  '3',
+  '--shrinkLevel',
+  '0',
+  '--converge',
+  '--noAssert',
+  '--bindings',
+  'raw',
+]);
 const debug = await compile('assembly/index.ts', 'mempool.debug', ['--optimizeLevel', '3', '--shrinkLevel', '2']);
 
 // The shared engine: its state in a shared memory, every operation atomic (threads feature).
 const shared = await compile('assembly/shared.ts', 'mempool.shared', [
-  '--optimizeLevel', '3', '--shrinkLevel', '0', '--converge', '--noAssert', '--bindings', 'raw',
-  '--enable', 'threads', '--sharedMemory', '--maximumMemory', '65536',
+  '--optimizeLevel',
+  '3',
+  '--shrinkLevel',
+  '0',
+  '--converge',
+  '--noAssert',
+  '--bindings',
+  'raw',
+  '--enable',
+  'threads',
+  '--sharedMemory',
+  '--maximumMemory',
+  '65536',
 ]);
 
 writeFileSync(new URL('src/engine-bytes.generated.ts', root), bytesModule(release, 'build/mempool.wasm'));

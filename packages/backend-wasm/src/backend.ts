@@ -49,7 +49,11 @@ export function wasmBackend(name: string, module: WasmModule, sharedBase64: stri
     },
   };
   /** Same-sized slots in a fresh wasm memory of their own. */
-  function createFixedPool(objectSize: number, capacity: number, options: FixedPoolOptions & { readonly shared: true }): SharedWasmFixedPool;
+  function createFixedPool(
+    objectSize: number,
+    capacity: number,
+    options: FixedPoolOptions & { readonly shared: true },
+  ): SharedWasmFixedPool;
   function createFixedPool(objectSize: number, capacity: number, options?: FixedPoolOptions): WasmFixedPool;
   function createFixedPool(objectSize: number, capacity: number, options?: FixedPoolOptions): WasmFixedPool | SharedWasmFixedPool {
     const wantsShared = sharedRequested(options);

@@ -47,7 +47,9 @@ export function instantiateShared(module: WasmModule, memory?: WasmMemory): Engi
 function instantiateOver<Exports>(module: WasmModule, memory: WasmMemory): EngineInstance<Exports> {
   // Only the debug build imports `abort`: an assertion of an invariant failed.
   const abort = (_message: number, fileName: number, line: number, column: number): never => {
-    throw new Error(`mempool.wasm: an invariant failed at ${readString(memory, fileName)}:${line}:${column}; this is a bug in @mempool/backend-wasm`);
+    throw new Error(
+      `mempool.wasm: an invariant failed at ${readString(memory, fileName)}:${line}:${column}; this is a bug in @mempool/backend-wasm`,
+    );
   };
   const instance = new WebAssemblyApi.Instance(module, { env: { memory, abort } });
   return { exports: instance.exports as Exports, memory };

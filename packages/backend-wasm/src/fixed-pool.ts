@@ -61,7 +61,11 @@ export class WasmFixedPool implements FixedPool {
     const engine = instantiate(module);
     const status = engine.exports.fixedPoolInit(layout.objectSize, layout.slotSize, layout.capacity, layout.dataOffset);
     if (status === Status.INVALID_ARGUMENT) {
-      throw invalidRange('capacity', 'small enough that 8 bytes of bookkeeping a slot fit a wasm32 memory (about 536 million slots)', layout.capacity);
+      throw invalidRange(
+        'capacity',
+        'small enough that 8 bytes of bookkeeping a slot fit a wasm32 memory (about 536 million slots)',
+        layout.capacity,
+      );
     }
     if (status !== Status.OK) throw outOfMemory(8 * layout.capacity);
     const scratch = engine.exports.engineScratch() >>> 0;

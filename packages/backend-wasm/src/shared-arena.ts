@@ -53,7 +53,12 @@ export class SharedWasmArena implements SharedArena {
     this.#align = layout.align;
     this.#backend = engineModule.name;
     const engine = instantiateShared(engineModule.module, attached?.state);
-    const refusal = initRefusal(engine.exports.sharedArenaInit(layout.dataOffset, layout.bufferSize, attached !== undefined), attached !== undefined, 'arena', 65536);
+    const refusal = initRefusal(
+      engine.exports.sharedArenaInit(layout.dataOffset, layout.bufferSize, attached !== undefined),
+      attached !== undefined,
+      'arena',
+      65536,
+    );
     if (refusal) throw refusal;
     this.#state = engine.memory;
     this.memory = attached?.memory ?? reserveShared(layout.byteLength);

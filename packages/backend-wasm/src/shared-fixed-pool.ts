@@ -62,7 +62,13 @@ export class SharedWasmFixedPool implements SharedFixedPool {
     this.dataOffset = layout.dataOffset;
     this.#backend = engineModule.name;
     const engine = instantiateShared(engineModule.module, attached?.state);
-    const status = engine.exports.sharedPoolInit(layout.objectSize, layout.slotSize, layout.capacity, layout.dataOffset, attached !== undefined);
+    const status = engine.exports.sharedPoolInit(
+      layout.objectSize,
+      layout.slotSize,
+      layout.capacity,
+      layout.dataOffset,
+      attached !== undefined,
+    );
     const refusal = initRefusal(status, attached !== undefined, 'pool', 8 * layout.capacity);
     if (refusal) throw refusal;
     this.#state = engine.memory;
@@ -151,7 +157,8 @@ export class SharedWasmFixedPool implements SharedFixedPool {
     if (this.#destroyed) throw destroyed('FixedPool', 'freeMany');
     const n = batchCount('handles', handles, count);
     // At most `capacity` claims can succeed (they are distinct live slots), so this is enough.
-    if (this.#claimed.length < Math.min(n, this.capacity)) this.#claimed = new Uint32Array(Math.min(Math.max(n, 2 * this.#claimed.length), this.capacity));
+    if (this.#claimed.length < Math.min(n, this.capacity))
+      this.#claimed = new Uint32Array(Math.min(Math.max(n, 2 * this.#claimed.length), this.capacity));
     const claimed = this.#claimed;
     const epoch = this.#epoch() >>> 0;
     // Pass 1 reads each entry once and claims its slot; on the first refusal it gives the claimed

@@ -30,7 +30,11 @@ export function initRefusal(status: number, attach: boolean, what: string, bytes
   if (status === Status.OK) return undefined;
   if (attach) return invalidRange('descriptor.state', `the state of a ${what} with this geometry, from share()`, 'another state');
   if (status === Status.INVALID_ARGUMENT) {
-    return invalidRange('capacity', 'small enough that 8 bytes of bookkeeping a slot fit a wasm32 memory (about 536 million slots)', bytes / 8);
+    return invalidRange(
+      'capacity',
+      'small enough that 8 bytes of bookkeeping a slot fit a wasm32 memory (about 536 million slots)',
+      bytes / 8,
+    );
   }
   return outOfMemory(bytes);
 }

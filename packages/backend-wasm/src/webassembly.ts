@@ -16,7 +16,11 @@ interface WebAssemblyApi {
   Module: new (bytes: Uint8Array) => WasmModule;
   Instance: new (module: WasmModule, imports: Record<string, Record<string, unknown>>) => { readonly exports: object };
   /** With `shared: true`, `buffer` is a `SharedArrayBuffer` (and `maximum` is required). */
-  Memory: new (descriptor: { initial: number; maximum: number; shared?: boolean }) => WasmMemory;
+  Memory: new (descriptor: {
+    initial: number;
+    maximum: number;
+    shared?: boolean;
+  }) => WasmMemory;
 }
 
 export const WebAssemblyApi = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;

@@ -42,7 +42,8 @@ describe('exports and version', () => {
   });
 
   it('the release module imports only its private memory; the debug module adds abort for its assertions', () => {
-    const imports = (file: string): unknown => WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(new URL(`../build/${file}`, import.meta.url))));
+    const imports = (file: string): unknown =>
+      WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(new URL(`../build/${file}`, import.meta.url))));
     expect(imports('mempool.wasm')).toEqual([{ module: 'env', name: 'memory', kind: 'memory' }]);
     expect(imports('mempool.debug.wasm')).toEqual(
       expect.arrayContaining([
@@ -98,7 +99,9 @@ describe('the debug engine', () => {
 describe('the shared engine', () => {
   it('is built with a shared memory import, and its BUSY status is the one the wrapper maps', () => {
     const module = compileEngine(SHARED_BYTES_BASE64);
-    expect(WebAssembly.Module.imports(module as unknown as WebAssembly.Module)).toEqual([{ module: 'env', name: 'memory', kind: 'memory' }]);
+    expect(WebAssembly.Module.imports(module as unknown as WebAssembly.Module)).toEqual([
+      { module: 'env', name: 'memory', kind: 'memory' },
+    ]);
     const { exports } = instantiateShared(module);
     expect(exports.BUSY.value).toBe(BUSY);
   });
@@ -140,7 +143,6 @@ describe('big handles (wasm32 up to 4 GiB)', () => {
     expect(pool.stats().allocated).toBe(0);
     pool.destroy();
   });
-
 });
 
 describe('memory that stays put', () => {

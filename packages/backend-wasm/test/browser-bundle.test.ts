@@ -46,7 +46,9 @@ describe('a browser bundle', () => {
       // Without SharedArrayBuffer there are no shared allocators, and the backend says so.
       expect(runInNewContext('typeof SharedArrayBuffer', sandbox)).toBe('undefined');
       expect(mempool.backend.supports.shared).toBe(false);
-      expect(() => mempool.createFixedPool(8, 8, { shared: true })).toThrow(expect.objectContaining({ code: 'ERR_MEMPOOL_INVALID_ARGUMENT' }));
+      expect(() => mempool.createFixedPool(8, 8, { shared: true })).toThrow(
+        expect.objectContaining({ code: 'ERR_MEMPOOL_INVALID_ARGUMENT' }),
+      );
     });
   }
 

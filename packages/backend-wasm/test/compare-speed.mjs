@@ -64,7 +64,10 @@ if (process.argv[2] === '--child') {
   const rows = [];
   for (const scenario of Object.keys(samples.get('wasm')[0])) {
     for (const [label] of subjects) {
-      const values = samples.get(label).map((s) => s[scenario]).filter((v) => v !== undefined);
+      const values = samples
+        .get(label)
+        .map((s) => s[scenario])
+        .filter((v) => v !== undefined);
       if (values.length > 0) rows.push({ scenario, subject: label, 'median ns/op': median(values).toFixed(2) });
     }
   }

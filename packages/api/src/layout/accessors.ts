@@ -35,11 +35,7 @@ function accessError(words: Words, path: string, method: 'get' | 'set', size: nu
   if (words.u8.length === 0) return destroyed(path, method);
   if (!Number.isInteger(index)) return indexError(path, length, index);
   if (typeof handle !== 'number') return invalidType('handle', 'a number', handle);
-  return invalidHandle(
-    'handle',
-    `a multiple of ${size} with ${path} inside memory (${words.byteLength} bytes)`,
-    handle,
-  );
+  return invalidHandle('handle', `a multiple of ${size} with ${path} inside memory (${words.byteLength} bytes)`, handle);
 }
 
 function indexError(path: string, length: number, index: unknown): Error {
@@ -455,7 +451,11 @@ function clearError(w: Words, path: string, word: number, handle: number, count:
   if (w.u8.length === 0) return destroyed(path, 'clear');
   if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) return invalidRange('count', 'a non-negative integer', count);
   if (typeof handle !== 'number') return invalidType('handle', 'a number', handle);
-  return invalidHandle('handle', `a multiple of ${word} from ${HEADER_BYTES} with every ${path} record inside memory (${w.byteLength} bytes)`, handle);
+  return invalidHandle(
+    'handle',
+    `a multiple of ${word} from ${HEADER_BYTES} with every ${path} record inside memory (${w.byteLength} bytes)`,
+    handle,
+  );
 }
 
 /*

@@ -125,7 +125,8 @@ export class Layout<F extends Fields> {
     }
     if (wanted !== undefined) {
       const checked = checkAlign('options.align', wanted);
-      if (checked < align) throw invalidRange('options.align', `a power of two from ${align} (the fields' alignment) to ${MAX_ALIGN}`, wanted);
+      if (checked < align)
+        throw invalidRange('options.align', `a power of two from ${align} (the fields' alignment) to ${MAX_ALIGN}`, wanted);
       align = checked;
     }
     const byteSize = roundUp(end, align);
@@ -174,7 +175,11 @@ export class Layout<F extends Fields> {
     const rows = this.describe().map((r) => [r.field, String(r.offset), r.type, String(r.size)]);
     const all = [['field', 'offset', 'type', 'size'], ...rows];
     const widths = all[0]!.map((_, c) => Math.max(...all.map((row) => row[c]!.length)));
-    const line = (row: string[]) => row.map((cell, c) => (c === 1 || c === 3 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ').trimEnd();
+    const line = (row: string[]) =>
+      row
+        .map((cell, c) => (c === 1 || c === 3 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!)))
+        .join('  ')
+        .trimEnd();
     return [`${this.name}: ${this.byteSize} bytes, align ${this.align}`, ...all.map(line)].join('\n');
   }
 }
