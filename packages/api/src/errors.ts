@@ -8,9 +8,9 @@ export const ErrorCode = {
   BUSY: 'ERR_MEMPOOL_BUSY',
   OUT_OF_MEMORY: 'ERR_MEMPOOL_OUT_OF_MEMORY',
   /**
-   * Not in the contract's table: only the wasm backend can raise it, when a program wrote past the
-   * data region into the pool's bookkeeping (which shares the wasm memory) and the pool refuses to
-   * act on what it finds there rather than trap.
+   * Reserved for a backend whose bookkeeping shares memory with user data and finds it overwritten.
+   * No backend raises it today: js and C keep their bookkeeping in their own buffers, and the wasm
+   * engine in a private memory that no write into `memory` (nor any batch array) can reach.
    */
   CORRUPTED: 'ERR_MEMPOOL_CORRUPTED',
   /**
@@ -108,7 +108,7 @@ export function outOfMemory(bytes: number, cause?: unknown, detail?: string): Me
   return withCode(error, ErrorCode.OUT_OF_MEMORY);
 }
 
-/** The allocator's bookkeeping was overwritten from outside (wasm only: see `ErrorCode.CORRUPTED`). */
+/** The allocator's bookkeeping was overwritten from outside (reserved: see `ErrorCode.CORRUPTED`). */
 export function corrupted(name: string, handle: number): MempoolError {
   return withCode(
     new Error(`${name} ${handle} was not freed: the pool's bookkeeping after its last slot in memory was overwritten`),

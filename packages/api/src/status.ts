@@ -12,8 +12,13 @@ export const Status = {
   INVALID_HANDLE: -3,
   DOUBLE_FREE: -4,
   OUT_OF_MEMORY: -5,
-  /** wasm only: the bookkeeping after the data region was overwritten (`ErrorCode.CORRUPTED`). */
+  /**
+   * The bookkeeping was overwritten from outside (`ErrorCode.CORRUPTED`). Reserved: no engine
+   * returns it today, since none keeps bookkeeping where a write into `memory` can reach it.
+   */
   CORRUPTED: -6,
+  /** A shared allocator's `reset` or `rewind` overlapped another call it cannot run beside (`ErrorCode.BUSY`). */
+  BUSY: -7,
 } as const;
 export type Status = (typeof Status)[keyof typeof Status];
 

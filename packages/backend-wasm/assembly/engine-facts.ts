@@ -10,6 +10,7 @@ export const INVALID_HANDLE: i32 = -3;
 export const DOUBLE_FREE: i32 = -4;
 export const OUT_OF_MEMORY: i32 = -5;
 export const CORRUPTED: i32 = -6;
+export const BUSY: i32 = -7;
 export const HEADER_BYTES: u32 = 64;
 export const MAX_ALIGN: u32 = 4096;
 export const MARK_GENERATIONS: u32 = 1048576;

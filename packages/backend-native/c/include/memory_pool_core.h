@@ -85,6 +85,7 @@ extern "C" {
 #define MP_ERR_DOUBLE_FREE (-4)
 #define MP_ERR_OUT_OF_MEMORY (-5)
 #define MP_ERR_CORRUPTED (-6)
+#define MP_ERR_BUSY (-7)
 
 /* Reserved bytes at the start of every buffer (or `align` bytes if larger). */
 #define MP_HEADER_BYTES 64
