@@ -10,7 +10,8 @@ import { afterAll, describe, expect, it } from 'vitest';
  * compiler: every line marked `@ts-expect-error` must be an error (an unused directive is one),
  * and everything else must compile.
  */
-const api = fileURLToPath(new URL('../src/index.js', import.meta.url));
+// The built declarations (the api's test task runs after its build): they name no backend package.
+const api = fileURLToPath(new URL('../dist/index.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'mempool-layout-types-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -1,15 +1,15 @@
 import { readFileSync } from 'node:fs';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { backend } from '../../backend-js/src/index.js';
-import { createRecordPool, defineLayout, ErrorCode, type FixedPool } from '../src/index.js';
+import { backend } from '@mempool/backend-js';
+import { createRecordPool, defineLayout, ErrorCode, type FixedPool } from '@mempool/api';
 
 /**
  * The root README's order book runs as written: its code block is taken from README.md, its
  * imports are checked and replaced by the same names (the js backend standing in for native: the
  * handles and bytes are the same on every backend), and the rest runs unchanged.
  */
-const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 
 function orderBookBlock(): string {
   const section = readme.slice(readme.indexOf('### An order book'));
