@@ -111,6 +111,8 @@ export class WasmFixedPool implements FixedPool {
       throw WasmFixedPool.#unboundOr(this, 'free', error);
     }
     if (status !== Status.OK) {
+      // A handle that is not a number never reached the engine: check \`this\` here instead.
+      WasmFixedPool.#own(this, 'free');
       if (this.#destroyed) throw destroyed('FixedPool', 'free');
       throw freeError(status, 'handle', handle, this);
     }

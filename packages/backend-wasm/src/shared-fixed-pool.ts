@@ -128,6 +128,8 @@ export class SharedWasmFixedPool implements SharedFixedPool {
       throw SharedWasmFixedPool.#unboundOr(this, 'free', error);
     }
     if (status !== Status.OK) {
+      // A handle that is not a number never reached the engine: check \`this\` here instead.
+      SharedWasmFixedPool.#own(this, 'free');
       if (this.#destroyed) throw destroyed('FixedPool', 'free');
       throw freeError(status, 'handle', handle, this);
     }
