@@ -8,9 +8,11 @@ import { fixedPoolRows } from './table/fixed-pool.js';
 import { absoluteAlignment } from './contract/absolute-alignment.js';
 import { batchesAndMarks } from './contract/batches-and-marks.js';
 import { BIG_MEMORY_BYTES, bigMemory } from './contract/big-memory.js';
+import { detachBlocker, detachedMemory } from './contract/detached-memory.js';
 import { determinism } from './contract/determinism.js';
 import { errorMatrix } from './contract/error-matrix.js';
 import { gcReclaim } from './contract/gc-reclaim.js';
+import { hostileBatches } from './contract/hostile-batches.js';
 import { layouts } from './contract/layouts.js';
 import { lifetime } from './contract/lifetime.js';
 import { modelRuns } from './contract/model-runs.js';
@@ -85,6 +87,8 @@ const GROUPS: Record<ConformanceGroup, Group> = {
   modelRuns: { title: 'Model-based random runs', register: modelRuns },
   // Registered on every backend: without `supports.shared` it checks that each way in is refused.
   sharedHolders: { title: 'Shared allocators', register: sharedHolders },
+  hostileBatches: { title: 'Hostile batches and unbound methods', register: hostileBatches },
+  detachedMemory: { title: 'Memory detached by other code', blocker: detachBlocker, register: detachedMemory },
 };
 
 /** What happens to one group for one backend on this platform. */

@@ -13,6 +13,8 @@ export const CONFORMANCE_GROUPS = [
   'layouts',
   'modelRuns',
   'sharedHolders',
+  'hostileBatches',
+  'detachedMemory',
 ] as const;
 
 export type ConformanceGroup = (typeof CONFORMANCE_GROUPS)[number];

@@ -11,6 +11,7 @@ import {
   rewindOffset,
   DEFAULT_ALIGN,
   MARK_GENERATIONS,
+  unboundMethod,
   type ArenaLayout,
   type ArenaStats,
   type SharedArena,
@@ -80,7 +81,7 @@ export class SharedJsArena implements SharedArena {
   }
 
   share(): SharedArenaDescriptor {
-    if (this.#destroyed) throw destroyed('Arena', 'share');
+    SharedJsArena.#check(this, 'share');
     return {
       kind: 'Arena',
       backend: 'js',
@@ -93,7 +94,7 @@ export class SharedJsArena implements SharedArena {
   }
 
   alloc(size: number, align: number = DEFAULT_ALIGN): number {
-    if (this.#destroyed) throw destroyed('Arena', 'alloc');
+    SharedJsArena.#check(this, 'alloc');
     checkArenaAlloc(size, align);
     const words = this.#words;
     for (;;) {
@@ -114,7 +115,7 @@ export class SharedJsArena implements SharedArena {
   }
 
   reset(): void {
-    if (this.#destroyed) throw destroyed('Arena', 'reset');
+    SharedJsArena.#check(this, 'reset');
     const words = this.#words;
     const sequence = this.#enter('reset');
     Atomics.store(words, GENERATION, (Atomics.load(words, GENERATION) + 1) % MARK_GENERATIONS);
@@ -123,7 +124,7 @@ export class SharedJsArena implements SharedArena {
   }
 
   mark(): number {
-    if (this.#destroyed) throw destroyed('Arena', 'mark');
+    SharedJsArena.#check(this, 'mark');
     const words = this.#words;
     const sequence = Atomics.load(words, SEQUENCE);
     const generation = Atomics.load(words, GENERATION);
@@ -135,7 +136,7 @@ export class SharedJsArena implements SharedArena {
   }
 
   rewind(mark: number): void {
-    if (this.#destroyed) throw destroyed('Arena', 'rewind');
+    SharedJsArena.#check(this, 'rewind');
     const words = this.#words;
     const sequence = this.#enter('rewind');
     const generation = Atomics.load(words, GENERATION);
@@ -154,7 +155,7 @@ export class SharedJsArena implements SharedArena {
   }
 
   stats(): ArenaStats {
-    if (this.#destroyed) throw destroyed('Arena', 'stats');
+    SharedJsArena.#check(this, 'stats');
     const words = this.#words;
     const offset = Atomics.load(words, OFFSET);
     return arenaStatsFrom([
@@ -169,11 +170,30 @@ export class SharedJsArena implements SharedArena {
 
   /** Ends this holder only; as `SharedJsFixedPool.destroy`. */
   destroy(): void {
-    this.#destroyed = true;
+    try {
+      this.#destroyed = true;
+    } catch {
+      throw unboundMethod('Arena', 'destroy', this);
+    }
   }
 
   [Symbol.dispose](): void {
     this.destroy();
+  }
+
+  /**
+   * Throws unless \`receiver\` is a holder that is not destroyed: reading a private field is the
+   * brand check, so a method that lost its \`this\` (\`handles.forEach(pool.free)\`) gets the
+   * contract's TypeError, and a correct call pays for nothing but the read.
+   */
+  static #check(receiver: SharedJsArena, method: string): void {
+    let gone: boolean;
+    try {
+      gone = receiver.#destroyed;
+    } catch {
+      throw unboundMethod('Arena', method, receiver);
+    }
+    if (gone) throw destroyed('Arena', method);
   }
 
   /** Makes `sequence` odd for a reset or rewind, or refuses when another one is running. */

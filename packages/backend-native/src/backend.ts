@@ -5,8 +5,10 @@ import {
   arenaStatsFrom,
   badMark,
   checkArenaAlloc,
+  checkBatch,
   DEFAULT_ALIGN,
   destroyed,
+  detached,
   FIXED_POOL_STATS_FIELDS,
   fixedPoolLayout,
   fixedPoolStatsFrom,
@@ -29,8 +31,8 @@ import {
   sharedRefusals,
   sharedRequested,
   sharedUnsupported,
+  unboundMethod,
 } from '@mempool/api';
-import { bookkeepingOutOfMemory, checkGenuineBatch, detached, unbound } from './api-pending.js';
 import { BLOCK, type NativeAnchor, type NativeBinding } from './binding.js';
 
 /** The native backend's allocators, over one loaded addon. */
@@ -83,7 +85,15 @@ export function createNativeBackend(binding: NativeBinding, version: string): Na
   function created(result: NativeAnchor | number | undefined, memoryBytes: number): NativeAnchor {
     if (typeof result === 'object') return result;
     if (result === Status.INVALID_ARGUMENT) throw invalidRange('arguments', 'what the C library accepts', memoryBytes);
-    if (result === Status.OUT_OF_MEMORY) throw bookkeepingOutOfMemory(block[RESULT]!, memoryBytes);
+    if (result === Status.OUT_OF_MEMORY) {
+      // The memory was reserved; the C library's bookkeeping (its size is in the block) was not.
+      const bookkeepingBytes = block[RESULT]!;
+      throw outOfMemory(
+        memoryBytes + bookkeepingBytes,
+        undefined,
+        `${memoryBytes} bytes of memory + ${bookkeepingBytes} bytes of bookkeeping, the C library's free stack and live epochs; the memory was reserved, the bookkeeping refused`,
+      );
+    }
     throw outOfMemory(memoryBytes);
   }
 
@@ -126,7 +136,7 @@ export function createNativeBackend(binding: NativeBinding, version: string): Na
       try {
         return pool.#id;
       } catch {
-        throw unbound('FixedPool', method, pool);
+        throw unboundMethod('FixedPool', method, pool);
       }
     }
 
@@ -179,7 +189,7 @@ export function createNativeBackend(binding: NativeBinding, version: string): Na
     allocMany(out: HandleArray, count?: number): number {
       const id = NativeFixedPool.#idOf(this, 'allocMany');
       if (this.#probe.length === 0) throw this.#unusable('allocMany');
-      const n = checkGenuineBatch('out', out, count, this.memory.byteLength);
+      const n = checkBatch('out', out, count, this.memory.byteLength);
       // The addon re-checks the array itself (a Proxy or a lying length is refused, no trap runs).
       block[ID] = id;
       const placed = poolAllocMany(out, n);
@@ -190,7 +200,7 @@ export function createNativeBackend(binding: NativeBinding, version: string): Na
     freeMany(handles: HandleArray, count?: number): void {
       const id = NativeFixedPool.#idOf(this, 'freeMany');
       if (this.#probe.length === 0) throw this.#unusable('freeMany');
-      const n = checkGenuineBatch('handles', handles, count, this.memory.byteLength);
+      const n = checkBatch('handles', handles, count, this.memory.byteLength);
       block[ID] = id;
       const status = poolFreeMany(handles, n);
       if (status === Status.OK) return;
@@ -255,7 +265,7 @@ export function createNativeBackend(binding: NativeBinding, version: string): Na
       try {
         return arena.#id;
       } catch {
-        throw unbound('Arena', method, arena);
+        throw unboundMethod('Arena', method, arena);
       }
     }
 

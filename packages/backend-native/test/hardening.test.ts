@@ -125,8 +125,8 @@ describe('honest limits and messages', () => {
     const error = JSON.parse(run.stdout) as { name: string; code: string; message: string };
     expect(error.name).toBe('RangeError');
     expect(error.code).toBe('ERR_MEMPOOL_OUT_OF_MEMORY');
-    expect(error.message).toMatch(/could not reserve 343597\d+ bytes of bookkeeping/);
-    expect(error.message).toContain('beside the 4294967296 bytes of memory');
+    expect(error.message).toMatch(/4294967296 bytes of memory \+ 343597\d+ bytes of bookkeeping/);
+    expect(error.message).toContain('the memory was reserved, the bookkeeping refused');
   });
 
   it('unbound methods throw a TypeError with ERR_MEMPOOL_INVALID_ARGUMENT', () => {

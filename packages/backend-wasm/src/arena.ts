@@ -9,13 +9,13 @@ import {
   outOfMemory,
   rewindOffset,
   Status,
+  unboundMethod,
   type Arena,
   type ArenaLayout,
   type ArenaStats,
 } from '@mempool/api';
 import { instantiate, type Engine } from './engine.js';
 import { detach, reserveMemory } from './memory.js';
-import { unbound } from './unbound.js';
 import type { WasmMemory, WasmModule } from './webassembly.js';
 
 /** Sizes past this arrive in wasm as exactly this, which never fits a wasm32 arena. */
@@ -70,7 +70,7 @@ export class WasmArena implements Arena {
     try {
       destroyedNow = this.#destroyed;
     } catch {
-      throw unbound('Arena', 'alloc', this);
+      throw unboundMethod('Arena', 'alloc', this);
     }
     if (destroyedNow) throw destroyed('Arena', 'alloc');
     checkArenaAlloc(size, align);
@@ -124,6 +124,6 @@ export class WasmArena implements Arena {
 
   /** Throws the contract's TypeError when a method runs with a `this` that is not an arena. */
   static #own(self: unknown, method: string): void {
-    if (typeof self !== 'object' || self === null || !(#destroyed in self)) throw unbound('Arena', method, self);
+    if (typeof self !== 'object' || self === null || !(#destroyed in self)) throw unboundMethod('Arena', method, self);
   }
 }

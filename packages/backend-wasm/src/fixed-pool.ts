@@ -1,4 +1,5 @@
 import {
+  checkBatch,
   destroyed,
   FIXED_POOL_STATS_FIELDS,
   fixedPoolStatsFrom,
@@ -6,15 +7,14 @@ import {
   invalidRange,
   outOfMemory,
   Status,
+  unboundMethod,
   type FixedPool,
   type FixedPoolLayout,
   type FixedPoolStats,
   type HandleArray,
 } from '@mempool/api';
-import { batchCount } from './batch.js';
 import { instantiate, type Engine } from './engine.js';
 import { detach, reserveMemory } from './memory.js';
-import { unbound } from './unbound.js';
 import type { WasmMemory, WasmModule } from './webassembly.js';
 
 /** Bound after destroy() in place of the engine's functions, so the instance can be collected. */
@@ -111,6 +111,8 @@ export class WasmFixedPool implements FixedPool {
       throw WasmFixedPool.#unboundOr(this, 'free', error);
     }
     if (status !== Status.OK) {
+      // A handle that is not a number never reached the engine: check \`this\` here instead.
+      WasmFixedPool.#own(this, 'free');
       if (this.#destroyed) throw destroyed('FixedPool', 'free');
       throw freeError(status, 'handle', handle, this);
     }
@@ -125,7 +127,7 @@ export class WasmFixedPool implements FixedPool {
   allocMany(out: HandleArray, count?: number): number {
     WasmFixedPool.#own(this, 'allocMany');
     if (this.#destroyed) throw destroyed('FixedPool', 'allocMany');
-    const n = batchCount('out', out, count);
+    const n = checkBatch('out', out, count, this.memory.byteLength);
     const batch = this.#batch;
     let placed = 0;
     while (placed < n) {
@@ -141,7 +143,7 @@ export class WasmFixedPool implements FixedPool {
   freeMany(handles: HandleArray, count?: number): void {
     WasmFixedPool.#own(this, 'freeMany');
     if (this.#destroyed) throw destroyed('FixedPool', 'freeMany');
-    const n = batchCount('handles', handles, count);
+    const n = checkBatch('handles', handles, count, this.memory.byteLength);
     const batch = this.#batch;
     // Pass 1, a chunk at a time, each entry read once: wasm claims each slot (so duplicates are
     // caught) and queues it; on the first bad handle it gives back every claim and refuses.
@@ -190,11 +192,11 @@ export class WasmFixedPool implements FixedPool {
 
   /** Throws the contract's TypeError when a method runs with a `this` that is not a pool. */
   static #own(self: unknown, method: string): void {
-    if (typeof self !== 'object' || self === null || !(#destroyed in self)) throw unbound('FixedPool', method, self);
+    if (typeof self !== 'object' || self === null || !(#destroyed in self)) throw unboundMethod('FixedPool', method, self);
   }
 
   /** What a hot path throws when its call into the engine threw: the wrong `this`, or the error itself. */
   static #unboundOr(self: unknown, method: string, error: unknown): unknown {
-    return typeof self === 'object' && self !== null && #destroyed in self ? error : unbound('FixedPool', method, self);
+    return typeof self === 'object' && self !== null && #destroyed in self ? error : unboundMethod('FixedPool', method, self);
   }
 }

@@ -11,6 +11,7 @@ import {
   markGeneration,
   MARK_GENERATIONS,
   Status,
+  unboundMethod,
   type ArenaLayout,
   type ArenaStats,
   type SharedArena,
@@ -19,7 +20,6 @@ import {
 import { instantiateShared, type SharedEngine } from './engine.js';
 import { MAX_MEMORY_BYTES } from './memory.js';
 import { BUSY, checkState, initRefusal, reserveShared, SHARED_FORMAT, type SharedEngineModule } from './shared-state.js';
-import { unbound } from './unbound.js';
 import type { WasmMemory } from './webassembly.js';
 
 const MAX_U32 = 0xffffffff;
@@ -100,7 +100,7 @@ export class SharedWasmArena implements SharedArena {
     try {
       destroyedNow = this.#destroyed;
     } catch {
-      throw unbound('Arena', 'alloc', this);
+      throw unboundMethod('Arena', 'alloc', this);
     }
     if (destroyedNow) throw destroyed('Arena', 'alloc');
     checkArenaAlloc(size, align);
@@ -151,6 +151,6 @@ export class SharedWasmArena implements SharedArena {
   }
 
   static #own(self: unknown, method: string): void {
-    if (typeof self !== 'object' || self === null || !(#destroyed in self)) throw unbound('Arena', method, self);
+    if (typeof self !== 'object' || self === null || !(#destroyed in self)) throw unboundMethod('Arena', method, self);
   }
 }

@@ -1,22 +1,22 @@
 import {
   attachedFixedPoolLayout,
   busy,
+  checkBatch,
   destroyed,
   FIXED_POOL_STATS_FIELDS,
   fixedPoolStatsFrom,
   freeError,
   Status,
+  unboundMethod,
   type FixedPoolLayout,
   type FixedPoolStats,
   type HandleArray,
   type SharedFixedPool,
   type SharedFixedPoolDescriptor,
 } from '@mempool/api';
-import { batchCount } from './batch.js';
 import { instantiateShared, type SharedEngine } from './engine.js';
 import { MAX_MEMORY_BYTES } from './memory.js';
 import { BUSY, checkState, initRefusal, reserveShared, SHARED_FORMAT, type SharedEngineModule } from './shared-state.js';
-import { unbound } from './unbound.js';
 import type { WasmMemory } from './webassembly.js';
 
 /** Bound after destroy() in place of the engine's functions. */
@@ -128,6 +128,8 @@ export class SharedWasmFixedPool implements SharedFixedPool {
       throw SharedWasmFixedPool.#unboundOr(this, 'free', error);
     }
     if (status !== Status.OK) {
+      // A handle that is not a number never reached the engine: check \`this\` here instead.
+      SharedWasmFixedPool.#own(this, 'free');
       if (this.#destroyed) throw destroyed('FixedPool', 'free');
       throw freeError(status, 'handle', handle, this);
     }
@@ -142,7 +144,7 @@ export class SharedWasmFixedPool implements SharedFixedPool {
   allocMany(out: HandleArray, count?: number): number {
     SharedWasmFixedPool.#own(this, 'allocMany');
     if (this.#destroyed) throw destroyed('FixedPool', 'allocMany');
-    const n = batchCount('out', out, count);
+    const n = checkBatch('out', out, count, this.memory.byteLength);
     let placed = 0;
     while (placed < n) {
       const handle = this.#alloc() >>> 0;
@@ -155,7 +157,7 @@ export class SharedWasmFixedPool implements SharedFixedPool {
   freeMany(handles: HandleArray, count?: number): void {
     SharedWasmFixedPool.#own(this, 'freeMany');
     if (this.#destroyed) throw destroyed('FixedPool', 'freeMany');
-    const n = batchCount('handles', handles, count);
+    const n = checkBatch('handles', handles, count, this.memory.byteLength);
     // At most `capacity` claims can succeed (they are distinct live slots), so this is enough.
     if (this.#claimed.length < Math.min(n, this.capacity))
       this.#claimed = new Uint32Array(Math.min(Math.max(n, 2 * this.#claimed.length), this.capacity));
@@ -199,10 +201,10 @@ export class SharedWasmFixedPool implements SharedFixedPool {
   }
 
   static #own(self: unknown, method: string): void {
-    if (typeof self !== 'object' || self === null || !(#destroyed in self)) throw unbound('FixedPool', method, self);
+    if (typeof self !== 'object' || self === null || !(#destroyed in self)) throw unboundMethod('FixedPool', method, self);
   }
 
   static #unboundOr(self: unknown, method: string, error: unknown): unknown {
-    return typeof self === 'object' && self !== null && #destroyed in self ? error : unbound('FixedPool', method, self);
+    return typeof self === 'object' && self !== null && #destroyed in self ? error : unboundMethod('FixedPool', method, self);
   }
 }
