@@ -1,5 +1,6 @@
 import { registerConformanceSuite } from '@mempool/conformance';
 
 const native = await import('@mempool/backend-native');
-// The addon's test hook gives the addresses that supports.absoluteAlignment promises.
-registerConformanceSuite(native, { addressOf: native.backend.binding.addressOf });
+// The package's address probe gives the addresses that supports.absoluteAlignment promises.
+const { addressOf } = await import('@mempool/backend-native/address-of');
+registerConformanceSuite(native, { addressOf });
