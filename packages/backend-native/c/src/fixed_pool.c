@@ -23,7 +23,7 @@ static size_t mp_pool_geometry(size_t object_size, size_t capacity, size_t *alig
     *data_offset = mp_data_offset_for(*align);
     if (*slot_size > (MP_MAX_MEMORY_BYTES - *data_offset) / capacity) return 0;
     /* The struct and its two per-slot arrays live in one block. */
-    if (capacity > (SIZE_MAX - sizeof(MP_FixedPool)) / (2 * sizeof(uint32_t))) return 0;
+    if (capacity > (SIZE_MAX - sizeof(MP_FixedPool)) / (2 * sizeof(uint32_t)) - MP_FREE_STACK_GAP) return 0;
     return *data_offset + capacity * *slot_size;
 }
 
@@ -36,27 +36,31 @@ size_t mp_fixed_pool_required_bytes(size_t object_size, size_t capacity, size_t 
  * per-slot words in its atomic state instead. */
 static MP_FixedPool *mp_pool_new(unsigned char *base, void *raw, size_t object_size, size_t capacity, size_t align,
                                  size_t slot_size, size_t data_offset, int shared) {
-    size_t per_slot_words = shared ? 0 : 2 * capacity;
+    size_t per_slot_words = shared ? 0 : 2 * capacity + MP_FREE_STACK_GAP;
     MP_FixedPool *pool = calloc(1, sizeof(MP_FixedPool) + per_slot_words * sizeof(uint32_t));
     if (pool == NULL) return NULL;
     pool->base = base;
     pool->raw = raw;
     if (!shared) {
         pool->live_epoch = (uint32_t *)(void *)(pool + 1);
-        pool->free_stack = pool->live_epoch + capacity;
+        pool->free_stack = pool->live_epoch + capacity + MP_FREE_STACK_GAP;
     }
     pool->object_size = object_size;
     pool->slot_size = slot_size;
-    pool->data_offset = data_offset;
+    pool->data_offset = (uint32_t)data_offset;
     pool->capacity = (uint32_t)capacity;
     pool->epoch = 1;
     pool->align = (uint16_t)align;
-    pool->slot_shift = MP_NO_SHIFT;
-    if ((slot_size & (slot_size - 1)) == 0) {
-        uint8_t shift = 0;
-        while (((size_t)1 << shift) != slot_size) shift++;
-        pool->slot_shift = shift;
-    }
+    /* slot_size = odd << slot_shift, and the inverse of odd modulo 2^W for mp_slot_index: Newton's
+     * iteration x *= 2 - odd * x doubles the correct low bits, from 3 (odd * odd == 1 mod 8). */
+    uint8_t shift = 0;
+    while (((slot_size >> shift) & 1) == 0) shift++;
+    size_t odd = slot_size >> shift;
+    size_t inverse = odd;
+    for (int bits = 3; bits < (int)(sizeof(size_t) * 8); bits *= 2) inverse *= 2 - odd * inverse;
+    MP_ASSERT(odd * inverse == 1);
+    pool->slot_shift = shift;
+    pool->slot_inverse = inverse;
     if (shared && (pool->shared = mp_shared_pool_new(pool)) == NULL) {
         free(pool);
         return NULL;
@@ -115,9 +119,8 @@ void mp_fixed_pool_destroy(MP_FixedPool *pool) {
 #define MP_POOL_CONSISTENT(pool)                                                         \
     do {                                                                                 \
         MP_ASSERT((pool)->untouched <= (pool)->capacity);                                \
-        MP_ASSERT((pool)->free_top <= (pool)->untouched);                                \
-        MP_ASSERT((pool)->allocated == (pool)->untouched - (pool)->free_top);            \
-        MP_ASSERT((pool)->allocated <= (pool)->peak_allocated);                          \
+        MP_ASSERT((pool)->pops <= (pool)->pushes);                                       \
+        MP_ASSERT(mp_free_top(pool) <= (pool)->untouched);                               \
         MP_ASSERT((pool)->epoch >= 1 && (pool)->epoch < MP_PENDING);                     \
     } while (0)
 
@@ -126,9 +129,13 @@ void mp_fixed_pool_destroy(MP_FixedPool *pool) {
  * inline one exported function into another. */
 static inline uint32_t mp_alloc_index(MP_FixedPool *pool) {
     uint32_t index;
-    if (pool->free_top > 0) {
-        index = pool->free_stack[--pool->free_top];
+    size_t free_top = mp_free_top(pool);
+    if (free_top > 0) {
+        index = pool->free_stack[free_top - 1];
+        pool->pops++;
     } else if (pool->untouched < pool->capacity) {
+        /* The stack is empty, so every slot handed out is allocated: untouched only grows when
+         * allocated reaches it, which makes max(peak_before, untouched) the peak. */
         index = pool->untouched++;
     } else {
         pool->failed_allocs++;
@@ -137,8 +144,6 @@ static inline uint32_t mp_alloc_index(MP_FixedPool *pool) {
     }
     MP_ASSERT(index < pool->untouched && pool->live_epoch[index] != pool->epoch);
     pool->live_epoch[index] = pool->epoch;
-    if (++pool->allocated > pool->peak_allocated) pool->peak_allocated = pool->allocated;
-    pool->alloc_count++;
     MP_POOL_CONSISTENT(pool);
     return index;
 }
@@ -146,7 +151,8 @@ static inline uint32_t mp_alloc_index(MP_FixedPool *pool) {
 static inline size_t mp_alloc_at(MP_FixedPool *pool) {
     if (pool->shared != NULL) return mp_shared_pool_alloc(pool, SIZE_MAX);
     uint32_t index = mp_alloc_index(pool);
-    return index == MP_NO_INDEX ? 0 : pool->data_offset + (size_t)index * pool->slot_size;
+    if (index == MP_NO_INDEX) return 0;
+    return pool->data_offset + (pool->slot_inverse == 1 ? (size_t)index << pool->slot_shift : (size_t)index * pool->slot_size);
 }
 
 size_t mp_fixed_pool_alloc_offset(MP_FixedPool *pool) {
@@ -166,10 +172,10 @@ static inline uint32_t mp_live_index(const MP_FixedPool *pool, size_t offset) {
 }
 
 static inline void mp_release(MP_FixedPool *pool, uint32_t index) {
-    MP_ASSERT(index < pool->untouched && pool->free_top < pool->untouched && pool->allocated > 0);
+    MP_ASSERT(index < pool->untouched && mp_free_top(pool) < pool->untouched);
     pool->live_epoch[index] = 0;
-    pool->free_stack[pool->free_top++] = index;
-    pool->allocated--;
+    pool->free_stack[mp_free_top(pool)] = index;
+    pool->pushes++;
     MP_POOL_CONSISTENT(pool);
 }
 
@@ -198,10 +204,10 @@ int mp_fixed_pool_reset(MP_FixedPool *pool) {
         mp_shared_pool_reset(pool);
         return MP_OK;
     }
-    pool->free_top = 0;
+    pool->released_by_reset += mp_allocated_slots(pool);
+    if (pool->untouched > pool->peak_before) pool->peak_before = pool->untouched;
+    pool->pops = pool->pushes; /* an empty free stack */
     pool->untouched = 0;
-    pool->released_by_reset += pool->allocated;
-    pool->allocated = 0;
     pool->epoch = mp_next_epoch(pool->epoch);
     /* Once every 2^32 - 2 resets the epoch starts again at 1, and stamps from an old round could
      * match it: clear them (amortised O(1)). */
@@ -223,11 +229,12 @@ int mp_fixed_pool_stats(const MP_FixedPool *pool, MP_FixedPoolStats *out) {
         mp_shared_pool_stats(pool, out);
         return MP_OK;
     }
-    out->allocated = pool->allocated;
-    out->available = (size_t)pool->capacity - pool->allocated;
-    out->peak_allocated = pool->peak_allocated;
-    out->alloc_count = pool->alloc_count;
-    out->free_count = pool->alloc_count - pool->allocated - pool->released_by_reset;
+    uint32_t allocated = mp_allocated_slots(pool);
+    out->allocated = allocated;
+    out->available = (size_t)pool->capacity - allocated;
+    out->peak_allocated = pool->untouched > pool->peak_before ? pool->untouched : pool->peak_before;
+    out->free_count = pool->pushes;
+    out->alloc_count = pool->pushes + allocated + pool->released_by_reset;
     out->failed_allocs = pool->failed_allocs;
     return MP_OK;
 }
@@ -254,7 +261,8 @@ size_t mp_fixed_pool_alloc_many_u32(MP_FixedPool *pool, uint32_t *out, size_t co
         if (pool->shared != NULL) {
             offset = mp_shared_pool_alloc(pool, 0xFFFFFFFFu);
         } else {
-            uint32_t next = pool->free_top > 0 ? pool->free_stack[pool->free_top - 1] : pool->untouched;
+            size_t free_top = mp_free_top(pool);
+            uint32_t next = free_top > 0 ? pool->free_stack[free_top - 1] : pool->untouched;
             if (next < pool->capacity && pool->data_offset + (size_t)next * pool->slot_size > 0xFFFFFFFFu) break;
             offset = mp_alloc_at(pool);
         }
