@@ -39,7 +39,7 @@ static MP_FixedPool *mp_pool_new(unsigned char *base, void *raw, size_t object_s
     size_t per_slot_words = shared ? 0 : 2 * capacity + MP_FREE_STACK_GAP;
     MP_FixedPool *pool = calloc(1, sizeof(MP_FixedPool) + per_slot_words * sizeof(uint32_t));
     if (pool == NULL) return NULL;
-    pool->base = base;
+    pool->first_slot = base + data_offset;
     pool->raw = raw;
     if (!shared) {
         pool->live_epoch = (uint32_t *)(void *)(pool + 1);
@@ -124,10 +124,28 @@ void mp_fixed_pool_destroy(MP_FixedPool *pool) {
         MP_ASSERT((pool)->epoch >= 1 && (pool)->epoch < MP_PENDING);                     \
     } while (0)
 
-/* alloc, as a slot index: MP_NO_INDEX (counted as a failure) when all are taken. static inline so
- * the pointer and the offset entry points each compile to one function: with -fPIC, gcc will not
- * inline one exported function into another. */
-static inline uint32_t mp_alloc_index(MP_FixedPool *pool) {
+/* alloc when every slot is taken: counted as a failure. Out of line, as is the thread-safe
+ * variant's call, so that alloc's fast path needs no stack frame. */
+MP_COLD static uintptr_t mp_alloc_failed(MP_FixedPool *pool) {
+    pool->failed_allocs++;
+    MP_POOL_CONSISTENT(pool);
+    return 0;
+}
+
+MP_COLD static uintptr_t mp_alloc_shared(MP_FixedPool *pool, uintptr_t origin) {
+    size_t offset = mp_shared_pool_alloc(pool, SIZE_MAX);
+    return offset == 0 ? 0 : origin + (offset - pool->data_offset);
+}
+
+/*
+ * alloc: origin + index * slot_size, or 0 when all are taken. origin is where slot 0 is: its offset
+ * (data_offset) for the offset entry points, its address for the pointer ones, so that neither
+ * tests the result again.
+ * static inline so each entry point compiles to one function: with -fPIC, gcc will not inline one
+ * exported function into another.
+ */
+static inline uintptr_t mp_alloc_at(MP_FixedPool *pool, uintptr_t origin) {
+    if (pool->shared != NULL) return mp_alloc_shared(pool, origin);
     uint32_t index;
     size_t free_top = mp_free_top(pool);
     if (free_top > 0) {
@@ -138,31 +156,21 @@ static inline uint32_t mp_alloc_index(MP_FixedPool *pool) {
          * allocated reaches it, which makes max(peak_before, untouched) the peak. */
         index = pool->untouched++;
     } else {
-        pool->failed_allocs++;
-        MP_POOL_CONSISTENT(pool);
-        return MP_NO_INDEX;
+        return mp_alloc_failed(pool);
     }
     MP_ASSERT(index < pool->untouched && pool->live_epoch[index] != pool->epoch);
     pool->live_epoch[index] = pool->epoch;
     MP_POOL_CONSISTENT(pool);
-    return index;
-}
-
-static inline size_t mp_alloc_at(MP_FixedPool *pool) {
-    if (pool->shared != NULL) return mp_shared_pool_alloc(pool, SIZE_MAX);
-    uint32_t index = mp_alloc_index(pool);
-    if (index == MP_NO_INDEX) return 0;
-    return pool->data_offset + (pool->slot_inverse == 1 ? (size_t)index << pool->slot_shift : (size_t)index * pool->slot_size);
+    return origin + (size_t)index * pool->slot_size;
 }
 
 size_t mp_fixed_pool_alloc_offset(MP_FixedPool *pool) {
-    return pool == NULL ? 0 : mp_alloc_at(pool);
+    return pool == NULL ? 0 : (size_t)mp_alloc_at(pool, pool->data_offset);
 }
 
 void *mp_fixed_pool_alloc(MP_FixedPool *pool) {
     if (pool == NULL) return NULL;
-    size_t offset = mp_alloc_at(pool);
-    return offset == 0 ? NULL : pool->base + offset;
+    return (void *)mp_alloc_at(pool, (uintptr_t)pool->first_slot);
 }
 
 /* The slot index of the live allocation at `offset`, or MP_NO_INDEX (mp_refusal says why). */
@@ -179,23 +187,26 @@ static inline void mp_release(MP_FixedPool *pool, uint32_t index) {
     MP_POOL_CONSISTENT(pool);
 }
 
-static inline int mp_free_at(MP_FixedPool *pool, size_t offset) {
-    if (pool->shared != NULL) return mp_shared_pool_free(pool, offset);
-    uint32_t index = mp_live_index(pool, offset);
-    if (index == MP_NO_INDEX) return mp_refusal(pool, offset);
+/* free of the slot `rel` bytes after the first slot's start, in an unshared pool. */
+static inline int mp_free_at(MP_FixedPool *pool, size_t rel) {
+    uint32_t index = mp_slot_at(pool, rel);
+    if (index == MP_NO_INDEX) return MP_ERR_INVALID_HANDLE;
+    if (pool->live_epoch[index] != pool->epoch) return MP_ERR_DOUBLE_FREE;
     mp_release(pool, index);
     return MP_OK;
 }
 
 int mp_fixed_pool_free_offset(MP_FixedPool *pool, size_t offset) {
     if (pool == NULL) return MP_ERR_NULL_POINTER;
-    return mp_free_at(pool, offset);
+    if (pool->shared != NULL) return mp_shared_pool_free(pool, offset);
+    return mp_free_at(pool, offset - pool->data_offset);
 }
 
 int mp_fixed_pool_free(MP_FixedPool *pool, void *ptr) {
     if (pool == NULL) return MP_ERR_NULL_POINTER;
     if (ptr == NULL) return MP_OK;
-    return mp_free_at(pool, mp_offset_of(pool, ptr));
+    if (pool->shared != NULL) return mp_shared_pool_free(pool, mp_offset_of(pool, ptr));
+    return mp_free_at(pool, (size_t)((uintptr_t)ptr - (uintptr_t)pool->first_slot));
 }
 
 int mp_fixed_pool_reset(MP_FixedPool *pool) {
@@ -245,9 +256,9 @@ size_t mp_fixed_pool_alloc_many(MP_FixedPool *pool, void **out, size_t count) {
     if (pool == NULL || out == NULL) return 0;
     size_t placed = 0;
     while (placed < count) {
-        size_t offset = mp_alloc_at(pool);
-        if (offset == 0) break;
-        out[placed++] = pool->base + offset;
+        void *ptr = (void *)mp_alloc_at(pool, (uintptr_t)pool->first_slot);
+        if (ptr == NULL) break;
+        out[placed++] = ptr;
     }
     return placed;
 }
@@ -264,7 +275,7 @@ size_t mp_fixed_pool_alloc_many_u32(MP_FixedPool *pool, uint32_t *out, size_t co
             size_t free_top = mp_free_top(pool);
             uint32_t next = free_top > 0 ? pool->free_stack[free_top - 1] : pool->untouched;
             if (next < pool->capacity && pool->data_offset + (size_t)next * pool->slot_size > 0xFFFFFFFFu) break;
-            offset = mp_alloc_at(pool);
+            offset = mp_alloc_at(pool, pool->data_offset);
         }
         if (offset == 0) break;
         out[placed++] = (uint32_t)offset;
@@ -276,7 +287,7 @@ size_t mp_fixed_pool_alloc_many_f64(MP_FixedPool *pool, double *out, size_t coun
     if (pool == NULL || out == NULL) return 0;
     size_t placed = 0;
     while (placed < count) {
-        size_t offset = mp_alloc_at(pool);
+        size_t offset = mp_alloc_at(pool, pool->data_offset);
         if (offset == 0) break;
         out[placed++] = (double)offset;
     }
@@ -334,7 +345,7 @@ int mp_fixed_pool_free_many_f64(MP_FixedPool *pool, const double *offsets, size_
 
 /* ---- geometry ---- */
 
-void *mp_fixed_pool_base(const MP_FixedPool *pool) { return pool == NULL ? NULL : pool->base; }
+void *mp_fixed_pool_base(const MP_FixedPool *pool) { return pool == NULL ? NULL : mp_pool_base(pool); }
 
 size_t mp_fixed_pool_byte_length(const MP_FixedPool *pool) {
     return pool == NULL ? 0 : pool->data_offset + (size_t)pool->capacity * pool->slot_size;

@@ -29,6 +29,29 @@
 #define MP_ASSERT(cond) ((void)sizeof(cond)) /* not evaluated; keeps its variables "used" */
 #endif
 
+/*
+ * MP_ASSUME(cond): an invariant the optimizer may rely on, to drop a test it cannot prove useless
+ * (e.g. "this offset is not 0", which the pointer entry points would test again). Checked like
+ * MP_ASSERT in the sanitized builds.
+ */
+#ifdef MP_ASSERTS
+#define MP_ASSUME(cond) MP_ASSERT(cond)
+#elif defined(__GNUC__) || defined(__clang__)
+#define MP_ASSUME(cond)                       \
+    do {                                      \
+        if (!(cond)) __builtin_unreachable(); \
+    } while (0)
+#else
+#define MP_ASSUME(cond) ((void)0)
+#endif
+
+/* MP_COLD: a function off a fast path, kept out of line so the fast path needs no stack frame. */
+#if defined(__GNUC__) || defined(__clang__)
+#define MP_COLD __attribute__((noinline, cold))
+#else
+#define MP_COLD
+#endif
+
 /* A live epoch of a slot that free_many has claimed while it checks the batch; never a real epoch.
  * Epochs run from 1 to MP_PENDING - 1: the one after that is 1 again (see mp_next_epoch). */
 #define MP_PENDING 0xFFFFFFFFu
@@ -56,7 +79,8 @@ struct mp_shared_arena;
  *   address arithmetic: 4.15 ns.)
  */
 struct MP_FixedPool {
-    unsigned char *base;  /* aligned buffer: header, then the slots */
+    unsigned char *first_slot; /* base + data_offset (the base, the aligned buffer, is derived: one
+                                * subtraction less for free(ptr) and alloc, see mp_pool_base) */
     uint32_t *live_epoch; /* [capacity]: == epoch exactly when the slot is allocated */
     uint32_t *free_stack; /* [capacity]: freed slot indices, last freed on top */
     struct mp_shared_pool *shared; /* the atomic state of a thread-safe pool; NULL otherwise */
@@ -95,7 +119,9 @@ struct MP_Arena {
     size_t limit;        /* data_offset + buffer_size */
     size_t data_offset;
     size_t allocations;
-    size_t peak_offset;
+    size_t peak_before;  /* the peak offset before end last moved back (reset, rewind): the peak
+                          * is max(this, end - data_offset), since only alloc moves end forward.
+                          * So alloc stores two fields, not three (see mp_arena_peak). */
     size_t failed_allocs;
     void *raw;           /* what calloc returned; NULL when the caller owns the buffer */
     uint32_t generation; /* resets so far, modulo MP_MARK_GENERATIONS */
@@ -133,10 +159,13 @@ static inline unsigned char *mp_buffer_new(size_t bytes, size_t alignment, void 
     return (unsigned char *)block + (aligned - address);
 }
 
+/* The pool's buffer: its header, then the slots. */
+static inline unsigned char *mp_pool_base(const MP_FixedPool *pool) { return pool->first_slot - pool->data_offset; }
+
 /* A pointer as an offset from the pool's base. One below the base wraps around to an offset past
  * MP_MAX_MEMORY_BYTES (the address space ends first), which is never a slot: no comparison needed. */
 static inline size_t mp_offset_of(const MP_FixedPool *pool, const void *ptr) {
-    return (size_t)((uintptr_t)ptr - (uintptr_t)pool->base);
+    return (size_t)((uintptr_t)ptr - (uintptr_t)pool->first_slot) + pool->data_offset;
 }
 
 /* What a free_many batch holds: pointers, uint32_t offsets or double offsets (from JavaScript). */
@@ -162,17 +191,17 @@ static inline size_t mp_batch_offset(const MP_FixedPool *pool, const void *items
 }
 
 /*
- * The slot index at `offset` (in range and on a slot start), or MP_NO_INDEX. An exact division
+ * The slot index `rel` bytes after the first slot's start (in range and on a slot start), or
+ * MP_NO_INDEX. An exact division
  * without a divide (which costs 20 to 40 cycles when slot_size is not a power of two): with
  * slot_size = odd << k and inverse * odd == 1 modulo 2^W (W the bits of size_t), rotating
  * (offset - data_offset) * inverse right by k gives the quotient when the division is exact, and a
  * number above (2^W - 1) / slot_size otherwise (Granlund and Montgomery, "Division by invariant
  * integers using multiplication", section 9), which is at least capacity since
- * capacity * slot_size <= MP_MAX_MEMORY_BYTES. An offset below data_offset wraps around to a
+ * capacity * slot_size <= MP_MAX_MEMORY_BYTES. An address below the first slot wraps around to a
  * huge `rel`, never a multiple below capacity * slot_size. So one comparison checks it all.
  */
-static inline uint32_t mp_slot_index(const MP_FixedPool *pool, size_t offset) {
-    size_t rel = offset - pool->data_offset;
+static inline uint32_t mp_slot_at(const MP_FixedPool *pool, size_t rel) {
     size_t quotient;
     if (pool->slot_inverse == 1) {
         /* A power of two: a mask and a shift, shorter than the multiply (the index freed here is
@@ -185,6 +214,11 @@ static inline uint32_t mp_slot_index(const MP_FixedPool *pool, size_t offset) {
         quotient = (product >> k) | (product << ((sizeof(size_t) * 8 - k) & (sizeof(size_t) * 8 - 1)));
     }
     return quotient < pool->capacity ? (uint32_t)quotient : MP_NO_INDEX;
+}
+
+/* The slot index at `offset` from the base, or MP_NO_INDEX. */
+static inline uint32_t mp_slot_index(const MP_FixedPool *pool, size_t offset) {
+    return mp_slot_at(pool, offset - pool->data_offset);
 }
 
 /* Why a free of `offset` was refused, once mp_live_index (or its atomic twin) said "not live":

@@ -548,6 +548,29 @@ static void derived_counters(void) {
     mp_fixed_pool_destroy(pool);
 }
 
+/* The arena's fast path checks size and align with one comparison each, and keeps no peak (it is
+ * derived, kept only when the end moves back): the edges of both. */
+static void arena_fast_path_edges(void) {
+    MP_Arena *arena = mp_arena_create_aligned(256, 8);
+    MP_ArenaStats s;
+    CHECK(mp_arena_alloc(arena, 0, 8) == NULL && mp_arena_alloc(arena, 8, 3) == NULL &&
+          mp_arena_alloc(arena, 8, 8192) == NULL);
+    CHECK(mp_arena_stats(arena, &s) == MP_OK && s.failed_allocs == 0 && s.allocations == 0 && s.offset == 0);
+    CHECK(mp_arena_alloc(arena, SIZE_MAX, 8) == NULL && mp_arena_alloc(arena, ((size_t)1 << 34) + 1, 1) == NULL);
+    CHECK(mp_arena_alloc(arena, 257, 1) == NULL && mp_arena_stats(arena, &s) == MP_OK && s.failed_allocs == 3);
+    CHECK(mp_arena_alloc_offset(arena, 3, 0) == mp_arena_data_offset(arena)); /* align 0: the default */
+    CHECK(mp_arena_alloc_offset(arena, 1, 0) == mp_arena_data_offset(arena) + 8);
+    uint64_t mark = mp_arena_mark(arena);
+    CHECK(mp_arena_alloc(arena, 200, 4096) == NULL && mp_arena_alloc(arena, 200, 16) != NULL);
+    CHECK(mp_arena_stats(arena, &s) == MP_OK && s.offset == 216 && s.peak_offset == 216);
+    CHECK(mp_arena_rewind(arena, mark) == MP_OK && mp_arena_alloc(arena, 8, 8) != NULL);
+    CHECK(mp_arena_stats(arena, &s) == MP_OK && s.offset == 24 && s.peak_offset == 216 && s.allocations == 4);
+    CHECK(mp_arena_reset(arena) == MP_OK && mp_arena_alloc(arena, 256, 1) != NULL && mp_arena_alloc(arena, 1, 1) == NULL);
+    CHECK(mp_arena_stats(arena, &s) == MP_OK && s.offset == 256 && s.peak_offset == 256 && s.failed_allocs == 5);
+    CHECK(mp_arena_reset(arena) == MP_OK && mp_arena_stats(arena, &s) == MP_OK && s.offset == 0 && s.peak_offset == 256);
+    mp_arena_destroy(arena);
+}
+
 /* Every row once; returns how many checks the test table's rows made. */
 static int run_suite(void) {
     int before = g_passed + g_failed;
@@ -579,6 +602,7 @@ static int run_suite(void) {
     run_row("Struct sizes", 2, struct_sizes);
     run_row("Slot index by multiply", 9, slot_index_by_multiply);
     run_row("Derived counters", 8, derived_counters);
+    run_row("Arena fast path edges", 13, arena_fast_path_edges);
     return table;
 }
 
