@@ -148,7 +148,7 @@ static inline uintptr_t mp_alloc_at(MP_FixedPool *pool, uintptr_t origin) {
     if (pool->shared != NULL) return mp_alloc_shared(pool, origin);
     uint32_t index;
     size_t free_top = mp_free_top(pool);
-    if (free_top > 0) {
+    if (MP_LIKELY(free_top > 0)) { /* the steady state: a freed slot again */
         index = pool->free_stack[free_top - 1];
         pool->pops++;
     } else if (pool->untouched < pool->capacity) {

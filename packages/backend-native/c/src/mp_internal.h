@@ -45,11 +45,14 @@
 #define MP_ASSUME(cond) ((void)0)
 #endif
 
-/* MP_COLD: a function off a fast path, kept out of line so the fast path needs no stack frame. */
+/* MP_COLD: a function off a fast path, kept out of line so the fast path needs no stack frame.
+ * MP_LIKELY(cond): the branch a fast path takes, laid out as the fall-through. */
 #if defined(__GNUC__) || defined(__clang__)
 #define MP_COLD __attribute__((noinline, cold))
+#define MP_LIKELY(cond) __builtin_expect(!!(cond), 1)
 #else
 #define MP_COLD
+#define MP_LIKELY(cond) (cond)
 #endif
 
 /* A live epoch of a slot that free_many has claimed while it checks the batch; never a real epoch.
