@@ -17,7 +17,8 @@
  * detected in O(1) and refused with a status, never acted on.
  *
  * Sizes. sizeof the opaque structs, on x86-64 (see mp_fixed_pool_struct_size()/mp_arena_struct_size()):
- *   MP_FixedPool: 120 bytes + 8 bytes per slot (free stack + live epoch, both uint32_t) + the buffer
+ *   MP_FixedPool: 120 bytes + 8 bytes per slot (free stack + live epoch, both uint32_t) + 16 bytes
+ *                 + the buffer
  *   MP_Arena:      80 bytes + the buffer
  * A shared (thread-safe) allocator adds its atomic state: about 64 bytes for a pool (whose 8 bytes
  * per slot move there) and 40 for an arena.

@@ -23,7 +23,7 @@ static size_t mp_pool_geometry(size_t object_size, size_t capacity, size_t *alig
     *data_offset = mp_data_offset_for(*align);
     if (*slot_size > (MP_MAX_MEMORY_BYTES - *data_offset) / capacity) return 0;
     /* The struct and its two per-slot arrays live in one block. */
-    if (capacity > (SIZE_MAX - sizeof(MP_FixedPool)) / (2 * sizeof(uint32_t))) return 0;
+    if (capacity > (SIZE_MAX - sizeof(MP_FixedPool)) / (2 * sizeof(uint32_t)) - MP_FREE_STACK_GAP) return 0;
     return *data_offset + capacity * *slot_size;
 }
 
@@ -36,27 +36,31 @@ size_t mp_fixed_pool_required_bytes(size_t object_size, size_t capacity, size_t 
  * per-slot words in its atomic state instead. */
 static MP_FixedPool *mp_pool_new(unsigned char *base, void *raw, size_t object_size, size_t capacity, size_t align,
                                  size_t slot_size, size_t data_offset, int shared) {
-    size_t per_slot_words = shared ? 0 : 2 * capacity;
+    size_t per_slot_words = shared ? 0 : 2 * capacity + MP_FREE_STACK_GAP;
     MP_FixedPool *pool = calloc(1, sizeof(MP_FixedPool) + per_slot_words * sizeof(uint32_t));
     if (pool == NULL) return NULL;
-    pool->base = base;
+    pool->first_slot = base + data_offset;
     pool->raw = raw;
     if (!shared) {
         pool->live_epoch = (uint32_t *)(void *)(pool + 1);
-        pool->free_stack = pool->live_epoch + capacity;
+        pool->free_stack = pool->live_epoch + capacity + MP_FREE_STACK_GAP;
     }
     pool->object_size = object_size;
     pool->slot_size = slot_size;
-    pool->data_offset = data_offset;
+    pool->data_offset = (uint32_t)data_offset;
     pool->capacity = (uint32_t)capacity;
     pool->epoch = 1;
     pool->align = (uint16_t)align;
-    pool->slot_shift = MP_NO_SHIFT;
-    if ((slot_size & (slot_size - 1)) == 0) {
-        uint8_t shift = 0;
-        while (((size_t)1 << shift) != slot_size) shift++;
-        pool->slot_shift = shift;
-    }
+    /* slot_size = odd << slot_shift, and the inverse of odd modulo 2^W for mp_slot_index: Newton's
+     * iteration x *= 2 - odd * x doubles the correct low bits, from 3 (odd * odd == 1 mod 8). */
+    uint8_t shift = 0;
+    while (((slot_size >> shift) & 1) == 0) shift++;
+    size_t odd = slot_size >> shift;
+    size_t inverse = odd;
+    for (int bits = 3; bits < (int)(sizeof(size_t) * 8); bits *= 2) inverse *= 2 - odd * inverse;
+    MP_ASSERT(odd * inverse == 1);
+    pool->slot_shift = shift;
+    pool->slot_inverse = inverse;
     if (shared && (pool->shared = mp_shared_pool_new(pool)) == NULL) {
         free(pool);
         return NULL;
@@ -115,48 +119,58 @@ void mp_fixed_pool_destroy(MP_FixedPool *pool) {
 #define MP_POOL_CONSISTENT(pool)                                                         \
     do {                                                                                 \
         MP_ASSERT((pool)->untouched <= (pool)->capacity);                                \
-        MP_ASSERT((pool)->free_top <= (pool)->untouched);                                \
-        MP_ASSERT((pool)->allocated == (pool)->untouched - (pool)->free_top);            \
-        MP_ASSERT((pool)->allocated <= (pool)->peak_allocated);                          \
+        MP_ASSERT((pool)->pops <= (pool)->pushes);                                       \
+        MP_ASSERT(mp_free_top(pool) <= (pool)->untouched);                               \
         MP_ASSERT((pool)->epoch >= 1 && (pool)->epoch < MP_PENDING);                     \
     } while (0)
 
-/* alloc, as a slot index: MP_NO_INDEX (counted as a failure) when all are taken. static inline so
- * the pointer and the offset entry points each compile to one function: with -fPIC, gcc will not
- * inline one exported function into another. */
-static inline uint32_t mp_alloc_index(MP_FixedPool *pool) {
+/* alloc when every slot is taken: counted as a failure. Out of line, as is the thread-safe
+ * variant's call, so that alloc's fast path needs no stack frame. */
+MP_COLD static uintptr_t mp_alloc_failed(MP_FixedPool *pool) {
+    pool->failed_allocs++;
+    MP_POOL_CONSISTENT(pool);
+    return 0;
+}
+
+MP_COLD static uintptr_t mp_alloc_shared(MP_FixedPool *pool, uintptr_t origin) {
+    size_t offset = mp_shared_pool_alloc(pool, SIZE_MAX);
+    return offset == 0 ? 0 : origin + (offset - pool->data_offset);
+}
+
+/*
+ * alloc: origin + index * slot_size, or 0 when all are taken. origin is where slot 0 is: its offset
+ * (data_offset) for the offset entry points, its address for the pointer ones, so that neither
+ * tests the result again.
+ * static inline so each entry point compiles to one function: with -fPIC, gcc will not inline one
+ * exported function into another.
+ */
+static inline uintptr_t mp_alloc_at(MP_FixedPool *pool, uintptr_t origin) {
+    if (pool->shared != NULL) return mp_alloc_shared(pool, origin);
     uint32_t index;
-    if (pool->free_top > 0) {
-        index = pool->free_stack[--pool->free_top];
+    size_t free_top = mp_free_top(pool);
+    if (MP_LIKELY(free_top > 0)) { /* the steady state: a freed slot again */
+        index = pool->free_stack[free_top - 1];
+        pool->pops++;
     } else if (pool->untouched < pool->capacity) {
+        /* The stack is empty, so every slot handed out is allocated: untouched only grows when
+         * allocated reaches it, which makes max(peak_before, untouched) the peak. */
         index = pool->untouched++;
     } else {
-        pool->failed_allocs++;
-        MP_POOL_CONSISTENT(pool);
-        return MP_NO_INDEX;
+        return mp_alloc_failed(pool);
     }
     MP_ASSERT(index < pool->untouched && pool->live_epoch[index] != pool->epoch);
     pool->live_epoch[index] = pool->epoch;
-    if (++pool->allocated > pool->peak_allocated) pool->peak_allocated = pool->allocated;
-    pool->alloc_count++;
     MP_POOL_CONSISTENT(pool);
-    return index;
-}
-
-static inline size_t mp_alloc_at(MP_FixedPool *pool) {
-    if (pool->shared != NULL) return mp_shared_pool_alloc(pool, SIZE_MAX);
-    uint32_t index = mp_alloc_index(pool);
-    return index == MP_NO_INDEX ? 0 : pool->data_offset + (size_t)index * pool->slot_size;
+    return origin + (size_t)index * pool->slot_size;
 }
 
 size_t mp_fixed_pool_alloc_offset(MP_FixedPool *pool) {
-    return pool == NULL ? 0 : mp_alloc_at(pool);
+    return pool == NULL ? 0 : (size_t)mp_alloc_at(pool, pool->data_offset);
 }
 
 void *mp_fixed_pool_alloc(MP_FixedPool *pool) {
     if (pool == NULL) return NULL;
-    size_t offset = mp_alloc_at(pool);
-    return offset == 0 ? NULL : pool->base + offset;
+    return (void *)mp_alloc_at(pool, (uintptr_t)pool->first_slot);
 }
 
 /* The slot index of the live allocation at `offset`, or MP_NO_INDEX (mp_refusal says why). */
@@ -166,30 +180,33 @@ static inline uint32_t mp_live_index(const MP_FixedPool *pool, size_t offset) {
 }
 
 static inline void mp_release(MP_FixedPool *pool, uint32_t index) {
-    MP_ASSERT(index < pool->untouched && pool->free_top < pool->untouched && pool->allocated > 0);
+    MP_ASSERT(index < pool->untouched && mp_free_top(pool) < pool->untouched);
     pool->live_epoch[index] = 0;
-    pool->free_stack[pool->free_top++] = index;
-    pool->allocated--;
+    pool->free_stack[mp_free_top(pool)] = index;
+    pool->pushes++;
     MP_POOL_CONSISTENT(pool);
 }
 
-static inline int mp_free_at(MP_FixedPool *pool, size_t offset) {
-    if (pool->shared != NULL) return mp_shared_pool_free(pool, offset);
-    uint32_t index = mp_live_index(pool, offset);
-    if (index == MP_NO_INDEX) return mp_refusal(pool, offset);
+/* free of the slot `rel` bytes after the first slot's start, in an unshared pool. */
+static inline int mp_free_at(MP_FixedPool *pool, size_t rel) {
+    uint32_t index = mp_slot_at(pool, rel);
+    if (index == MP_NO_INDEX) return MP_ERR_INVALID_HANDLE;
+    if (pool->live_epoch[index] != pool->epoch) return MP_ERR_DOUBLE_FREE;
     mp_release(pool, index);
     return MP_OK;
 }
 
 int mp_fixed_pool_free_offset(MP_FixedPool *pool, size_t offset) {
     if (pool == NULL) return MP_ERR_NULL_POINTER;
-    return mp_free_at(pool, offset);
+    if (pool->shared != NULL) return mp_shared_pool_free(pool, offset);
+    return mp_free_at(pool, offset - pool->data_offset);
 }
 
 int mp_fixed_pool_free(MP_FixedPool *pool, void *ptr) {
     if (pool == NULL) return MP_ERR_NULL_POINTER;
     if (ptr == NULL) return MP_OK;
-    return mp_free_at(pool, mp_offset_of(pool, ptr));
+    if (pool->shared != NULL) return mp_shared_pool_free(pool, mp_offset_of(pool, ptr));
+    return mp_free_at(pool, (size_t)((uintptr_t)ptr - (uintptr_t)pool->first_slot));
 }
 
 int mp_fixed_pool_reset(MP_FixedPool *pool) {
@@ -198,10 +215,10 @@ int mp_fixed_pool_reset(MP_FixedPool *pool) {
         mp_shared_pool_reset(pool);
         return MP_OK;
     }
-    pool->free_top = 0;
+    pool->released_by_reset += mp_allocated_slots(pool);
+    if (pool->untouched > pool->peak_before) pool->peak_before = pool->untouched;
+    pool->pops = pool->pushes; /* an empty free stack */
     pool->untouched = 0;
-    pool->released_by_reset += pool->allocated;
-    pool->allocated = 0;
     pool->epoch = mp_next_epoch(pool->epoch);
     /* Once every 2^32 - 2 resets the epoch starts again at 1, and stamps from an old round could
      * match it: clear them (amortised O(1)). */
@@ -223,11 +240,12 @@ int mp_fixed_pool_stats(const MP_FixedPool *pool, MP_FixedPoolStats *out) {
         mp_shared_pool_stats(pool, out);
         return MP_OK;
     }
-    out->allocated = pool->allocated;
-    out->available = (size_t)pool->capacity - pool->allocated;
-    out->peak_allocated = pool->peak_allocated;
-    out->alloc_count = pool->alloc_count;
-    out->free_count = pool->alloc_count - pool->allocated - pool->released_by_reset;
+    uint32_t allocated = mp_allocated_slots(pool);
+    out->allocated = allocated;
+    out->available = (size_t)pool->capacity - allocated;
+    out->peak_allocated = pool->untouched > pool->peak_before ? pool->untouched : pool->peak_before;
+    out->free_count = pool->pushes;
+    out->alloc_count = pool->pushes + allocated + pool->released_by_reset;
     out->failed_allocs = pool->failed_allocs;
     return MP_OK;
 }
@@ -238,9 +256,9 @@ size_t mp_fixed_pool_alloc_many(MP_FixedPool *pool, void **out, size_t count) {
     if (pool == NULL || out == NULL) return 0;
     size_t placed = 0;
     while (placed < count) {
-        size_t offset = mp_alloc_at(pool);
-        if (offset == 0) break;
-        out[placed++] = pool->base + offset;
+        void *ptr = (void *)mp_alloc_at(pool, (uintptr_t)pool->first_slot);
+        if (ptr == NULL) break;
+        out[placed++] = ptr;
     }
     return placed;
 }
@@ -254,9 +272,10 @@ size_t mp_fixed_pool_alloc_many_u32(MP_FixedPool *pool, uint32_t *out, size_t co
         if (pool->shared != NULL) {
             offset = mp_shared_pool_alloc(pool, 0xFFFFFFFFu);
         } else {
-            uint32_t next = pool->free_top > 0 ? pool->free_stack[pool->free_top - 1] : pool->untouched;
+            size_t free_top = mp_free_top(pool);
+            uint32_t next = free_top > 0 ? pool->free_stack[free_top - 1] : pool->untouched;
             if (next < pool->capacity && pool->data_offset + (size_t)next * pool->slot_size > 0xFFFFFFFFu) break;
-            offset = mp_alloc_at(pool);
+            offset = mp_alloc_at(pool, pool->data_offset);
         }
         if (offset == 0) break;
         out[placed++] = (uint32_t)offset;
@@ -268,7 +287,7 @@ size_t mp_fixed_pool_alloc_many_f64(MP_FixedPool *pool, double *out, size_t coun
     if (pool == NULL || out == NULL) return 0;
     size_t placed = 0;
     while (placed < count) {
-        size_t offset = mp_alloc_at(pool);
+        size_t offset = mp_alloc_at(pool, pool->data_offset);
         if (offset == 0) break;
         out[placed++] = (double)offset;
     }
@@ -326,7 +345,7 @@ int mp_fixed_pool_free_many_f64(MP_FixedPool *pool, const double *offsets, size_
 
 /* ---- geometry ---- */
 
-void *mp_fixed_pool_base(const MP_FixedPool *pool) { return pool == NULL ? NULL : pool->base; }
+void *mp_fixed_pool_base(const MP_FixedPool *pool) { return pool == NULL ? NULL : mp_pool_base(pool); }
 
 size_t mp_fixed_pool_byte_length(const MP_FixedPool *pool) {
     return pool == NULL ? 0 : pool->data_offset + (size_t)pool->capacity * pool->slot_size;

@@ -29,38 +29,75 @@
 #define MP_ASSERT(cond) ((void)sizeof(cond)) /* not evaluated; keeps its variables "used" */
 #endif
 
+/* MP_COLD: a function off a fast path, kept out of line so the fast path needs no stack frame.
+ * MP_LIKELY(cond): the branch a fast path takes, laid out as the fall-through. */
+#if defined(__GNUC__) || defined(__clang__)
+#define MP_COLD __attribute__((noinline, cold))
+#define MP_LIKELY(cond) __builtin_expect(!!(cond), 1)
+#else
+#define MP_COLD
+#define MP_LIKELY(cond) (cond)
+#endif
+
 /* A live epoch of a slot that free_many has claimed while it checks the batch; never a real epoch.
  * Epochs run from 1 to MP_PENDING - 1: the one after that is 1 again (see mp_next_epoch). */
 #define MP_PENDING 0xFFFFFFFFu
-/* slot_shift when slot_size is not a power of two. */
-#define MP_NO_SHIFT 0xFFu
 /* The index mp_live_index and friends answer for "no slot". */
 #define MP_NO_INDEX UINT32_MAX
 
 struct mp_shared_pool;
 struct mp_shared_arena;
 
+/*
+ * The pool's state. Laid out for the alloc+free pair (measured by bench/src/c/harness.c):
+ * - What alloc and free read comes first (bytes 0 to 79), what only create, reset and stats use last.
+ * - alloc and free each store one counter: alloc `pops`, free `pushes`; the free stack's top is
+ *   pushes - pops. One shared `free_top` would be stored by both, plus `allocated` and
+ *   `alloc_count`: four dependent read-modify-writes per pair instead of two. allocated,
+ *   alloc_count, free_count and peak_allocated are derived in stats (mp_fixed_pool_stats).
+ * - No two fields that one call stores share a 16-byte chunk (calloc aligns the struct to 16):
+ *   on the bench's x86-64, two read-modify-writes into one 16-byte chunk in a call cost 3x one.
+ * - free stores live_epoch[i] and free_stack[top]. Were the arrays capacity * 4 bytes apart, a
+ *   multiple of 4096 for 1024 slots, those two stores would be 4096 bytes apart whenever i == top
+ *   (the bench's loop, or a batch freed in the order it was allocated), which the CPU takes for a
+ *   conflict (4K aliasing): at the time the bench's pair cost 5.0 ns with 1024 slots against 3.7 ns
+ *   with 1000. MP_FREE_STACK_GAP words (16 bytes) between them take that case away: 3.75 ns with
+ *   either. (Interleaving the arrays, or blocks of 8 or 16 of each, avoids it too but lengthens
+ *   the address arithmetic: 4.15 ns.)
+ */
 struct MP_FixedPool {
-    unsigned char *base;  /* aligned buffer: header, then the slots */
+    unsigned char *first_slot; /* base + data_offset (the base, the aligned buffer, is derived: one
+                                * subtraction less for free(ptr) and alloc, see mp_pool_base) */
     uint32_t *live_epoch; /* [capacity]: == epoch exactly when the slot is allocated */
     uint32_t *free_stack; /* [capacity]: freed slot indices, last freed on top */
     struct mp_shared_pool *shared; /* the atomic state of a thread-safe pool; NULL otherwise */
+    size_t pops;          /* written by alloc: taken off the free stack (reset sets it to pushes) */
+    size_t slot_size;     /* odd_part << slot_shift */
+    size_t pushes;        /* written by free: frees over the pool's life (free_count) */
+    size_t slot_inverse;  /* odd_part * slot_inverse == 1 modulo 2^(bits of size_t): see mp_slot_index */
+    uint32_t capacity;
+    uint32_t epoch;       /* from 1; reset moves it on */
+    uint32_t untouched;   /* first slot never handed out since creation or reset */
+    uint32_t peak_before; /* peak_allocated before the last reset (the peak is max(this, untouched)) */
     size_t object_size;
-    size_t slot_size;
-    size_t data_offset;
-    size_t alloc_count;
-    size_t released_by_reset; /* allocations reset gave back: free_count is derived from it */
+    size_t released_by_reset; /* allocations reset gave back: alloc_count is derived from it */
     size_t failed_allocs;
     void *raw;            /* what calloc returned for the buffer; NULL when the caller owns it */
-    uint32_t capacity;
-    uint32_t free_top;
-    uint32_t untouched;   /* first slot never handed out since creation or reset */
-    uint32_t allocated;
-    uint32_t peak_allocated;
-    uint32_t epoch;       /* from 1; reset moves it on */
-    uint16_t align;       /* <= 4096 */
-    uint8_t slot_shift;   /* log2(slot_size), or MP_NO_SHIFT when not a power of two */
+    uint32_t data_offset; /* <= MP_MAX_ALIGN */
+    uint16_t align;       /* <= MP_MAX_ALIGN */
+    uint8_t slot_shift;   /* trailing zero bits of slot_size */
 };
+
+/* Words between the end of live_epoch and free_stack (see struct MP_FixedPool). */
+#define MP_FREE_STACK_GAP 4u
+
+/* What the free stack holds. */
+static inline size_t mp_free_top(const MP_FixedPool *pool) { return pool->pushes - pool->pops; }
+
+/* Allocated slots: every slot below `untouched` is either allocated or on the free stack. */
+static inline uint32_t mp_allocated_slots(const MP_FixedPool *pool) {
+    return pool->untouched - (uint32_t)mp_free_top(pool);
+}
 
 struct MP_Arena {
     unsigned char *base; /* aligned buffer: header, then the data region */
@@ -69,7 +106,9 @@ struct MP_Arena {
     size_t limit;        /* data_offset + buffer_size */
     size_t data_offset;
     size_t allocations;
-    size_t peak_offset;
+    size_t peak_before;  /* the peak offset before end last moved back (reset, rewind): the peak
+                          * is max(this, end - data_offset), since only alloc moves end forward.
+                          * So alloc stores two fields, not three (see mp_arena_peak). */
     size_t failed_allocs;
     void *raw;           /* what calloc returned; NULL when the caller owns the buffer */
     uint32_t generation; /* resets so far, modulo MP_MARK_GENERATIONS */
@@ -107,11 +146,13 @@ static inline unsigned char *mp_buffer_new(size_t bytes, size_t alignment, void 
     return (unsigned char *)block + (aligned - address);
 }
 
-/* A pointer as an offset from the pool's base; SIZE_MAX (never a slot) when it is below the base. */
+/* The pool's buffer: its header, then the slots. */
+static inline unsigned char *mp_pool_base(const MP_FixedPool *pool) { return pool->first_slot - pool->data_offset; }
+
+/* A pointer as an offset from the pool's base. One below the base wraps around to an offset far
+ * past MP_MAX_MEMORY_BYTES (the address space ends first), never a slot: no comparison needed. */
 static inline size_t mp_offset_of(const MP_FixedPool *pool, const void *ptr) {
-    uintptr_t p = (uintptr_t)ptr;
-    uintptr_t b = (uintptr_t)pool->base;
-    return p < b ? SIZE_MAX : (size_t)(p - b);
+    return (size_t)((uintptr_t)ptr - (uintptr_t)pool->first_slot) + pool->data_offset;
 }
 
 /* What a free_many batch holds: pointers, uint32_t offsets or double offsets (from JavaScript). */
@@ -136,19 +177,36 @@ static inline size_t mp_batch_offset(const MP_FixedPool *pool, const void *items
     }
 }
 
-/* The slot index at `offset` (in range and on a slot start), or MP_NO_INDEX. */
-static inline uint32_t mp_slot_index(const MP_FixedPool *pool, size_t offset) {
-    if (offset < pool->data_offset) return MP_NO_INDEX;
-    size_t rel = offset - pool->data_offset;
-    size_t i;
-    if (pool->slot_shift != MP_NO_SHIFT) {
+/*
+ * The slot index `rel` bytes after the first slot's start (in range and on a slot start), or
+ * MP_NO_INDEX. An exact division
+ * without a divide (which costs 20 to 40 cycles when slot_size is not a power of two): with
+ * slot_size = odd << k and inverse * odd == 1 modulo 2^W (W the bits of size_t), rotating
+ * (offset - data_offset) * inverse right by k gives the quotient when the division is exact, and a
+ * number above (2^W - 1) / slot_size otherwise (Granlund and Montgomery, "Division by invariant
+ * integers using multiplication", section 9), which is at least capacity since
+ * capacity * slot_size <= MP_MAX_MEMORY_BYTES. An address below the first slot wraps around to a
+ * huge `rel`, never a multiple below capacity * slot_size. So one comparison checks it all.
+ */
+static inline uint32_t mp_slot_at(const MP_FixedPool *pool, size_t rel) {
+    size_t quotient;
+    if (pool->slot_inverse == 1) {
+        /* A power of two: a mask and a shift, shorter than the multiply and rotate (the index
+         * freed here is the next alloc's, so its latency is on the path of an alloc+free loop:
+         * with the multiply the bench's pair measured 4.3 ns against 3.4). */
         if ((rel & (pool->slot_size - 1)) != 0) return MP_NO_INDEX;
-        i = rel >> pool->slot_shift;
+        quotient = rel >> pool->slot_shift;
     } else {
-        i = rel / pool->slot_size;
-        if (i * pool->slot_size != rel) return MP_NO_INDEX;
+        size_t product = rel * pool->slot_inverse;
+        unsigned k = pool->slot_shift;
+        quotient = (product >> k) | (product << ((sizeof(size_t) * 8 - k) & (sizeof(size_t) * 8 - 1)));
     }
-    return i < pool->capacity ? (uint32_t)i : MP_NO_INDEX;
+    return quotient < pool->capacity ? (uint32_t)quotient : MP_NO_INDEX;
+}
+
+/* The slot index at `offset` from the base, or MP_NO_INDEX. */
+static inline uint32_t mp_slot_index(const MP_FixedPool *pool, size_t offset) {
+    return mp_slot_at(pool, offset - pool->data_offset);
 }
 
 /* Why a free of `offset` was refused, once mp_live_index (or its atomic twin) said "not live":

@@ -488,6 +488,89 @@ static void shared_twins(void) {
     mp_arena_destroy(arena);
 }
 
+/* free finds a slot by multiplying by the inverse of slot_size's odd part, not by dividing: every
+ * offset of the buffer and past it, for slot sizes odd, even, and powers of two, must be a slot
+ * start (freed once, then a double free) or refused as not a handle. */
+static void slot_index_by_multiply(void) {
+    static const size_t geometries[][3] = {/* object_size, capacity, align */
+                                           {3, 40, 1},  {7, 33, 1},   {24, 50, 8},  {40, 30, 8},
+                                           {48, 21, 16}, {96, 9, 32}, {64, 16, 8},  {1000, 5, 8},
+                                           {5, 7, 4096}};
+    for (size_t g = 0; g < sizeof geometries / sizeof geometries[0]; g++) {
+        MP_FixedPool *pool = mp_fixed_pool_create_aligned(geometries[g][0], geometries[g][1], geometries[g][2]);
+        size_t slot = mp_fixed_pool_slot_size(pool), start = mp_fixed_pool_data_offset(pool);
+        size_t end = mp_fixed_pool_byte_length(pool);
+        while (mp_fixed_pool_alloc_offset(pool) != 0) continue;
+        int all = 1;
+        for (size_t offset = 0; offset < end + 2 * slot; offset++) {
+            int is_slot = offset >= start && offset < end && (offset - start) % slot == 0;
+            int first = mp_fixed_pool_free_offset(pool, offset);
+            int second = mp_fixed_pool_free_offset(pool, offset);
+            if (is_slot ? first != MP_OK || second != MP_ERR_DOUBLE_FREE
+                        : first != MP_ERR_INVALID_HANDLE || second != MP_ERR_INVALID_HANDLE) {
+                fprintf(stderr, "  slot size %zu: offset %zu gave %d then %d\n", slot, offset, first, second);
+                all = 0;
+            }
+        }
+        /* Pointers below the base (wrapping around) are foreign too. */
+        uintptr_t base = (uintptr_t)mp_fixed_pool_base(pool);
+        all &= mp_fixed_pool_free(pool, (void *)(base - slot)) == MP_ERR_INVALID_HANDLE;
+        all &= mp_fixed_pool_free(pool, (void *)(base - 1)) == MP_ERR_INVALID_HANDLE;
+        MP_FixedPoolStats s;
+        CHECK(all && mp_fixed_pool_stats(pool, &s) == MP_OK && s.allocated == 0 && s.free_count == geometries[g][1]);
+        mp_fixed_pool_destroy(pool);
+    }
+}
+
+/* allocated, alloc_count, free_count and peak_allocated are derived from the free stack and the
+ * bump index: they must match what counting every call gives, across resets. */
+static void derived_counters(void) {
+    MP_FixedPool *pool = mp_fixed_pool_create(16, 8);
+    void *p[8];
+    for (int i = 0; i < 3; i++) p[i] = mp_fixed_pool_alloc(pool);
+    CHECK(mp_fixed_pool_free(pool, p[0]) == MP_OK && mp_fixed_pool_free(pool, p[1]) == MP_OK);
+    p[0] = mp_fixed_pool_alloc(pool); /* from the free stack: the peak stays 3 */
+    MP_FixedPoolStats s;
+    mp_fixed_pool_stats(pool, &s);
+    CHECK(s.allocated == 2 && s.peak_allocated == 3 && s.alloc_count == 4 && s.free_count == 2);
+    CHECK(mp_fixed_pool_reset(pool) == MP_OK);
+    for (int i = 0; i < 2; i++) p[i] = mp_fixed_pool_alloc(pool);
+    mp_fixed_pool_stats(pool, &s);
+    CHECK(s.allocated == 2 && s.peak_allocated == 3 && s.alloc_count == 6 && s.free_count == 2);
+    for (int i = 2; i < 8; i++) p[i] = mp_fixed_pool_alloc(pool);
+    dropped(mp_fixed_pool_alloc(pool)); /* full */
+    CHECK(mp_fixed_pool_free(pool, p[5]) == MP_OK && mp_fixed_pool_free(pool, p[5]) == MP_ERR_DOUBLE_FREE);
+    mp_fixed_pool_stats(pool, &s);
+    CHECK(s.allocated == 7 && s.available == 1 && s.peak_allocated == 8 && s.alloc_count == 12 &&
+          s.free_count == 3 && s.failed_allocs == 1);
+    CHECK(mp_fixed_pool_reset(pool) == MP_OK && mp_fixed_pool_stats(pool, &s) == MP_OK);
+    CHECK(s.allocated == 0 && s.peak_allocated == 8 && s.alloc_count == 12 && s.free_count == 3);
+    mp_fixed_pool_destroy(pool);
+}
+
+/* The arena's fast path checks size and align with one comparison each, and keeps no peak (it is
+ * derived, kept only when the end moves back): the edges of both. */
+static void arena_fast_path_edges(void) {
+    MP_Arena *arena = mp_arena_create_aligned(256, 8);
+    MP_ArenaStats s;
+    CHECK(mp_arena_alloc(arena, 0, 8) == NULL && mp_arena_alloc(arena, 8, 3) == NULL &&
+          mp_arena_alloc(arena, 8, 8192) == NULL);
+    CHECK(mp_arena_stats(arena, &s) == MP_OK && s.failed_allocs == 0 && s.allocations == 0 && s.offset == 0);
+    CHECK(mp_arena_alloc(arena, SIZE_MAX, 8) == NULL && mp_arena_alloc(arena, ((size_t)1 << 34) + 1, 1) == NULL);
+    CHECK(mp_arena_alloc(arena, 257, 1) == NULL && mp_arena_stats(arena, &s) == MP_OK && s.failed_allocs == 3);
+    CHECK(mp_arena_alloc_offset(arena, 3, 0) == mp_arena_data_offset(arena)); /* align 0: the default */
+    CHECK(mp_arena_alloc_offset(arena, 1, 0) == mp_arena_data_offset(arena) + 8);
+    uint64_t mark = mp_arena_mark(arena);
+    CHECK(mp_arena_alloc(arena, 200, 4096) == NULL && mp_arena_alloc(arena, 200, 16) != NULL);
+    CHECK(mp_arena_stats(arena, &s) == MP_OK && s.offset == 216 && s.peak_offset == 216);
+    CHECK(mp_arena_rewind(arena, mark) == MP_OK && mp_arena_alloc(arena, 8, 8) != NULL);
+    CHECK(mp_arena_stats(arena, &s) == MP_OK && s.offset == 24 && s.peak_offset == 216 && s.allocations == 4);
+    CHECK(mp_arena_reset(arena) == MP_OK && mp_arena_alloc(arena, 256, 1) != NULL && mp_arena_alloc(arena, 1, 1) == NULL);
+    CHECK(mp_arena_stats(arena, &s) == MP_OK && s.offset == 256 && s.peak_offset == 256 && s.failed_allocs == 5);
+    CHECK(mp_arena_reset(arena) == MP_OK && mp_arena_stats(arena, &s) == MP_OK && s.offset == 0 && s.peak_offset == 256);
+    mp_arena_destroy(arena);
+}
+
 /* Every row once; returns how many checks the test table's rows made. */
 static int run_suite(void) {
     int before = g_passed + g_failed;
@@ -517,6 +600,9 @@ static int run_suite(void) {
     run_row("Caller-provided memory", 9, caller_memory);
     run_row("Shared twins", 10, shared_twins);
     run_row("Struct sizes", 2, struct_sizes);
+    run_row("Slot index by multiply", 9, slot_index_by_multiply);
+    run_row("Derived counters", 8, derived_counters);
+    run_row("Arena fast path edges", 13, arena_fast_path_edges);
     return table;
 }
 
