@@ -1,5 +1,5 @@
 /**
- * Shared allocators (issue 12): a shared pool's single-thread pair (tinybench, against the
+ * Shared allocators: a shared pool's single-thread pair (tinybench, against the
  * unshared `pool.pair` of the same run), then throughput with 1 and 2 workers on alloc/free pairs
  * and on a producer/consumer pattern (one worker allocates and fills, another frees), for the
  * lock-free pool, the same pool behind an `Atomics.wait` mutex, and (pairs only: a private pool

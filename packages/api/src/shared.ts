@@ -15,6 +15,14 @@ export function sharedRequested(options: unknown): boolean {
   throw invalidType('options.shared', 'a boolean or undefined', shared);
 }
 
+/**
+ * Whether this environment has `SharedArrayBuffer`: a browser page that is not cross-origin
+ * isolated has none, and there a backend's `supports.shared` is false.
+ */
+export const SHARED_MEMORY_AVAILABLE = typeof SharedArrayBuffer === 'function';
+/** Why shared allocators are refused where `SHARED_MEMORY_AVAILABLE` is false. */
+export const NO_SHARED_MEMORY = 'this environment has no SharedArrayBuffer: a browser page must be cross-origin isolated';
+
 /** `{ shared: true }` or an attach call on a backend whose `supports.shared` is false. */
 export function sharedUnsupported(backend: string, why: string): RangeError {
   return invalidRange('options.shared', `false or undefined on the ${backend} backend (${why})`, true);

@@ -6,7 +6,11 @@ import {
   type ArenaOptions,
   type Backend,
   type FixedPoolOptions,
+  NO_SHARED_MEMORY,
+  SHARED_MEMORY_AVAILABLE,
+  sharedRefusals,
   sharedRequested,
+  sharedUnsupported,
 } from '@mempool/api';
 import { JsArena } from './arena.js';
 import { JsFixedPool } from './fixed-pool.js';
@@ -21,6 +25,12 @@ export { SharedJsFixedPool } from './shared-fixed-pool.js';
 /** This package's semver version: every package of memory-pool-core shares `VERSION`. */
 export const version: string = VERSION;
 
+/** `layout`, where this environment has shared memory; else the refusal `supports.shared` announces. */
+function sharedLayout<L>(layout: L): L {
+  if (!SHARED_MEMORY_AVAILABLE) throw sharedUnsupported('js', NO_SHARED_MEMORY);
+  return layout;
+}
+
 /** Same-sized slots in a fresh `ArrayBuffer` (a `SharedArrayBuffer` with `{ shared: true }`). */
 export function createFixedPool(
   objectSize: number,
@@ -30,7 +40,7 @@ export function createFixedPool(
 export function createFixedPool(objectSize: number, capacity: number, options?: FixedPoolOptions): JsFixedPool;
 export function createFixedPool(objectSize: number, capacity: number, options?: FixedPoolOptions): JsFixedPool | SharedJsFixedPool {
   const layout = fixedPoolLayout(objectSize, capacity, options, MAX_MEMORY_BYTES);
-  return sharedRequested(options) ? new SharedJsFixedPool(layout) : new JsFixedPool(layout);
+  return sharedRequested(options) ? new SharedJsFixedPool(sharedLayout(layout)) : new JsFixedPool(layout);
 }
 
 /** A bump allocator over a fresh `ArrayBuffer` (a `SharedArrayBuffer` with `{ shared: true }`). */
@@ -38,18 +48,19 @@ export function createArena(bufferSize: number, options: ArenaOptions & { readon
 export function createArena(bufferSize: number, options?: ArenaOptions): JsArena;
 export function createArena(bufferSize: number, options?: ArenaOptions): JsArena | SharedJsArena {
   const layout = arenaLayout(bufferSize, options, MAX_MEMORY_BYTES);
-  return sharedRequested(options) ? new SharedJsArena(layout) : new JsArena(layout);
+  return sharedRequested(options) ? new SharedJsArena(sharedLayout(layout)) : new JsArena(layout);
 }
 
 /** The pure-TypeScript backend: runs wherever JavaScript does. */
 export const backend: Backend = Object.freeze({
   name: 'js',
   version,
-  supports: Object.freeze({ maxMemoryBytes: MAX_MEMORY_BYTES, absoluteAlignment: 0, gcReclaim: true, shared: true }),
+  supports: Object.freeze({ maxMemoryBytes: MAX_MEMORY_BYTES, absoluteAlignment: 0, gcReclaim: true, shared: SHARED_MEMORY_AVAILABLE }),
   createFixedPool,
   createArena,
-  attachFixedPool: SharedJsFixedPool.attach,
-  attachArena: SharedJsArena.attach,
+  ...(SHARED_MEMORY_AVAILABLE
+    ? { attachFixedPool: SharedJsFixedPool.attach, attachArena: SharedJsArena.attach }
+    : sharedRefusals('js', NO_SHARED_MEMORY)),
 });
 
 export default backend;

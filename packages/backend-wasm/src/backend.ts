@@ -8,6 +8,8 @@ import {
   type ArenaOptions,
   type Backend,
   type FixedPoolOptions,
+  NO_SHARED_MEMORY,
+  SHARED_MEMORY_AVAILABLE,
 } from '@mempool/api';
 import { WasmArena } from './arena.js';
 import { WasmFixedPool } from './fixed-pool.js';
@@ -17,13 +19,6 @@ import { MAX_MEMORY_BYTES } from './memory.js';
 import { compileEngine } from './engine.js';
 import type { SharedEngineModule } from './shared-state.js';
 import type { WasmModule } from './webassembly.js';
-
-/**
- * Whether this JavaScript environment has shared memory at all: a browser page that is not
- * cross-origin isolated has no `SharedArrayBuffer`, and then `supports.shared` is false.
- */
-const SHARED_MEMORY = typeof SharedArrayBuffer === 'function';
-const NO_SHARED_MEMORY = 'this environment has no SharedArrayBuffer: a browser page must be cross-origin isolated';
 
 /** A backend package's named exports, over one compiled engine module. */
 export interface WasmBackendModule {
@@ -57,7 +52,7 @@ export function wasmBackend(name: string, module: WasmModule, sharedBase64: stri
   function createFixedPool(objectSize: number, capacity: number, options?: FixedPoolOptions): WasmFixedPool;
   function createFixedPool(objectSize: number, capacity: number, options?: FixedPoolOptions): WasmFixedPool | SharedWasmFixedPool {
     const wantsShared = sharedRequested(options);
-    if (wantsShared && !SHARED_MEMORY) throw sharedUnsupported(name, NO_SHARED_MEMORY);
+    if (wantsShared && !SHARED_MEMORY_AVAILABLE) throw sharedUnsupported(name, NO_SHARED_MEMORY);
     const layout = fixedPoolLayout(objectSize, capacity, options, MAX_MEMORY_BYTES);
     return wantsShared ? new SharedWasmFixedPool(layout, shared) : new WasmFixedPool(layout, module);
   }
@@ -66,17 +61,17 @@ export function wasmBackend(name: string, module: WasmModule, sharedBase64: stri
   function createArena(bufferSize: number, options?: ArenaOptions): WasmArena;
   function createArena(bufferSize: number, options?: ArenaOptions): WasmArena | SharedWasmArena {
     const wantsShared = sharedRequested(options);
-    if (wantsShared && !SHARED_MEMORY) throw sharedUnsupported(name, NO_SHARED_MEMORY);
+    if (wantsShared && !SHARED_MEMORY_AVAILABLE) throw sharedUnsupported(name, NO_SHARED_MEMORY);
     const layout = arenaLayout(bufferSize, options, MAX_MEMORY_BYTES);
     return wantsShared ? new SharedWasmArena(layout, shared) : new WasmArena(layout, module);
   }
   const backend: Backend = Object.freeze({
     name,
     version: VERSION,
-    supports: Object.freeze({ maxMemoryBytes: MAX_MEMORY_BYTES, absoluteAlignment: 0, gcReclaim: true, shared: SHARED_MEMORY }),
+    supports: Object.freeze({ maxMemoryBytes: MAX_MEMORY_BYTES, absoluteAlignment: 0, gcReclaim: true, shared: SHARED_MEMORY_AVAILABLE }),
     createFixedPool,
     createArena,
-    ...(SHARED_MEMORY
+    ...(SHARED_MEMORY_AVAILABLE
       ? {
           attachFixedPool: (descriptor: unknown) => SharedWasmFixedPool.attach(descriptor, shared),
           attachArena: (descriptor: unknown) => SharedWasmArena.attach(descriptor, shared),
