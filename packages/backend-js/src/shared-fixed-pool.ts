@@ -63,6 +63,14 @@ export class SharedJsFixedPool implements SharedFixedPool {
   readonly #words: Uint32Array;
   readonly #next: Uint32Array;
   readonly #live: Uint32Array;
+  /**
+   * The epoch this holder last saw, which `free` compare-and-swaps the live word from without
+   * loading the shared one first; `#release` reads the shared one anyway (after the head), so a
+   * stale value is caught there (see `free`).
+   */
+  #epoch: number;
+  /** `peakAllocated` as this holder last saw it: the shared word only grows, so an `alloc` that stays at or below it need not touch that word. */
+  #peakSeen = 0;
   #destroyed = false;
 
   /** A new pool, or (with `memory` and `state`) another holder of an existing one. */
@@ -80,6 +88,7 @@ export class SharedJsFixedPool implements SharedFixedPool {
     this.#next = new Uint32Array(this.#state, HEADER_LINES * LINE, layout.capacity);
     this.#live = new Uint32Array(this.#state, HEADER_LINES * LINE + 4 * layout.capacity, layout.capacity);
     if (fresh) Atomics.store(this.#words, EPOCH, 1);
+    this.#epoch = Atomics.load(this.#words, EPOCH);
   }
 
   /** Another holder of the pool `descriptor` came from (`backend.attachFixedPool`). */
@@ -121,9 +130,12 @@ export class SharedJsFixedPool implements SharedFixedPool {
       const index1 = Number(top & LOW);
       let index: number;
       if (index1 !== 0) {
-        const next = Atomics.load(this.#next, index1 - 1);
-        // Keep the tag, move it on, and put `next` in the low half.
-        if (Atomics.compareExchange(head, 0, top, ((top | LOW) + 1n) | BigInt(next)) !== top) continue;
+        // A plain read, not an Atomics one: the load of the head above read (directly or through
+        // the pops since) the compare-and-swap that pushed this slot after writing its `next`, so
+        // that write happens before this read. A later write means the slot was popped and pushed
+        // again meanwhile, which moved the tag: the compare-and-swap below fails and the value read
+        // is dropped. Keep the tag, move it on, and put `next` in the low half.
+        if (Atomics.compareExchange(head, 0, top, ((top | LOW) + 1n) | BigInt(this.#next[index1 - 1]!)) !== top) continue;
         index = index1 - 1;
       } else {
         const untouched = Atomics.load(words, UNTOUCHED);
@@ -139,7 +151,9 @@ export class SharedJsFixedPool implements SharedFixedPool {
       Atomics.store(this.#live, index, epoch);
       // A reset that overtook this call has made the slot free again: take another.
       if (Atomics.load(words, EPOCH) !== epoch) continue;
-      raiseTo(words, PEAK, Atomics.add(words, ALLOCATED, 1) + 1);
+      this.#epoch = epoch;
+      const allocated = Atomics.add(words, ALLOCATED, 1) + 1;
+      if (allocated > this.#peakSeen) this.#raisePeak(allocated);
       countOne(words, ALLOC_COUNT);
       return this.dataOffset + index * this.slotSize;
     }
@@ -149,9 +163,26 @@ export class SharedJsFixedPool implements SharedFixedPool {
     if (this.#destroyed) throw destroyed('FixedPool', 'free');
     const index = this.#slotIndex(handle);
     if (index < 0) throw notASlot('handle', handle, this);
-    const epoch = Atomics.load(this.#words, EPOCH);
-    if (Atomics.compareExchange(this.#live, index, epoch, 0) !== epoch) throw doubleFree('handle', handle);
-    this.#release(index, epoch);
+    let epoch = this.#epoch;
+    if (Atomics.compareExchange(this.#live, index, epoch, 0) !== epoch) {
+      // A double free, or another holder reset the pool since this one last looked: look again.
+      const current = Atomics.load(this.#words, EPOCH);
+      if (current === epoch || Atomics.compareExchange(this.#live, index, current, 0) !== current) {
+        this.#epoch = current;
+        throw doubleFree('handle', handle);
+      }
+      this.#epoch = epoch = current;
+    }
+    // `#release` reads the shared epoch. If it is still `epoch`, it was `epoch` from when this holder
+    // saw it until now (it only moves on), so the live word this call took was the handle's stamp.
+    // If it moved, either a reset came since this holder last looked (the word was a stale stamp
+    // of a slot the reset released) or one overtook this call: the slot is free under the new
+    // epoch either way, so this free is of a handle that is no longer live. Clearing a stale stamp
+    // to 0 changes nothing, as 0 is never an epoch.
+    if (!this.#release(index, epoch)) {
+      this.#epoch = Atomics.load(this.#words, EPOCH);
+      throw doubleFree('handle', handle);
+    }
   }
 
   reset(): void {
@@ -167,6 +198,7 @@ export class SharedJsFixedPool implements SharedFixedPool {
       epoch = 1;
     }
     Atomics.store(words, EPOCH, epoch);
+    this.#epoch = epoch;
     for (;;) {
       const top = Atomics.load(this.#head, 0);
       if (Atomics.compareExchange(this.#head, 0, top, (top | LOW) + 1n) === top) break;
@@ -213,6 +245,8 @@ export class SharedJsFixedPool implements SharedFixedPool {
       for (let j = 0; j < k; j++) Atomics.store(live, this.#slotIndex(handles[j]!), epoch);
       throw refusal;
     }
+    this.#epoch = epoch;
+    // Each slot is given back; where a reset overtook this call, it has released them already.
     for (k = 0; k < n; k++) {
       const index = this.#slotIndex(handles[k]!);
       Atomics.store(live, index, 0);
@@ -258,18 +292,33 @@ export class SharedJsFixedPool implements SharedFixedPool {
     return index >>> 0 === index && index < this.capacity ? index : -1;
   }
 
-  /** Pushes a slot whose `live` word this call took to 0, unless a reset freed it meanwhile. */
-  #release(index: number, epoch: number): void {
+  /** Raises the shared `peakAllocated` to at least `allocated`, and notes what it is now. */
+  #raisePeak(allocated: number): void {
+    raiseTo(this.#words, PEAK, allocated);
+    this.#peakSeen = Atomics.load(this.#words, PEAK);
+  }
+
+  /**
+   * Pushes a slot whose `live` word this call took from `epoch` to 0, and returns true; or, when
+   * the epoch has moved on (a reset released the slot), changes nothing and returns false.
+   */
+  #release(index: number, epoch: number): boolean {
     const words = this.#words;
     const head = this.#head;
+    let top = Atomics.load(head, 0);
+    // Read after the head: a reset moves the epoch before the head, so either this sees the new
+    // epoch or the compare-and-swap below sees the reset's head.
+    if (Atomics.load(words, EPOCH) !== epoch) return false;
     Atomics.sub(words, ALLOCATED, 1);
     for (;;) {
-      const top = Atomics.load(head, 0);
-      // Read after the head: a reset moves the epoch before the head, so either this sees the new
-      // epoch or the compare-and-swap below sees the reset's head.
-      if (Atomics.load(words, EPOCH) !== epoch) return;
-      Atomics.store(this.#next, index, Number(top & LOW));
-      if (Atomics.compareExchange(head, 0, top, ((top | LOW) + 1n) | BigInt(index + 1)) === top) return;
+      // A plain write: this call owns the slot, and the compare-and-swap below publishes it.
+      this.#next[index] = Number(top & LOW);
+      const seen = Atomics.compareExchange(head, 0, top, ((top | LOW) + 1n) | BigInt(index + 1));
+      if (seen === top) return true;
+      // The compare-and-swap read the head: the epoch is read after it, as above. A reset now
+      // has released the slot, whose count it already took from `allocated`.
+      top = seen;
+      if (Atomics.load(words, EPOCH) !== epoch) return true;
     }
   }
 }
