@@ -69,6 +69,14 @@ export class SharedJsFixedPool implements SharedFixedPool {
    * stale value is caught there (see `free`).
    */
   #epoch: number;
+  /**
+   * The head as this holder last saw or wrote it: `alloc` and `free` compare-and-swap against it
+   * instead of loading the head first. From one thread it is the head; when another holder moved
+   * the head, the compare-and-swap fails and returns the head, and the call goes on from that. A
+   * compare-and-swap succeeds only on this exact value, so no call acts on a head it did not see;
+   * the tag makes "the same value again" take 2^32 pushes and pops, as for any pop.
+   */
+  #top: bigint;
   /** `peakAllocated` as this holder last saw it: the shared word only grows, so an `alloc` that stays at or below it need not touch that word. */
   #peakSeen = 0;
   #destroyed = false;
@@ -89,6 +97,7 @@ export class SharedJsFixedPool implements SharedFixedPool {
     this.#live = new Uint32Array(this.#state, HEADER_LINES * LINE + 4 * layout.capacity, layout.capacity);
     if (fresh) Atomics.store(this.#words, EPOCH, 1);
     this.#epoch = Atomics.load(this.#words, EPOCH);
+    this.#top = Atomics.load(this.#head, 0);
   }
 
   /** Another holder of the pool `descriptor` came from (`backend.attachFixedPool`). */
@@ -124,28 +133,44 @@ export class SharedJsFixedPool implements SharedFixedPool {
     if (this.#destroyed) throw destroyed('FixedPool', 'alloc');
     const words = this.#words;
     const head = this.#head;
+    let top = this.#top;
     for (;;) {
       const epoch = Atomics.load(words, EPOCH);
-      const top = Atomics.load(head, 0);
-      const index1 = Number(top & LOW);
+      let index1 = Number(top & LOW);
+      // An empty stack is never taken on trust: that would hand out an untouched slot while
+      // another holder's frees wait on the stack.
+      if (index1 === 0) index1 = Number((top = Atomics.load(head, 0)) & LOW);
       let index: number;
       if (index1 !== 0) {
-        // A plain read, not an Atomics one: the load of the head above read (directly or through
-        // the pops since) the compare-and-swap that pushed this slot after writing its `next`, so
-        // that write happens before this read. A later write means the slot was popped and pushed
-        // again meanwhile, which moved the tag: the compare-and-swap below fails and the value read
-        // is dropped. Keep the tag, move it on, and put `next` in the low half.
-        if (Atomics.compareExchange(head, 0, top, ((top | LOW) + 1n) | BigInt(this.#next[index1 - 1]!)) !== top) continue;
+        // A plain read, not an Atomics one: `top` came from an atomic access of the head that read
+        // (directly or through the pops since) the compare-and-swap that pushed this slot after
+        // writing its `next`, so that write happens before this read. A later write means the slot
+        // was popped and pushed again since, which moved the tag: the compare-and-swap below fails
+        // and the value read is dropped. Keep the tag, move it on, and put `next` in the low half.
+        const popped = ((top | LOW) + 1n) | BigInt(this.#next[index1 - 1]!);
+        const seen = Atomics.compareExchange(head, 0, top, popped);
+        if (seen !== top) {
+          top = seen;
+          continue;
+        }
+        this.#top = popped;
         index = index1 - 1;
       } else {
         const untouched = Atomics.load(words, UNTOUCHED);
         if (untouched >= this.capacity) {
           // Full, if the stack is still empty now (`untouched` only grows until a reset).
-          if (Atomics.load(head, 0) !== top || Atomics.load(words, EPOCH) !== epoch) continue;
+          const now = Atomics.load(head, 0);
+          if (now !== top || Atomics.load(words, EPOCH) !== epoch) {
+            top = now;
+            continue;
+          }
           countOne(words, FAILED);
           return 0;
         }
-        if (Atomics.compareExchange(words, UNTOUCHED, untouched, untouched + 1) !== untouched) continue;
+        if (Atomics.compareExchange(words, UNTOUCHED, untouched, untouched + 1) !== untouched) {
+          top = Atomics.load(head, 0);
+          continue;
+        }
         index = untouched;
       }
       Atomics.store(this.#live, index, epoch);
@@ -203,6 +228,7 @@ export class SharedJsFixedPool implements SharedFixedPool {
       const top = Atomics.load(this.#head, 0);
       if (Atomics.compareExchange(this.#head, 0, top, (top | LOW) + 1n) === top) break;
     }
+    this.#top = Atomics.load(this.#head, 0);
     Atomics.store(words, UNTOUCHED, 0);
     addCount(words, RELEASED, Atomics.exchange(words, ALLOCATED, 0));
     Atomics.store(words, RESETTING, 0);
@@ -304,21 +330,28 @@ export class SharedJsFixedPool implements SharedFixedPool {
    */
   #release(index: number, epoch: number): boolean {
     const words = this.#words;
-    const head = this.#head;
-    let top = Atomics.load(head, 0);
-    // Read after the head: a reset moves the epoch before the head, so either this sees the new
-    // epoch or the compare-and-swap below sees the reset's head.
+    // A reset moves the epoch before the head (and the head's tag with it). So if the epoch read
+    // here is `epoch`, a push onto a head from before this read either lands before the reset's
+    // head (which then drops it) or fails; if it is not, the slot is already free.
     if (Atomics.load(words, EPOCH) !== epoch) return false;
     Atomics.sub(words, ALLOCATED, 1);
+    let top = this.#top;
     for (;;) {
       // A plain write: this call owns the slot, and the compare-and-swap below publishes it.
       this.#next[index] = Number(top & LOW);
-      const seen = Atomics.compareExchange(head, 0, top, ((top | LOW) + 1n) | BigInt(index + 1));
-      if (seen === top) return true;
+      const pushed = ((top | LOW) + 1n) | BigInt(index + 1);
+      const seen = Atomics.compareExchange(this.#head, 0, top, pushed);
+      if (seen === top) {
+        this.#top = pushed;
+        return true;
+      }
       // The compare-and-swap read the head: the epoch is read after it, as above. A reset now
       // has released the slot, whose count it already took from `allocated`.
       top = seen;
-      if (Atomics.load(words, EPOCH) !== epoch) return true;
+      if (Atomics.load(words, EPOCH) !== epoch) {
+        this.#top = top;
+        return true;
+      }
     }
   }
 }
