@@ -38,7 +38,27 @@ const HEADER_LINES = 5;
 
 /** Marks a slot claimed by the batch `freeMany` is checking; never a real epoch. */
 const PENDING = 0xffffffff;
-const LOW = 0xffffffffn;
+
+// A head value is taken apart and put together through a scratch 64-bit word seen as two u32
+// halves, not with BigInt arithmetic: that makes one BigInt per new head instead of four or five.
+const scratch = new BigUint64Array(1);
+const halves = new Uint32Array(scratch.buffer);
+const LOW_HALF = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 0 : 1;
+const TAG_HALF = 1 - LOW_HALF;
+
+/** The top slot's index + 1 in head value `top` (0: the stack is empty). */
+function topOf(top: bigint): number {
+  scratch[0] = top;
+  return halves[LOW_HALF]!;
+}
+
+/** The head value after `top` with `index1` on top and the tag moved on (it wraps at 2^32). */
+function headAfter(top: bigint, index1: number): bigint {
+  scratch[0] = top;
+  halves[LOW_HALF] = index1;
+  halves[TAG_HALF] = halves[TAG_HALF]! + 1;
+  return scratch[0]!;
+}
 
 const stateBytes = (capacity: number): number => HEADER_LINES * LINE + 8 * capacity;
 
@@ -136,10 +156,10 @@ export class SharedJsFixedPool implements SharedFixedPool {
     let top = this.#top;
     for (;;) {
       const epoch = Atomics.load(words, EPOCH);
-      let index1 = Number(top & LOW);
+      let index1 = topOf(top);
       // An empty stack is never taken on trust: that would hand out an untouched slot while
       // another holder's frees wait on the stack.
-      if (index1 === 0) index1 = Number((top = Atomics.load(head, 0)) & LOW);
+      if (index1 === 0) index1 = topOf((top = Atomics.load(head, 0)));
       let index: number;
       if (index1 !== 0) {
         // A plain read, not an Atomics one: `top` came from an atomic access of the head that read
@@ -147,7 +167,7 @@ export class SharedJsFixedPool implements SharedFixedPool {
         // writing its `next`, so that write happens before this read. A later write means the slot
         // was popped and pushed again since, which moved the tag: the compare-and-swap below fails
         // and the value read is dropped. Keep the tag, move it on, and put `next` in the low half.
-        const popped = ((top | LOW) + 1n) | BigInt(this.#next[index1 - 1]!);
+        const popped = headAfter(top, this.#next[index1 - 1]!);
         const seen = Atomics.compareExchange(head, 0, top, popped);
         if (seen !== top) {
           top = seen;
@@ -226,7 +246,7 @@ export class SharedJsFixedPool implements SharedFixedPool {
     this.#epoch = epoch;
     for (;;) {
       const top = Atomics.load(this.#head, 0);
-      if (Atomics.compareExchange(this.#head, 0, top, (top | LOW) + 1n) === top) break;
+      if (Atomics.compareExchange(this.#head, 0, top, headAfter(top, 0)) === top) break;
     }
     this.#top = Atomics.load(this.#head, 0);
     Atomics.store(words, UNTOUCHED, 0);
@@ -338,8 +358,8 @@ export class SharedJsFixedPool implements SharedFixedPool {
     let top = this.#top;
     for (;;) {
       // A plain write: this call owns the slot, and the compare-and-swap below publishes it.
-      this.#next[index] = Number(top & LOW);
-      const pushed = ((top | LOW) + 1n) | BigInt(index + 1);
+      this.#next[index] = topOf(top);
+      const pushed = headAfter(top, index + 1);
       const seen = Atomics.compareExchange(this.#head, 0, top, pushed);
       if (seen === top) {
         this.#top = pushed;
