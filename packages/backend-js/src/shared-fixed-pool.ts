@@ -17,24 +17,29 @@ import {
 import { countOne, LINE, lineWord, raiseTo, readCount, addCount, reserveShared } from './shared-words.js';
 
 /** The layout version of the state below: `attachFixedPool` refuses any other. */
-export const SHARED_FIXED_POOL_FORMAT = 1;
+export const SHARED_FIXED_POOL_FORMAT = 2;
 
-// The state buffer: one cache line per hot word, then `next[capacity]` and `live[capacity]` (u32).
-/** Line 0, as one 64-bit word: the free stack's top (slot index + 1, 0 when empty) in the low 32 bits, a tag in the high 32 that every push and pop moves on (ABA). */
+// The state buffer: one cache line per group of words written together, then `next[capacity]`
+// and `live[capacity]` (u32).
+/** Line 0 starts with one 64-bit word: the free stack's top (slot index + 1, 0 when empty) in the low 32 bits, a tag in the high 32 that every push and pop moves on (ABA). */
 const HEAD_LINE = 0;
-/** The first slot never handed out since creation or the last reset. */
-const UNTOUCHED = lineWord(1);
-/** `live[i] === epoch` exactly when slot `i` is allocated; `reset` moves it on. Read by every call, written by `reset` only. */
-const EPOCH = lineWord(2);
-/** Counters, written by every alloc and free: `allocated`, `peakAllocated`, then 64-bit `allocCount`, `failedAllocs`, `releasedByReset`. */
-const ALLOCATED = lineWord(3);
+/**
+ * Counters, on the head's line: every alloc and free that goes through the stack writes both, so
+ * one line moves between the workers' cores rather than two. `allocated`, `peakAllocated`, then
+ * 64-bit `allocCount`, `failedAllocs`, `releasedByReset`.
+ */
+const ALLOCATED = lineWord(HEAD_LINE) + 2;
 const PEAK = ALLOCATED + 1;
 const ALLOC_COUNT = ALLOCATED + 2;
 const FAILED = ALLOCATED + 4;
 const RELEASED = ALLOCATED + 6;
+/** The first slot never handed out since creation or the last reset. */
+const UNTOUCHED = lineWord(1);
+/** `live[i] === epoch` exactly when slot `i` is allocated; `reset` moves it on. Read by every call, written by `reset` only. */
+const EPOCH = lineWord(2);
 /** 0, or 1 while a `reset` runs: two at once are refused. */
-const RESETTING = lineWord(4);
-const HEADER_LINES = 5;
+const RESETTING = lineWord(3);
+const HEADER_LINES = 4;
 
 /** Marks a slot claimed by the batch `freeMany` is checking; never a real epoch. */
 const PENDING = 0xffffffff;
