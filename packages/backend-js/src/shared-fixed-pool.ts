@@ -8,6 +8,7 @@ import {
   invalidRange,
   invalidType,
   notASlot,
+  unboundMethod,
   type FixedPoolLayout,
   type FixedPoolStats,
   type HandleArray,
@@ -141,7 +142,7 @@ export class SharedJsFixedPool implements SharedFixedPool {
   }
 
   share(): SharedFixedPoolDescriptor {
-    if (this.#destroyed) throw destroyed('FixedPool', 'share');
+    SharedJsFixedPool.#check(this, 'share');
     return {
       kind: 'FixedPool',
       backend: 'js',
@@ -155,7 +156,7 @@ export class SharedJsFixedPool implements SharedFixedPool {
   }
 
   alloc(): number {
-    if (this.#destroyed) throw destroyed('FixedPool', 'alloc');
+    SharedJsFixedPool.#check(this, 'alloc');
     const words = this.#words;
     const head = this.#head;
     let top = this.#top;
@@ -210,7 +211,7 @@ export class SharedJsFixedPool implements SharedFixedPool {
   }
 
   free(handle: number): void {
-    if (this.#destroyed) throw destroyed('FixedPool', 'free');
+    SharedJsFixedPool.#check(this, 'free');
     const index = this.#slotIndex(handle);
     if (index < 0) throw notASlot('handle', handle, this);
     let epoch = this.#epoch;
@@ -236,7 +237,7 @@ export class SharedJsFixedPool implements SharedFixedPool {
   }
 
   reset(): void {
-    if (this.#destroyed) throw destroyed('FixedPool', 'reset');
+    SharedJsFixedPool.#check(this, 'reset');
     const words = this.#words;
     if (Atomics.compareExchange(words, RESETTING, 0, 1) !== 0) throw busy('FixedPool', 'reset', 'another reset is running');
     // The epoch moves first: a call that read the old one sees the change and retries or stands
@@ -260,7 +261,7 @@ export class SharedJsFixedPool implements SharedFixedPool {
   }
 
   allocMany(out: HandleArray, count?: number): number {
-    if (this.#destroyed) throw destroyed('FixedPool', 'allocMany');
+    SharedJsFixedPool.#check(this, 'allocMany');
     const n = checkBatch('out', out, count, this.memory.byteLength);
     let placed = 0;
     while (placed < n) {
@@ -272,7 +273,7 @@ export class SharedJsFixedPool implements SharedFixedPool {
   }
 
   freeMany(handles: HandleArray, count?: number): void {
-    if (this.#destroyed) throw destroyed('FixedPool', 'freeMany');
+    SharedJsFixedPool.#check(this, 'freeMany');
     const n = checkBatch('handles', handles, count, this.memory.byteLength);
     const live = this.#live;
     const epoch = Atomics.load(this.#words, EPOCH);
@@ -306,7 +307,7 @@ export class SharedJsFixedPool implements SharedFixedPool {
   }
 
   stats(): FixedPoolStats {
-    if (this.#destroyed) throw destroyed('FixedPool', 'stats');
+    SharedJsFixedPool.#check(this, 'stats');
     const words = this.#words;
     const allocated = Atomics.load(words, ALLOCATED);
     const allocCount = readCount(words, ALLOC_COUNT);
@@ -329,11 +330,30 @@ export class SharedJsFixedPool implements SharedFixedPool {
    * detached).
    */
   destroy(): void {
-    this.#destroyed = true;
+    try {
+      this.#destroyed = true;
+    } catch {
+      throw unboundMethod('FixedPool', 'destroy', this);
+    }
   }
 
   [Symbol.dispose](): void {
     this.destroy();
+  }
+
+  /**
+   * Throws unless \`receiver\` is a holder that is not destroyed: reading a private field is the
+   * brand check, so a method that lost its \`this\` (\`handles.forEach(pool.free)\`) gets the
+   * contract's TypeError, and a correct call pays for nothing but the read.
+   */
+  static #check(receiver: SharedJsFixedPool, method: string): void {
+    let gone: boolean;
+    try {
+      gone = receiver.#destroyed;
+    } catch {
+      throw unboundMethod('FixedPool', method, receiver);
+    }
+    if (gone) throw destroyed('FixedPool', method);
   }
 
   /** The slot index `handle` names (live or not), or -1 when it names no slot of this pool. */
