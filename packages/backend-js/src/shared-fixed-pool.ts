@@ -91,8 +91,8 @@ export class SharedJsFixedPool implements SharedFixedPool {
   readonly #live: Uint32Array;
   /**
    * The epoch this holder last saw, which `free` compare-and-swaps the live word from without
-   * loading the shared one first; `#release` reads the shared one anyway (after the head), so a
-   * stale value is caught there (see `free`).
+   * loading the shared one first; `#release` reads the shared one before it pushes, so a stale
+   * value is caught there (see `free`).
    */
   #epoch: number;
   /**
