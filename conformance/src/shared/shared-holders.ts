@@ -72,6 +72,27 @@ export function sharedHolders({ backend, scope }: SuiteContext): void {
       expectError(() => p.free(h), Error, ErrorCode.DOUBLE_FREE, 'handle');
       expect(p.stats()).toMatchObject({ allocated: 0, freeCount: 1 });
     });
+    it("a reset through one holder ends the other holders' handles, and theirs of the new epoch free as usual", () => {
+      // A holder may remember the epoch it last saw (js does, for free): another holder's reset
+      // must still make a pre-reset handle a double free there, and not hide a live one.
+      const p = pool(4);
+      const q = attachPool(p);
+      const old = [q.alloc(), q.alloc()];
+      q.free(old[1]!);
+      p.reset();
+      expectError(() => q.free(old[0]!), Error, ErrorCode.DOUBLE_FREE, 'handle');
+      expect(q.stats()).toMatchObject({ allocated: 0, available: 4, freeCount: 1 });
+      const fresh = p.alloc();
+      expect(fresh).toBe(old[0]);
+      p.reset();
+      p.reset();
+      const again = p.alloc();
+      expect(again).toBe(old[0]);
+      expectError(() => q.free(old[1]!), Error, ErrorCode.DOUBLE_FREE, 'handle');
+      q.free(again);
+      expectError(() => q.free(again), Error, ErrorCode.DOUBLE_FREE, 'handle');
+      expect(p.stats()).toMatchObject({ allocated: 0, available: 4, allocCount: 4, freeCount: 2 });
+    });
     it("one holder's destroy() ends that holder only", () => {
       const p = pool();
       const q = attachPool(p);
