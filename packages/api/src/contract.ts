@@ -229,9 +229,9 @@ export interface BackendModule {
  * - `reset` (pool and arena) and `rewind` need quiescence: the caller guarantees that no other
  *   holder is in a call on this allocator and that nobody uses the allocations given back. What
  *   can be detected is refused with `ERR_MEMPOOL_BUSY`, changing nothing: two `reset`/`rewind`
- *   calls at once, and a `rewind` while the arena's end moves. A pool's `reset` racing an
- *   `alloc` or `free` never hands a slot out twice (those calls see the reset and retry or stand
- *   down); only the counters may then miss that call.
+ *   calls at once, and a `rewind` while the arena's end moves. A pool's `reset` that overlaps an
+ *   `alloc` or `free` in another worker is not detected and can hand a slot out twice: quiescence
+ *   is the caller's to guarantee.
  * - `mark`/`rewind` are per arena, not per worker: `rewind(mark)` gives back everything allocated
  *   after `mark()` by any holder.
  * - `stats()` is exact whenever no call is in flight (`allocated + available === capacity`,

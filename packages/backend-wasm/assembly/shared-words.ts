@@ -9,7 +9,7 @@ import { RESERVED } from './engine-memory';
 export const LINE: usize = 64;
 
 /** Refused: a call that needs quiescence found another such call running (ERR_MEMPOOL_BUSY). */
-export const BUSY: i32 = -7;
+export { BUSY } from './engine-facts';
 
 /** The address of cache line `line` of the state. */
 // @ts-ignore: decorator

@@ -3,9 +3,9 @@ import { WebAssemblyApi, type WasmMemory, type WasmModule } from './webassembly.
 
 /**
  * The shared engine's status for a call that needs quiescence and found another such call
- * running (`ERR_MEMPOOL_BUSY`); `BUSY` in assembly/shared-words.ts (ENGINE_FACTS has no BUSY yet).
+ * running (`ERR_MEMPOOL_BUSY`).
  */
-export const BUSY = -7;
+export const BUSY = Status.BUSY;
 
 /** The layout version of the shared engine's state: attach refuses any other. */
 export const SHARED_FORMAT = 1;
