@@ -1,7 +1,18 @@
-import { AUTO_ORDER, loadBackend, type BackendName } from '@mempool/api';
+import { AUTO_ORDER, createRecordPool, loadBackend, type BackendName } from '@mempool/api';
 import { MemPool } from '@thi.ng/malloc';
 import { ObjectChurn, PooledObjectChurn, SlotChurn, type ChurnFactory } from './scenarios/churn.js';
-import { IdIndex, MapIndex, ObjectBook, PooledObjectBook, PoolBook, type BookFactory, type Slots } from './scenarios/orderbook.js';
+import { HashIndex } from './scenarios/hash-index.js';
+import {
+  IdIndex,
+  LayoutBook,
+  MapIndex,
+  ObjectBook,
+  OrderLayout,
+  PooledObjectBook,
+  PoolBook,
+  type BookFactory,
+  type Slots,
+} from './scenarios/orderbook.js';
 
 /**
  * Who the scale sweeps measure. Adding a subject is one entry here: give it a `key` (used in the
@@ -82,6 +93,16 @@ export const SWEEP_SUBJECTS: readonly SweepSubject[] = [
     orderbook: async () => {
       const backend = await loadBackend('js');
       return (capacity, maxId) => new PoolBook(backend.createFixedPool(64, capacity), new IdIndex(maxId));
+    },
+  },
+  {
+    key: 'js-layout-hash',
+    name: 'js, layout, hash index',
+    about:
+      "the js backend's pool of `OrderLayout` records (fields by name), handles in an open-addressing hash index of typed arrays: for ids too sparse to index an array",
+    orderbook: async () => {
+      const backend = await loadBackend('js');
+      return (capacity) => new LayoutBook(createRecordPool(backend, OrderLayout, capacity), new HashIndex(capacity));
     },
   },
 ];

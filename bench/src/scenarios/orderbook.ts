@@ -1,4 +1,4 @@
-import type { FixedPool } from '@mempool/api';
+import { array, defineLayout, type FixedPool } from '@mempool/api';
 import { ObjectPool } from './object-pool.js';
 import { measurePoint, warmUp, type SweepPoint } from '../sweep.js';
 
@@ -309,6 +309,77 @@ export class PoolBook implements Book {
           this.index.delete(id);
           this.slots.free(h);
         } else f64[o + 2] = q - f;
+      }
+    }
+  }
+
+  checksum(): string {
+    let resting = 0;
+    for (let i = 0; i < this.levels.length; i++) resting += this.levels[i]!;
+    return `${this.index.size}:${resting}:${this.filled}`;
+  }
+
+  dispose(): void {
+    this.slots.destroy();
+  }
+}
+
+/**
+ * The order as a struct layout: the same 64 bytes and offsets as `PoolBook`'s hand-written ones
+ * (id, price, qty, ts as f64, side as u32, then padding), read and written by field name.
+ */
+export const OrderLayout = defineLayout(
+  { id: 'f64', price: 'f64', qty: 'f64', ts: 'f64', side: 'u32', reserved: array('u32', 7) },
+  { name: 'Order' },
+);
+
+/** `PoolBook`, with the fields reached through `OrderLayout`'s accessors instead of by offset. */
+export class LayoutBook implements Book {
+  private readonly order: ReturnType<typeof OrderLayout.view>;
+  private readonly levels = new Float64Array(2 * LEVELS);
+  private filled = 0;
+
+  constructor(
+    private readonly slots: Slots,
+    private readonly index: HandleIndex,
+  ) {
+    this.order = OrderLayout.view(slots.memory);
+  }
+
+  apply(s: Stream, k: number): void {
+    const kind = s.kind[k]!;
+    const id = s.id[k]!;
+    const order = this.order;
+    if (kind === ADD) {
+      const h = this.slots.alloc();
+      if (h === 0) throw new Error('order pool exhausted');
+      const side = s.side[k]!;
+      const price = s.price[k]!;
+      const qty = s.qty[k]!;
+      order.id.set(h, id);
+      order.price.set(h, price);
+      order.qty.set(h, qty);
+      order.ts.set(h, k);
+      order.side.set(h, side);
+      this.index.set(id, h);
+      this.levels[side * LEVELS + price] = this.levels[side * LEVELS + price]! + qty;
+    } else {
+      const h = this.index.get(id);
+      const level = order.side.get(h) * LEVELS + order.price.get(h);
+      const q = order.qty.get(h);
+      if (kind === CANCEL) {
+        this.levels[level] = this.levels[level]! - q;
+        this.index.delete(id);
+        this.slots.free(h);
+      } else {
+        const f = s.qty[k]!;
+        const take = f < q ? f : q;
+        this.levels[level] = this.levels[level]! - take;
+        this.filled += take;
+        if (f >= q) {
+          this.index.delete(id);
+          this.slots.free(h);
+        } else order.qty.set(h, q - f);
       }
     }
   }
