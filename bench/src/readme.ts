@@ -75,7 +75,7 @@ export function readmeSection(report: Report): string {
       '### As the work grows',
       '',
       'Each point is one subject at one size in its own process; orders and objects are 64 bytes of numbers in every subject. ' +
-        'Order book subjects find an order by id through a `Map`, except `js, id index` (a `Uint32Array` indexed by id). ' +
+        'Order book subjects find an order by id through a `Map`, except `js, id index` (a `Uint32Array` indexed by id) and `js, layout, hash index` (fields by name through a struct layout, ids in an open-addressing hash index of typed arrays). ' +
         'GC pauses are those that started during the timed events; bytes per live object are the growth after a full collection.',
       '',
       '![cost per event and longest GC pause against live objects](bench/results/sweep.svg)',
