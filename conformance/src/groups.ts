@@ -1,6 +1,6 @@
-import { describe, it } from 'vitest';
 import { invalidRange, type Backend } from '@mempool/api';
 import type { SuiteContext } from './context.js';
+import { NOT_RUN_MARK } from './summary-prefix.js';
 import { CONFORMANCE_GROUPS, type ConformanceGroup } from './options.js';
 import { arenaRows } from './table/arena.js';
 import { errorAndVersionRows } from './table/errors-and-version.js';
@@ -16,17 +16,17 @@ import { hostileBatches } from './contract/hostile-batches.js';
 import { layouts } from './contract/layouts.js';
 import { lifetime } from './contract/lifetime.js';
 import { modelRuns } from './contract/model-runs.js';
-import { sharedHolders } from './shared/shared-holders.js';
+import { sharedHolders } from './shared-allocators/shared-holders.js';
 import { garbageCollector, residentBytes, totalMemoryBytes } from './platform.js';
 
 /**
  * One group of cases. A group whose capability the backend does not declare is not registered at
  * all (the abstract-suite pattern: switched by `supports`, never by backend name). A group the
- * backend declares but this platform cannot check is registered as one case marked not run, whose
- * name says why, so the run never looks greener than it is.
+ * backend declares but this platform cannot check is announced as not run, with the reason, and
+ * the summary line names it, so the run never looks greener than it is.
  */
 interface Group {
-  /** The `describe` it registers under when it cannot run here. */
+  /** Its name where it is announced as not run. */
   readonly title: string;
   readonly declared?: (backend: Backend) => boolean;
   /** Why the platform cannot run the group, or `undefined` when it can. */
@@ -115,10 +115,13 @@ export function planGroups(context: Pick<SuiteContext, 'backend' | 'options'>): 
   });
 }
 
-/** Registers the planned groups; a group the platform cannot check shows as one case not run, naming why. */
-export function registerGroups(context: SuiteContext): void {
+/**
+ * Registers the planned groups of the suite named `suite`. A group this platform cannot check
+ * registers no case: it is announced with `NOT_RUN_MARK` and the reason, and the summary line lists it.
+ */
+export function registerGroups(context: SuiteContext, suite: string): void {
   for (const plan of planGroups(context)) {
     if (plan.state === 'run') GROUPS[plan.group].register(context);
-    else if (plan.state === 'not run') describe(GROUPS[plan.group].title, () => it.skip(`not run: ${plan.reason}`, () => {}));
+    else if (plan.state === 'not run') console.warn(`${NOT_RUN_MARK}${suite} > ${GROUPS[plan.group].title}: ${plan.reason}`);
   }
 }

@@ -4,7 +4,7 @@ import { createContext } from './context.js';
 import { registerGroups } from './groups.js';
 import type { ConformanceOptions } from './options.js';
 import { SUITE_PREFIX } from './summary-prefix.js';
-import { SHARED_SUFFIX, sharedVariant } from './shared/shared-module.js';
+import { SHARED_SUFFIX, sharedVariant } from './shared-allocators/shared-module.js';
 
 export type { ModelRunOptions } from './contract/model-runs.js';
 export { recordTrace, type TraceEntry } from './contract/reference-trace.js';
@@ -26,7 +26,8 @@ export function registerConformanceSuite(module: BackendModule, options: Conform
 }
 
 function registerOn(module: BackendModule, options: ConformanceOptions, suffix: string): void {
-  describe(`${SUITE_PREFIX}${module.backend.name}${suffix}`, () => {
-    registerGroups(createContext(module, options));
+  const suite = `${SUITE_PREFIX}${module.backend.name}${suffix}`;
+  describe(suite, () => {
+    registerGroups(createContext(module, options), suite);
   });
 }

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import type { Backend, SharedArena, SharedFixedPool } from '@mempool/api';
-import { linearizable, type PoolCall } from '../src/shared/linearizability.js';
+import { linearizable, type PoolCall } from '../src/shared-allocators/linearizability.js';
 import {
   HISTORY_FIELDS,
   RACE_DONE,
@@ -11,13 +11,13 @@ import {
   STAMP_WORDS,
   type StressReport,
   type StressTask,
-} from '../src/shared/stress-worker.js';
+} from '../src/shared-allocators/stress-worker.js';
 
 // The concurrency suite: shared allocators used by more workers than this machine has cores, on
 // every backend in the repository whose `supports.shared` is true. Each run's seed is printed when
 // it fails; MEMPOOL_SEED=<n> replays one.
 
-const WORKER = new URL('../dist/shared/stress-worker.js', import.meta.url);
+const WORKER = new URL('../dist/shared-allocators/stress-worker.js', import.meta.url);
 const WORKERS = 6;
 const OPS = 100_000;
 const baseSeed = Number(process.env.MEMPOOL_SEED ?? Math.floor(Math.random() * 2 ** 31));

@@ -255,19 +255,62 @@ export class IdIndex implements HandleIndex {
 }
 
 /**
- * Orders in 64-byte slots (id, price, qty, ts as f64 at 0/8/16/24, side as u32 at 32), read and
- * written through typed-array views made once, found through a `HandleIndex`.
+ * What the two pool books share: the slots, the index from id to handle, the level table and the
+ * filled quantity. How an order's fields are read and written is each subclass's (each subject
+ * runs in its own process, so `settle` and the index stay monomorphic).
  */
-export class PoolBook implements Book {
-  private readonly f64: Float64Array;
-  private readonly u32: Uint32Array;
+abstract class SlotBook implements Book {
   private readonly levels = new Float64Array(2 * LEVELS);
   private filled = 0;
 
   constructor(
-    private readonly slots: Slots,
-    private readonly index: HandleIndex,
-  ) {
+    protected readonly slots: Slots,
+    protected readonly index: HandleIndex,
+  ) {}
+
+  abstract apply(s: Stream, k: number): void;
+
+  /** Books a new order at handle `h`. */
+  protected rest(id: number, h: number, side: number, price: number, qty: number): void {
+    this.index.set(id, h);
+    this.levels[side * LEVELS + price] = this.levels[side * LEVELS + price]! + qty;
+  }
+
+  /**
+   * Takes `f` from the order `id` at `h` resting `q` at `level` (a cancel takes all of it, and only
+   * a fill counts as filled); frees the order when nothing is left. Returns what is left.
+   */
+  protected settle(id: number, h: number, level: number, q: number, f: number, fill: boolean): number {
+    const take = f < q ? f : q;
+    this.levels[level] = this.levels[level]! - take;
+    if (fill) this.filled += take;
+    if (take < q) return q - take;
+    this.index.delete(id);
+    this.slots.free(h);
+    return 0;
+  }
+
+  checksum(): string {
+    let resting = 0;
+    for (let i = 0; i < this.levels.length; i++) resting += this.levels[i]!;
+    return `${this.index.size}:${resting}:${this.filled}`;
+  }
+
+  dispose(): void {
+    this.slots.destroy();
+  }
+}
+
+/**
+ * Orders in 64-byte slots (id, price, qty, ts as f64 at 0/8/16/24, side as u32 at 32), read and
+ * written through typed-array views made once, found through a `HandleIndex`.
+ */
+export class PoolBook extends SlotBook {
+  private readonly f64: Float64Array;
+  private readonly u32: Uint32Array;
+
+  constructor(slots: Slots, index: HandleIndex) {
+    super(slots, index);
     this.f64 = new Float64Array(slots.memory);
     this.u32 = new Uint32Array(slots.memory);
   }
@@ -289,38 +332,15 @@ export class PoolBook implements Book {
       f64[o + 2] = qty;
       f64[o + 3] = k;
       this.u32[(h >>> 2) + 8] = side;
-      this.index.set(id, h);
-      this.levels[side * LEVELS + price] = this.levels[side * LEVELS + price]! + qty;
+      this.rest(id, h, side, price, qty);
     } else {
       const h = this.index.get(id);
       const o = h >>> 3;
-      const level = this.u32[(h >>> 2) + 8]! * LEVELS + f64[o + 1]!;
       const q = f64[o + 2]!;
-      if (kind === CANCEL) {
-        this.levels[level] = this.levels[level]! - q;
-        this.index.delete(id);
-        this.slots.free(h);
-      } else {
-        const f = s.qty[k]!;
-        const take = f < q ? f : q;
-        this.levels[level] = this.levels[level]! - take;
-        this.filled += take;
-        if (f >= q) {
-          this.index.delete(id);
-          this.slots.free(h);
-        } else f64[o + 2] = q - f;
-      }
+      const fill = kind === FILL;
+      const left = this.settle(id, h, this.u32[(h >>> 2) + 8]! * LEVELS + f64[o + 1]!, q, fill ? s.qty[k]! : q, fill);
+      if (left > 0) f64[o + 2] = left;
     }
-  }
-
-  checksum(): string {
-    let resting = 0;
-    for (let i = 0; i < this.levels.length; i++) resting += this.levels[i]!;
-    return `${this.index.size}:${resting}:${this.filled}`;
-  }
-
-  dispose(): void {
-    this.slots.destroy();
   }
 }
 
@@ -334,15 +354,11 @@ export const OrderLayout = defineLayout(
 );
 
 /** `PoolBook`, with the fields reached through `OrderLayout`'s accessors instead of by offset. */
-export class LayoutBook implements Book {
+export class LayoutBook extends SlotBook {
   private readonly order: ReturnType<typeof OrderLayout.view>;
-  private readonly levels = new Float64Array(2 * LEVELS);
-  private filled = 0;
 
-  constructor(
-    private readonly slots: Slots,
-    private readonly index: HandleIndex,
-  ) {
+  constructor(slots: Slots, index: HandleIndex) {
+    super(slots, index);
     this.order = OrderLayout.view(slots.memory);
   }
 
@@ -361,37 +377,14 @@ export class LayoutBook implements Book {
       order.qty.set(h, qty);
       order.ts.set(h, k);
       order.side.set(h, side);
-      this.index.set(id, h);
-      this.levels[side * LEVELS + price] = this.levels[side * LEVELS + price]! + qty;
+      this.rest(id, h, side, price, qty);
     } else {
       const h = this.index.get(id);
-      const level = order.side.get(h) * LEVELS + order.price.get(h);
       const q = order.qty.get(h);
-      if (kind === CANCEL) {
-        this.levels[level] = this.levels[level]! - q;
-        this.index.delete(id);
-        this.slots.free(h);
-      } else {
-        const f = s.qty[k]!;
-        const take = f < q ? f : q;
-        this.levels[level] = this.levels[level]! - take;
-        this.filled += take;
-        if (f >= q) {
-          this.index.delete(id);
-          this.slots.free(h);
-        } else order.qty.set(h, q - f);
-      }
+      const fill = kind === FILL;
+      const left = this.settle(id, h, order.side.get(h) * LEVELS + order.price.get(h), q, fill ? s.qty[k]! : q, fill);
+      if (left > 0) order.qty.set(h, left);
     }
-  }
-
-  checksum(): string {
-    let resting = 0;
-    for (let i = 0; i < this.levels.length; i++) resting += this.levels[i]!;
-    return `${this.index.size}:${resting}:${this.filled}`;
-  }
-
-  dispose(): void {
-    this.slots.destroy();
   }
 }
 

@@ -9,37 +9,15 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { Backend, BackendModule, FixedPool } from '@mempool/api';
-import { blackhole, describe, measure, type Case } from '../measure.js';
+import { describe, measure } from '../measure.js';
 import type { Budget, Figure, Skip } from '../types.js';
-import { N } from './pool.js';
+import { pairCase } from './pool.js';
 import { ARRIVED, CONTROL_BYTES, GO, type Pattern, type ThroughputTask, type Variant } from './shared-worker.js';
 
 const WORKER = new URL('./shared-worker.js', import.meta.url);
 
 /** The subject a variant's figures go under, e.g. `js`, `js mutex`, `js private`. */
 export const sharedSubject = (backend: string, variant: Variant): string => (variant === 'lock-free' ? backend : `${backend} ${variant}`);
-
-function pairCase(pool: FixedPool): Case {
-  return {
-    scenario: 'shared.pair',
-    unit: 'alloc()+free() pair on a shared pool, one thread',
-    ops: N,
-    check: () => {
-      const h = pool.alloc();
-      if (h === 0) throw new Error('alloc returned 0 on an empty pool');
-      pool.free(h);
-    },
-    fn: () => {
-      let acc = 0;
-      for (let i = 0; i < N; i++) {
-        const h = pool.alloc();
-        acc += h;
-        pool.free(h);
-      }
-      blackhole.value = acc;
-    },
-  };
-}
 
 /** Starts one worker per pattern, waits until all have warmed up, and times them from the start line to the last one done. */
 async function timeWorkers(
@@ -111,7 +89,11 @@ export async function sharedFigures(specifier: string, budget: Budget): Promise<
     return { figures: [], skipped: [{ scenario: 'shared.*', subject: backend.name, reason: 'supports.shared is false' }] };
   }
   const pool = backend.createFixedPool(64, 4096, { shared: true }) as unknown as FixedPool;
-  const { figures, skipped } = await measure(backend.name, [pairCase(pool)], budget);
+  const { figures, skipped } = await measure(
+    backend.name,
+    [pairCase(pool, 'shared.pair', 'alloc()+free() pair on a shared pool, one thread')],
+    budget,
+  );
   const ops = budget.quick ? 200_000 : 2_000_000;
   const reps = budget.quick ? 1 : 3;
   for (const run of RUNS) {

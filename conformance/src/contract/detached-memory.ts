@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, type Arena, type FixedPool } from '@mempool/api';
 import type { SuiteContext } from '../context.js';
-import { isSharedRun } from '../shared/shared-module.js';
+import { isSharedRun } from '../shared-allocators/shared-module.js';
 
 /** What the cases detach `memory` with: `MessageChannel` and byte streams, on every platform that has them. */
 export function detachBlocker(): string | undefined {

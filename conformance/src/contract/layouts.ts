@@ -13,7 +13,7 @@ import {
   type ScalarType,
 } from '@mempool/api';
 import type { SuiteContext } from '../context.js';
-import { isSharedRun } from '../shared/shared-module.js';
+import { isSharedRun } from '../shared-allocators/shared-module.js';
 import { expectError } from '../support.js';
 
 const Vec2 = defineLayout({ x: 'f32', y: 'f32' }, { name: 'Vec2' });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '@mempool/api';
 import type { SuiteContext } from '../context.js';
-import { expectMemoryReleased } from '../shared/released-memory.js';
-import { isSharedRun } from '../shared/shared-module.js';
+import { expectMemoryReleased } from '../released-memory.js';
+import { isSharedRun } from '../shared-allocators/shared-module.js';
 import { expectError } from '../support.js';
 
 /** `destroy()`, `Symbol.dispose` and `using`. */

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { HEADER_BYTES, type Arena } from '@mempool/api';
 import type { SuiteContext } from '../context.js';
 import { expectFilled, fill } from '../support.js';
-import { expectMemoryReleased } from '../shared/released-memory.js';
-import { isSharedRun } from '../shared/shared-module.js';
+import { expectMemoryReleased } from '../released-memory.js';
+import { isSharedRun } from '../shared-allocators/shared-module.js';
 
 const roundUp = (value: number, align: number): number => Math.ceil(value / align) * align;
 

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ErrorCode, HEADER_BYTES, type FixedPool } from '@mempool/api';
 import type { SuiteContext } from '../context.js';
 import { expectError, expectFilled, fill } from '../support.js';
-import { expectMemoryReleased, memoryClass } from '../shared/released-memory.js';
-import { isSharedRun } from '../shared/shared-module.js';
+import { expectMemoryReleased, memoryClass } from '../released-memory.js';
+import { isSharedRun } from '../shared-allocators/shared-module.js';
 
 /** The test table's fixed-pool rows: `Fixed pool lifecycle` to `Fixed pool stats`. */
 export function fixedPoolRows({ backend, scope }: SuiteContext): void {
