@@ -192,7 +192,7 @@ export function computeRatios(figures: readonly Figure[]): RatioResult[] {
           '>=',
           1.6,
         ),
-        "both workers compare-and-swap the same free-stack head and counter words on every call, so their cache line moves between the two cores each time; on this 2-core machine, with the benchmark's own process on one of them, even two private pools do not reach 1.6x (the supplementary row). Per-worker caches would scale, but a slot parked in one worker's cache changes which handle another worker's `alloc` gets, against the same-handles rule and the suite's linearizability check.",
+        "both workers compare-and-swap the same free-stack head and counter words on every call, so their cache line moves between the two cores each time; on this 2-core machine, with the benchmark's own process on one of them, even two private pools that share nothing barely reach 1.6x (the supplementary row). Per-worker caches would scale, but a slot parked in one worker's cache changes which handle another worker's `alloc` gets, against the same-handles rule and the suite's linearizability check.",
       ),
       because(
         ratio(
