@@ -35,8 +35,7 @@ export const SCALAR_SIZES = Object.freeze(
   },
 );
 
-export const isScalarType = (value: unknown): value is ScalarType =>
-  typeof value === 'string' && Object.hasOwn(SCALARS, value);
+export const isScalarType = (value: unknown): value is ScalarType => typeof value === 'string' && Object.hasOwn(SCALARS, value);
 
 export const SCALAR_LIST = Object.keys(SCALARS).join(', ');
 
