@@ -1,4 +1,4 @@
-import { destroyed, invalidHandle, invalidRange, invalidType } from '@mempool/base';
+import { destroyed, HEADER_BYTES, invalidHandle, invalidRange, invalidType } from '@mempool/base';
 import type { Words } from './words.js';
 
 /*
@@ -24,22 +24,17 @@ export interface ArrayAccessor<V, In = V> {
 export type Clear = (handle: number, count?: number) => void;
 
 /**
- * Where a record of a view can start: at or past `min` (the first multiple of the record's
- * alignment past the reserved header, which no allocator hands out), on a multiple of `align`.
+ * The rule a handle breaks: a record starts on a multiple of its alignment, past the reserved
+ * header (which no allocator hands out), with `what` inside memory.
  */
-export interface Placement {
-  readonly min: number;
-  readonly align: number;
-}
-
-function handleRule(w: Words, placement: Placement, what: string): string {
-  return `a multiple of ${placement.align} from ${placement.min} with ${what} inside memory (${w.byteLength} bytes)`;
+function handleRule(w: Words, align: number, what: string): string {
+  return `a multiple of ${align} from ${Math.max(HEADER_BYTES, align)} with ${what} inside memory (${w.byteLength} bytes)`;
 }
 
 /** The error of an access that found no element: detached memory, a handle or index that names none. */
 export function accessError(
   w: Words,
-  placement: Placement,
+  align: number,
   path: string,
   method: 'get' | 'set',
   handle: unknown,
@@ -49,7 +44,7 @@ export function accessError(
   if (w.u8.length === 0) return destroyed(path, method);
   if (typeof handle !== 'number') return invalidType(`${path} handle`, 'a number', handle);
   if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index >= length) return indexError(path, length, index);
-  return invalidHandle(`${path} handle`, handleRule(w, placement, path), handle);
+  return invalidHandle(`${path} handle`, handleRule(w, align, path), handle);
 }
 
 export function indexError(path: string, length: number, index: unknown): Error {
@@ -76,10 +71,10 @@ function throwing(error: Error): never {
   throw error;
 }
 
-export function clearError(w: Words, placement: Placement, path: string, handle: unknown, count: unknown): Error {
+export function clearError(w: Words, align: number, path: string, handle: unknown, count: unknown): Error {
   if (w.u8.length === 0) return destroyed(path, 'clear');
   if (typeof count !== 'number') return invalidType('count', 'a number', count);
   if (!Number.isInteger(count) || count < 0) return invalidRange('count', 'a non-negative integer', count);
   if (typeof handle !== 'number') return invalidType(`${path} handle`, 'a number', handle);
-  return invalidHandle(`${path} handle`, handleRule(w, placement, `every ${path} record`), handle);
+  return invalidHandle(`${path} handle`, handleRule(w, align, `every ${path} record`), handle);
 }

@@ -7,482 +7,444 @@ import {
   numberError,
   type ArrayAccessor,
   type Clear,
-  type Placement,
   type ScalarAccessor,
 } from './access.js';
 import type { ScalarInputs, ScalarType, ScalarValues } from './scalars.js';
-import type { Words } from './words.js';
+import { fieldView, type Words } from './words.js';
 
 /*
- * A typed array reads `undefined` outside its length (after `destroy()` detached the memory, a
- * handle past the end) and at a fractional index (a handle that is not a multiple of the field's
- * size); the JIT proves `v === undefined` false for in-bounds loads, so that check costs nothing
- * until the bad access happens. The handle is checked to be a number first, so no string, array,
- * bigint or object reaches the arithmetic (where it would be coerced, or throw uncoded), and a
- * write checks everything before it stores.
+ * Each accessor reads a typed array of its own that starts at its field of the record at
+ * HEADER_BYTES (64), so the record at `h` is element `h / size - 64 / size`. A typed array reads
+ * `undefined` below 0 (a handle in the reserved header, or negative), past its length (a handle
+ * past the end, or any after `destroy()` detached the memory) and at a fractional index (a handle
+ * that is not a multiple of the field's size); the JIT proves `v === undefined` false for in-bounds
+ * loads, so those bounds cost nothing until a bad access happens (a `h >= 64` test measured 14%).
+ * Before that, the handle must be a number, so no string, array, bigint or object reaches the
+ * arithmetic (where it would be coerced or throw uncoded), on a multiple of the record's alignment
+ * (`h & mask`, which a handle past 2^31 keeps exact). A write checks everything before it stores.
  */
 
-function f64Field(w: Words, offset: number, p: Placement, path: string): ScalarAccessor<number> {
-  const a = w.f64;
-  const k = offset / 8;
-  const { min } = p;
-  const mask = p.align - 1;
+function f64Field(w: Words, offset: number, align: number, path: string): ScalarAccessor<number> {
+  const a = fieldView(w, 'f64', offset);
+  const mask = align - 1;
   return {
     get: (h: number): number => {
-      if (!(typeof h === 'number' && h >= min && (h & mask) === 0)) throw accessError(w, p, path, 'get', h);
-      const v = a[h / 8 + k];
-      if (v === undefined) throw accessError(w, p, path, 'get', h);
+      if (!(typeof h === 'number' && (h & mask) === 0)) throw accessError(w, align, path, 'get', h);
+      const v = a[h / 8 - 8];
+      if (v === undefined) throw accessError(w, align, path, 'get', h);
       return v;
     },
     set: (h: number, value: number): void => {
-      if (!(typeof h === 'number' && h >= min && (h & mask) === 0)) throw accessError(w, p, path, 'set', h);
+      if (!(typeof h === 'number' && (h & mask) === 0)) throw accessError(w, align, path, 'set', h);
       if (typeof value !== 'number') throw numberError(path, value);
-      const i = h / 8 + k;
-      if (a[i] === undefined) throw accessError(w, p, path, 'set', h);
+      const i = h / 8 - 8;
+      if (a[i] === undefined) throw accessError(w, align, path, 'set', h);
       a[i] = value;
     },
   };
 }
 
-function f64Array(w: Words, offset: number, length: number, p: Placement, path: string): ArrayAccessor<number> {
-  const a = w.f64;
-  const k = offset / 8;
-  const { min } = p;
-  const mask = p.align - 1;
+function f64Array(w: Words, offset: number, length: number, align: number, path: string): ArrayAccessor<number> {
+  const a = fieldView(w, 'f64', offset);
+  const mask = align - 1;
   return {
     length,
     get: (h: number, j: number): number => {
-      if (!(typeof h === 'number' && h >= min && (h & mask) === 0)) throw accessError(w, p, path, 'get', h, j, length);
+      if (!(typeof h === 'number' && h >= 64 && (h & mask) === 0)) throw accessError(w, align, path, 'get', h, j, length);
       if (!(typeof j === 'number' && j >= 0 && j < length)) throw indexError(path, length, j);
-      const v = a[h / 8 + k + j];
-      if (v === undefined) throw accessError(w, p, path, 'get', h, j, length);
+      const v = a[h / 8 - 8 + j];
+      if (v === undefined) throw accessError(w, align, path, 'get', h, j, length);
       return v;
     },
     set: (h: number, j: number, value: number): void => {
-      if (!(typeof h === 'number' && h >= min && (h & mask) === 0)) throw accessError(w, p, path, 'set', h, j, length);
+      if (!(typeof h === 'number' && h >= 64 && (h & mask) === 0)) throw accessError(w, align, path, 'set', h, j, length);
       if (!(typeof j === 'number' && j >= 0 && j < length)) throw indexError(path, length, j);
       if (typeof value !== 'number') throw numberError(path, value);
-      const i = h / 8 + k + j;
-      if (a[i] === undefined) throw accessError(w, p, path, 'set', h, j, length);
+      const i = h / 8 - 8 + j;
+      if (a[i] === undefined) throw accessError(w, align, path, 'set', h, j, length);
       a[i] = value;
     },
   };
 }
 
-function f32Field(w: Words, offset: number, p: Placement, path: string): ScalarAccessor<number> {
-  const a = w.f32;
-  const k = offset / 4;
-  const { min } = p;
-  const mask = p.align - 1;
+function f32Field(w: Words, offset: number, align: number, path: string): ScalarAccessor<number> {
+  const a = fieldView(w, 'f32', offset);
+  const mask = align - 1;
   return {
     get: (h: number): number => {
-      if (!(typeof h === 'number' && h >= min && (h & mask) === 0)) throw accessError(w, p, path, 'get', h);
-      const v = a[h / 4 + k];
-      if (v === undefined) throw accessError(w, p, path, 'get', h);
+      if (!(typeof h === 'number' && (h & mask) === 0)) throw accessError(w, align, path, 'get', h);
+      const v = a[h / 4 - 16];
+      if (v === undefined) throw accessError(w, align, path, 'get', h);
       return v;
     },
     set: (h: number, value: number): void => {
-      if (!(typeof h === 'number' && h >= min && (h & mask) === 0)) throw accessError(w, p, path, 'set', h);
+      if (!(typeof h === 'number' && (h & mask) === 0)) throw accessError(w, align, path, 'set', h);
       if (typeof value !== 'number') throw numberError(path, value);
-      const i = h / 4 + k;
-      if (a[i] === undefined) throw accessError(w, p, path, 'set', h);
+      const i = h / 4 - 16;
+      if (a[i] === undefined) throw accessError(w, align, path, 'set', h);
       a[i] = value;
     },
   };
 }
 
-function f32Array(w: Words, offset: number, length: number, p: Placement, path: string): ArrayAccessor<number> {
-  const a = w.f32;
-  const k = offset / 4;
-  const { min } = p;
-  const mask = p.align - 1;
+function f32Array(w: Words, offset: number, length: number, align: number, path: string): ArrayAccessor<number> {
+  const a = fieldView(w, 'f32', offset);
+  const mask = align - 1;
   return {
     length,
     get: (h: number, j: number): number => {
-      if (!(typeof h === 'number' && h >= min && (h & mask) === 0)) throw accessError(w, p, path, 'get', h, j, length);
+      if (!(typeof h === 'number' && h >= 64 && (h & mask) === 0)) throw accessError(w, align, path, 'get', h, j, length);
       if (!(typeof j === 'number' && j >= 0 && j < length)) throw indexError(path, length, j);
-      const v = a[h / 4 + k + j];
-      if (v === undefined) throw accessError(w, p, path, 'get', h, j, length);
+      const v = a[h / 4 - 16 + j];
+      if (v === undefined) throw accessError(w, align, path, 'get', h, j, length);
       return v;
     },
     set: (h: number, j: number, value: number): void => {
-      if (!(typeof h === 'number' && h >= min && (h & mask) === 0)) throw accessError(w, p, path, 'set', h, j, length);
+      if (!(typeof h === 'number' && h >= 64 && (h & mask) === 0)) throw accessError(w, align, path, 'set', h, j, length);
       if (!(typeof j === 'number' && j >= 0 && j < length)) throw indexError(path, length, j);
       if (typeof value !== 'number') throw numberError(path, value);
-      const i = h / 4 + k + j;
-      if (a[i] === undefined) throw accessError(w, p, path, 'set', h, j, length);
+      const i = h / 4 - 16 + j;
+      if (a[i] === undefined) throw accessError(w, align, path, 'set', h, j, length);
       a[i] = value;
     },
   };
 }
 
-function u32Field(w: Words, offset: number, p: Placement, path: string): ScalarAccessor<number> {
-  const a = w.u32;
-  const k = offset / 4;
-  const { min } = p;
-  const mask = p.align - 1;
+function u32Field(w: Words, offset: number, align: number, path: string): ScalarAccessor<number> {
+  const a = fieldView(w, 'u32', offset);
+  const mask = align - 1;
   return {
     get: (h: number): number => {
-      if (!(typeof h === 'number' && h >= min && (h & mask) === 0)) throw accessError(w, p, path, 'get', h);
-      const v = a[h / 4 + k];
-      if (v === undefined) throw accessError(w, p, path, 'get', h);
+      if (!(typeof h === 'number' && (h & mask) === 0)) throw accessError(w, align, path, 'get', h);
+      const v = a[h / 4 - 16];
+      if (v === undefined) throw accessError(w, align, path, 'get', h);
       return v;
     },
     set: (h: number, value: number): void => {
-      if (!(typeof h === 'number' && h >= min && (h & mask) === 0)) throw accessError(w, p, path, 'set', h);
+      if (!(typeof h === 'number' && (h & mask) === 0)) throw accessError(w, align, path, 'set', h);
       if (typeof value !== 'number') throw numberError(path, value);
-      const i = h / 4 + k;
-      if (a[i] === undefined) throw accessError(w, p, path, 'set', h);
+      const i = h / 4 - 16;
+      if (a[i] === undefined) throw accessError(w, align, path, 'set', h);
       a[i] = value;
     },
   };
 }
 
-function u32Array(w: Words, offset: number, length: number, p: Placement, path: string): ArrayAccessor<number> {
-  const a = w.u32;
-  const k = offset / 4;
-  const { min } = p;
-  const mask = p.align - 1;
+function u32Array(w: Words, offset: number, length: number, align: number, path: string): ArrayAccessor<number> {
+  const a = fieldView(w, 'u32', offset);
+  const mask = align - 1;
   return {
     length,
     get: (h: number, j: number): number => {
-      if (!(typeof h === 'number' && h >= min && (h & mask) === 0)) throw accessError(w, p, path, 'get', h, j, length);
+      if (!(typeof h === 'number' && h >= 64 && (h & mask) === 0)) throw accessError(w, align, path, 'get', h, j, length);
       if (!(typeof j === 'number' && j >= 0 && j < length)) throw indexError(path, length, j);
-      const v = a[h / 4 + k + j];
-      if (v === undefined) throw accessError(w, p, path, 'get', h, j, length);
+      const v = a[h / 4 - 16 + j];
+      if (v === undefined) throw accessError(w, align, path, 'get', h, j, length);
       return v;
     },
     set: (h: number, j: number, value: number): void => {
-      if (!(typeof h === 'number' && h >= min && (h & mask) === 0)) throw accessError(w, p, path, 'set', h, j, length);
+      if (!(typeof h === 'number' && h >= 64 && (h & mask) === 0)) throw accessError(w, align, path, 'set', h, j, length);
       if (!(typeof j === 'number' && j >= 0 && j < length)) throw indexError(path, length, j);
       if (typeof value !== 'number') throw numberError(path, value);
-      const i = h / 4 + k + j;
-      if (a[i] === undefined) throw accessError(w, p, path, 'set', h, j, length);
+      const i = h / 4 - 16 + j;
+      if (a[i] === undefined) throw accessError(w, align, path, 'set', h, j, length);
       a[i] = value;
     },
   };
 }
 
-function i32Field(w: Words, offset: number, p: Placement, path: string): ScalarAccessor<number> {
-  const a = w.i32;
-  const k = offset / 4;
-  const { min } = p;
-  const mask = p.align - 1;
+function i32Field(w: Words, offset: number, align: number, path: string): ScalarAccessor<number> {
+  const a = fieldView(w, 'i32', offset);
+  const mask = align - 1;
   return {
     get: (h: number): number => {
-      if (!(typeof h === 'number' && h >= min && (h & mask) === 0)) throw accessError(w, p, path, 'get', h);
-      const v = a[h / 4 + k];
-      if (v === undefined) throw accessError(w, p, path, 'get', h);
+      if (!(typeof h === 'number' && (h & mask) === 0)) throw accessError(w, align, path, 'get', h);
+      const v = a[h / 4 - 16];
+      if (v === undefined) throw accessError(w, align, path, 'get', h);
       return v;
     },
     set: (h: number, value: number): void => {
-      if (!(typeof h === 'number' && h >= min && (h & mask) === 0)) throw accessError(w, p, path, 'set', h);
+      if (!(typeof h === 'number' && (h & mask) === 0)) throw accessError(w, align, path, 'set', h);
       if (typeof value !== 'number') throw numberError(path, value);
-      const i = h / 4 + k;
-      if (a[i] === undefined) throw accessError(w, p, path, 'set', h);
+      const i = h / 4 - 16;
+      if (a[i] === undefined) throw accessError(w, align, path, 'set', h);
       a[i] = value;
     },
   };
 }
 
-function i32Array(w: Words, offset: number, length: number, p: Placement, path: string): ArrayAccessor<number> {
-  const a = w.i32;
-  const k = offset / 4;
-  const { min } = p;
-  const mask = p.align - 1;
+function i32Array(w: Words, offset: number, length: number, align: number, path: string): ArrayAccessor<number> {
+  const a = fieldView(w, 'i32', offset);
+  const mask = align - 1;
   return {
     length,
     get: (h: number, j: number): number => {
-      if (!(typeof h === 'number' && h >= min && (h & mask) === 0)) throw accessError(w, p, path, 'get', h, j, length);
+      if (!(typeof h === 'number' && h >= 64 && (h & mask) === 0)) throw accessError(w, align, path, 'get', h, j, length);
       if (!(typeof j === 'number' && j >= 0 && j < length)) throw indexError(path, length, j);
-      const v = a[h / 4 + k + j];
-      if (v === undefined) throw accessError(w, p, path, 'get', h, j, length);
+      const v = a[h / 4 - 16 + j];
+      if (v === undefined) throw accessError(w, align, path, 'get', h, j, length);
       return v;
     },
     set: (h: number, j: number, value: number): void => {
-      if (!(typeof h === 'number' && h >= min && (h & mask) === 0)) throw accessError(w, p, path, 'set', h, j, length);
+      if (!(typeof h === 'number' && h >= 64 && (h & mask) === 0)) throw accessError(w, align, path, 'set', h, j, length);
       if (!(typeof j === 'number' && j >= 0 && j < length)) throw indexError(path, length, j);
       if (typeof value !== 'number') throw numberError(path, value);
-      const i = h / 4 + k + j;
-      if (a[i] === undefined) throw accessError(w, p, path, 'set', h, j, length);
+      const i = h / 4 - 16 + j;
+      if (a[i] === undefined) throw accessError(w, align, path, 'set', h, j, length);
       a[i] = value;
     },
   };
 }
 
-function u16Field(w: Words, offset: number, p: Placement, path: string): ScalarAccessor<number> {
-  const a = w.u16;
-  const k = offset / 2;
-  const { min } = p;
-  const mask = p.align - 1;
+function u16Field(w: Words, offset: number, align: number, path: string): ScalarAccessor<number> {
+  const a = fieldView(w, 'u16', offset);
+  const mask = align - 1;
   return {
     get: (h: number): number => {
-      if (!(typeof h === 'number' && h >= min && (h & mask) === 0)) throw accessError(w, p, path, 'get', h);
-      const v = a[h / 2 + k];
-      if (v === undefined) throw accessError(w, p, path, 'get', h);
+      if (!(typeof h === 'number' && (h & mask) === 0)) throw accessError(w, align, path, 'get', h);
+      const v = a[h / 2 - 32];
+      if (v === undefined) throw accessError(w, align, path, 'get', h);
       return v;
     },
     set: (h: number, value: number): void => {
-      if (!(typeof h === 'number' && h >= min && (h & mask) === 0)) throw accessError(w, p, path, 'set', h);
+      if (!(typeof h === 'number' && (h & mask) === 0)) throw accessError(w, align, path, 'set', h);
       if (typeof value !== 'number') throw numberError(path, value);
-      const i = h / 2 + k;
-      if (a[i] === undefined) throw accessError(w, p, path, 'set', h);
+      const i = h / 2 - 32;
+      if (a[i] === undefined) throw accessError(w, align, path, 'set', h);
       a[i] = value;
     },
   };
 }
 
-function u16Array(w: Words, offset: number, length: number, p: Placement, path: string): ArrayAccessor<number> {
-  const a = w.u16;
-  const k = offset / 2;
-  const { min } = p;
-  const mask = p.align - 1;
+function u16Array(w: Words, offset: number, length: number, align: number, path: string): ArrayAccessor<number> {
+  const a = fieldView(w, 'u16', offset);
+  const mask = align - 1;
   return {
     length,
     get: (h: number, j: number): number => {
-      if (!(typeof h === 'number' && h >= min && (h & mask) === 0)) throw accessError(w, p, path, 'get', h, j, length);
+      if (!(typeof h === 'number' && h >= 64 && (h & mask) === 0)) throw accessError(w, align, path, 'get', h, j, length);
       if (!(typeof j === 'number' && j >= 0 && j < length)) throw indexError(path, length, j);
-      const v = a[h / 2 + k + j];
-      if (v === undefined) throw accessError(w, p, path, 'get', h, j, length);
+      const v = a[h / 2 - 32 + j];
+      if (v === undefined) throw accessError(w, align, path, 'get', h, j, length);
       return v;
     },
     set: (h: number, j: number, value: number): void => {
-      if (!(typeof h === 'number' && h >= min && (h & mask) === 0)) throw accessError(w, p, path, 'set', h, j, length);
+      if (!(typeof h === 'number' && h >= 64 && (h & mask) === 0)) throw accessError(w, align, path, 'set', h, j, length);
       if (!(typeof j === 'number' && j >= 0 && j < length)) throw indexError(path, length, j);
       if (typeof value !== 'number') throw numberError(path, value);
-      const i = h / 2 + k + j;
-      if (a[i] === undefined) throw accessError(w, p, path, 'set', h, j, length);
+      const i = h / 2 - 32 + j;
+      if (a[i] === undefined) throw accessError(w, align, path, 'set', h, j, length);
       a[i] = value;
     },
   };
 }
 
-function i16Field(w: Words, offset: number, p: Placement, path: string): ScalarAccessor<number> {
-  const a = w.i16;
-  const k = offset / 2;
-  const { min } = p;
-  const mask = p.align - 1;
+function i16Field(w: Words, offset: number, align: number, path: string): ScalarAccessor<number> {
+  const a = fieldView(w, 'i16', offset);
+  const mask = align - 1;
   return {
     get: (h: number): number => {
-      if (!(typeof h === 'number' && h >= min && (h & mask) === 0)) throw accessError(w, p, path, 'get', h);
-      const v = a[h / 2 + k];
-      if (v === undefined) throw accessError(w, p, path, 'get', h);
+      if (!(typeof h === 'number' && (h & mask) === 0)) throw accessError(w, align, path, 'get', h);
+      const v = a[h / 2 - 32];
+      if (v === undefined) throw accessError(w, align, path, 'get', h);
       return v;
     },
     set: (h: number, value: number): void => {
-      if (!(typeof h === 'number' && h >= min && (h & mask) === 0)) throw accessError(w, p, path, 'set', h);
+      if (!(typeof h === 'number' && (h & mask) === 0)) throw accessError(w, align, path, 'set', h);
       if (typeof value !== 'number') throw numberError(path, value);
-      const i = h / 2 + k;
-      if (a[i] === undefined) throw accessError(w, p, path, 'set', h);
+      const i = h / 2 - 32;
+      if (a[i] === undefined) throw accessError(w, align, path, 'set', h);
       a[i] = value;
     },
   };
 }
 
-function i16Array(w: Words, offset: number, length: number, p: Placement, path: string): ArrayAccessor<number> {
-  const a = w.i16;
-  const k = offset / 2;
-  const { min } = p;
-  const mask = p.align - 1;
+function i16Array(w: Words, offset: number, length: number, align: number, path: string): ArrayAccessor<number> {
+  const a = fieldView(w, 'i16', offset);
+  const mask = align - 1;
   return {
     length,
     get: (h: number, j: number): number => {
-      if (!(typeof h === 'number' && h >= min && (h & mask) === 0)) throw accessError(w, p, path, 'get', h, j, length);
+      if (!(typeof h === 'number' && h >= 64 && (h & mask) === 0)) throw accessError(w, align, path, 'get', h, j, length);
       if (!(typeof j === 'number' && j >= 0 && j < length)) throw indexError(path, length, j);
-      const v = a[h / 2 + k + j];
-      if (v === undefined) throw accessError(w, p, path, 'get', h, j, length);
+      const v = a[h / 2 - 32 + j];
+      if (v === undefined) throw accessError(w, align, path, 'get', h, j, length);
       return v;
     },
     set: (h: number, j: number, value: number): void => {
-      if (!(typeof h === 'number' && h >= min && (h & mask) === 0)) throw accessError(w, p, path, 'set', h, j, length);
+      if (!(typeof h === 'number' && h >= 64 && (h & mask) === 0)) throw accessError(w, align, path, 'set', h, j, length);
       if (!(typeof j === 'number' && j >= 0 && j < length)) throw indexError(path, length, j);
       if (typeof value !== 'number') throw numberError(path, value);
-      const i = h / 2 + k + j;
-      if (a[i] === undefined) throw accessError(w, p, path, 'set', h, j, length);
+      const i = h / 2 - 32 + j;
+      if (a[i] === undefined) throw accessError(w, align, path, 'set', h, j, length);
       a[i] = value;
     },
   };
 }
 
-function u8Field(w: Words, offset: number, p: Placement, path: string): ScalarAccessor<number> {
-  const a = w.u8;
-  const k = offset / 1;
-  const { min } = p;
-  const mask = p.align - 1;
+function u8Field(w: Words, offset: number, align: number, path: string): ScalarAccessor<number> {
+  const a = fieldView(w, 'u8', offset);
+  const mask = align - 1;
   return {
     get: (h: number): number => {
-      if (!(typeof h === 'number' && h >= min && (h & mask) === 0)) throw accessError(w, p, path, 'get', h);
-      const v = a[h / 1 + k];
-      if (v === undefined) throw accessError(w, p, path, 'get', h);
+      if (!(typeof h === 'number' && (h & mask) === 0)) throw accessError(w, align, path, 'get', h);
+      const v = a[h - 64];
+      if (v === undefined) throw accessError(w, align, path, 'get', h);
       return v;
     },
     set: (h: number, value: number): void => {
-      if (!(typeof h === 'number' && h >= min && (h & mask) === 0)) throw accessError(w, p, path, 'set', h);
+      if (!(typeof h === 'number' && (h & mask) === 0)) throw accessError(w, align, path, 'set', h);
       if (typeof value !== 'number') throw numberError(path, value);
-      const i = h / 1 + k;
-      if (a[i] === undefined) throw accessError(w, p, path, 'set', h);
+      const i = h - 64;
+      if (a[i] === undefined) throw accessError(w, align, path, 'set', h);
       a[i] = value;
     },
   };
 }
 
-function u8Array(w: Words, offset: number, length: number, p: Placement, path: string): ArrayAccessor<number> {
-  const a = w.u8;
-  const k = offset / 1;
-  const { min } = p;
-  const mask = p.align - 1;
+function u8Array(w: Words, offset: number, length: number, align: number, path: string): ArrayAccessor<number> {
+  const a = fieldView(w, 'u8', offset);
+  const mask = align - 1;
   return {
     length,
     get: (h: number, j: number): number => {
-      if (!(typeof h === 'number' && h >= min && (h & mask) === 0)) throw accessError(w, p, path, 'get', h, j, length);
+      if (!(typeof h === 'number' && h >= 64 && (h & mask) === 0)) throw accessError(w, align, path, 'get', h, j, length);
       if (!(typeof j === 'number' && j >= 0 && j < length)) throw indexError(path, length, j);
-      const v = a[h / 1 + k + j];
-      if (v === undefined) throw accessError(w, p, path, 'get', h, j, length);
+      const v = a[h - 64 + j];
+      if (v === undefined) throw accessError(w, align, path, 'get', h, j, length);
       return v;
     },
     set: (h: number, j: number, value: number): void => {
-      if (!(typeof h === 'number' && h >= min && (h & mask) === 0)) throw accessError(w, p, path, 'set', h, j, length);
+      if (!(typeof h === 'number' && h >= 64 && (h & mask) === 0)) throw accessError(w, align, path, 'set', h, j, length);
       if (!(typeof j === 'number' && j >= 0 && j < length)) throw indexError(path, length, j);
       if (typeof value !== 'number') throw numberError(path, value);
-      const i = h / 1 + k + j;
-      if (a[i] === undefined) throw accessError(w, p, path, 'set', h, j, length);
+      const i = h - 64 + j;
+      if (a[i] === undefined) throw accessError(w, align, path, 'set', h, j, length);
       a[i] = value;
     },
   };
 }
 
-function i8Field(w: Words, offset: number, p: Placement, path: string): ScalarAccessor<number> {
-  const a = w.i8;
-  const k = offset / 1;
-  const { min } = p;
-  const mask = p.align - 1;
+function i8Field(w: Words, offset: number, align: number, path: string): ScalarAccessor<number> {
+  const a = fieldView(w, 'i8', offset);
+  const mask = align - 1;
   return {
     get: (h: number): number => {
-      if (!(typeof h === 'number' && h >= min && (h & mask) === 0)) throw accessError(w, p, path, 'get', h);
-      const v = a[h / 1 + k];
-      if (v === undefined) throw accessError(w, p, path, 'get', h);
+      if (!(typeof h === 'number' && (h & mask) === 0)) throw accessError(w, align, path, 'get', h);
+      const v = a[h - 64];
+      if (v === undefined) throw accessError(w, align, path, 'get', h);
       return v;
     },
     set: (h: number, value: number): void => {
-      if (!(typeof h === 'number' && h >= min && (h & mask) === 0)) throw accessError(w, p, path, 'set', h);
+      if (!(typeof h === 'number' && (h & mask) === 0)) throw accessError(w, align, path, 'set', h);
       if (typeof value !== 'number') throw numberError(path, value);
-      const i = h / 1 + k;
-      if (a[i] === undefined) throw accessError(w, p, path, 'set', h);
+      const i = h - 64;
+      if (a[i] === undefined) throw accessError(w, align, path, 'set', h);
       a[i] = value;
     },
   };
 }
 
-function i8Array(w: Words, offset: number, length: number, p: Placement, path: string): ArrayAccessor<number> {
-  const a = w.i8;
-  const k = offset / 1;
-  const { min } = p;
-  const mask = p.align - 1;
+function i8Array(w: Words, offset: number, length: number, align: number, path: string): ArrayAccessor<number> {
+  const a = fieldView(w, 'i8', offset);
+  const mask = align - 1;
   return {
     length,
     get: (h: number, j: number): number => {
-      if (!(typeof h === 'number' && h >= min && (h & mask) === 0)) throw accessError(w, p, path, 'get', h, j, length);
+      if (!(typeof h === 'number' && h >= 64 && (h & mask) === 0)) throw accessError(w, align, path, 'get', h, j, length);
       if (!(typeof j === 'number' && j >= 0 && j < length)) throw indexError(path, length, j);
-      const v = a[h / 1 + k + j];
-      if (v === undefined) throw accessError(w, p, path, 'get', h, j, length);
+      const v = a[h - 64 + j];
+      if (v === undefined) throw accessError(w, align, path, 'get', h, j, length);
       return v;
     },
     set: (h: number, j: number, value: number): void => {
-      if (!(typeof h === 'number' && h >= min && (h & mask) === 0)) throw accessError(w, p, path, 'set', h, j, length);
+      if (!(typeof h === 'number' && h >= 64 && (h & mask) === 0)) throw accessError(w, align, path, 'set', h, j, length);
       if (!(typeof j === 'number' && j >= 0 && j < length)) throw indexError(path, length, j);
       if (typeof value !== 'number') throw numberError(path, value);
-      const i = h / 1 + k + j;
-      if (a[i] === undefined) throw accessError(w, p, path, 'set', h, j, length);
+      const i = h - 64 + j;
+      if (a[i] === undefined) throw accessError(w, align, path, 'set', h, j, length);
       a[i] = value;
     },
   };
 }
 
-function u64Field(w: Words, offset: number, p: Placement, path: string): ScalarAccessor<bigint, bigint | number> {
-  const a = w.u64;
-  const k = offset / 8;
-  const { min } = p;
-  const mask = p.align - 1;
+function u64Field(w: Words, offset: number, align: number, path: string): ScalarAccessor<bigint, bigint | number> {
+  const a = fieldView(w, 'u64', offset);
+  const mask = align - 1;
   return {
     get: (h: number): bigint => {
-      if (!(typeof h === 'number' && h >= min && (h & mask) === 0)) throw accessError(w, p, path, 'get', h);
-      const v = a[h / 8 + k];
-      if (v === undefined) throw accessError(w, p, path, 'get', h);
+      if (!(typeof h === 'number' && (h & mask) === 0)) throw accessError(w, align, path, 'get', h);
+      const v = a[h / 8 - 8];
+      if (v === undefined) throw accessError(w, align, path, 'get', h);
       return v;
     },
     set: (h: number, value: bigint | number): void => {
-      if (!(typeof h === 'number' && h >= min && (h & mask) === 0)) throw accessError(w, p, path, 'set', h);
-      const i = h / 8 + k;
-      if (a[i] === undefined) throw accessError(w, p, path, 'set', h);
+      if (!(typeof h === 'number' && (h & mask) === 0)) throw accessError(w, align, path, 'set', h);
+      const i = h / 8 - 8;
+      if (a[i] === undefined) throw accessError(w, align, path, 'set', h);
       a[i] = typeof value === 'bigint' ? value : bigintOf(path, value);
     },
   };
 }
 
-function u64Array(w: Words, offset: number, length: number, p: Placement, path: string): ArrayAccessor<bigint, bigint | number> {
-  const a = w.u64;
-  const k = offset / 8;
-  const { min } = p;
-  const mask = p.align - 1;
+function u64Array(w: Words, offset: number, length: number, align: number, path: string): ArrayAccessor<bigint, bigint | number> {
+  const a = fieldView(w, 'u64', offset);
+  const mask = align - 1;
   return {
     length,
     get: (h: number, j: number): bigint => {
-      if (!(typeof h === 'number' && h >= min && (h & mask) === 0)) throw accessError(w, p, path, 'get', h, j, length);
+      if (!(typeof h === 'number' && h >= 64 && (h & mask) === 0)) throw accessError(w, align, path, 'get', h, j, length);
       if (!(typeof j === 'number' && j >= 0 && j < length)) throw indexError(path, length, j);
-      const v = a[h / 8 + k + j];
-      if (v === undefined) throw accessError(w, p, path, 'get', h, j, length);
+      const v = a[h / 8 - 8 + j];
+      if (v === undefined) throw accessError(w, align, path, 'get', h, j, length);
       return v;
     },
     set: (h: number, j: number, value: bigint | number): void => {
-      if (!(typeof h === 'number' && h >= min && (h & mask) === 0)) throw accessError(w, p, path, 'set', h, j, length);
+      if (!(typeof h === 'number' && h >= 64 && (h & mask) === 0)) throw accessError(w, align, path, 'set', h, j, length);
       if (!(typeof j === 'number' && j >= 0 && j < length)) throw indexError(path, length, j);
-      const i = h / 8 + k + j;
-      if (a[i] === undefined) throw accessError(w, p, path, 'set', h, j, length);
+      const i = h / 8 - 8 + j;
+      if (a[i] === undefined) throw accessError(w, align, path, 'set', h, j, length);
       a[i] = typeof value === 'bigint' ? value : bigintOf(path, value);
     },
   };
 }
 
-function i64Field(w: Words, offset: number, p: Placement, path: string): ScalarAccessor<bigint, bigint | number> {
-  const a = w.i64;
-  const k = offset / 8;
-  const { min } = p;
-  const mask = p.align - 1;
+function i64Field(w: Words, offset: number, align: number, path: string): ScalarAccessor<bigint, bigint | number> {
+  const a = fieldView(w, 'i64', offset);
+  const mask = align - 1;
   return {
     get: (h: number): bigint => {
-      if (!(typeof h === 'number' && h >= min && (h & mask) === 0)) throw accessError(w, p, path, 'get', h);
-      const v = a[h / 8 + k];
-      if (v === undefined) throw accessError(w, p, path, 'get', h);
+      if (!(typeof h === 'number' && (h & mask) === 0)) throw accessError(w, align, path, 'get', h);
+      const v = a[h / 8 - 8];
+      if (v === undefined) throw accessError(w, align, path, 'get', h);
       return v;
     },
     set: (h: number, value: bigint | number): void => {
-      if (!(typeof h === 'number' && h >= min && (h & mask) === 0)) throw accessError(w, p, path, 'set', h);
-      const i = h / 8 + k;
-      if (a[i] === undefined) throw accessError(w, p, path, 'set', h);
+      if (!(typeof h === 'number' && (h & mask) === 0)) throw accessError(w, align, path, 'set', h);
+      const i = h / 8 - 8;
+      if (a[i] === undefined) throw accessError(w, align, path, 'set', h);
       a[i] = typeof value === 'bigint' ? value : bigintOf(path, value);
     },
   };
 }
 
-function i64Array(w: Words, offset: number, length: number, p: Placement, path: string): ArrayAccessor<bigint, bigint | number> {
-  const a = w.i64;
-  const k = offset / 8;
-  const { min } = p;
-  const mask = p.align - 1;
+function i64Array(w: Words, offset: number, length: number, align: number, path: string): ArrayAccessor<bigint, bigint | number> {
+  const a = fieldView(w, 'i64', offset);
+  const mask = align - 1;
   return {
     length,
     get: (h: number, j: number): bigint => {
-      if (!(typeof h === 'number' && h >= min && (h & mask) === 0)) throw accessError(w, p, path, 'get', h, j, length);
+      if (!(typeof h === 'number' && h >= 64 && (h & mask) === 0)) throw accessError(w, align, path, 'get', h, j, length);
       if (!(typeof j === 'number' && j >= 0 && j < length)) throw indexError(path, length, j);
-      const v = a[h / 8 + k + j];
-      if (v === undefined) throw accessError(w, p, path, 'get', h, j, length);
+      const v = a[h / 8 - 8 + j];
+      if (v === undefined) throw accessError(w, align, path, 'get', h, j, length);
       return v;
     },
     set: (h: number, j: number, value: bigint | number): void => {
-      if (!(typeof h === 'number' && h >= min && (h & mask) === 0)) throw accessError(w, p, path, 'set', h, j, length);
+      if (!(typeof h === 'number' && h >= 64 && (h & mask) === 0)) throw accessError(w, align, path, 'set', h, j, length);
       if (!(typeof j === 'number' && j >= 0 && j < length)) throw indexError(path, length, j);
-      const i = h / 8 + k + j;
-      if (a[i] === undefined) throw accessError(w, p, path, 'set', h, j, length);
+      const i = h / 8 - 8 + j;
+      if (a[i] === undefined) throw accessError(w, align, path, 'set', h, j, length);
       a[i] = typeof value === 'bigint' ? value : bigintOf(path, value);
     },
   };
@@ -491,14 +453,14 @@ function i64Array(w: Words, offset: number, length: number, p: Placement, path: 
 type ScalarFactory<T extends ScalarType> = (
   w: Words,
   offset: number,
-  p: Placement,
+  align: number,
   path: string,
 ) => ScalarAccessor<ScalarValues[T], ScalarInputs[T]>;
 type ArrayFactory<T extends ScalarType> = (
   w: Words,
   offset: number,
   length: number,
-  p: Placement,
+  align: number,
   path: string,
 ) => ArrayAccessor<ScalarValues[T], ScalarInputs[T]>;
 
@@ -534,75 +496,71 @@ export const ARRAY_ACCESSORS: { readonly [T in ScalarType]: ArrayFactory<T> } = 
  * `Uint32Array` can be a double to the JIT, and `%` of a double is a call.
  */
 
-function clear8(w: Words, base: number, byteSize: number, p: Placement, path: string): Clear {
+function clear8(w: Words, base: number, byteSize: number, align: number, path: string): Clear {
   const { u8 } = w;
   const a = w.f64;
   const words = byteSize / 8;
   const first = base / 8;
-  const { min } = p;
-  const mask = p.align - 1;
+  const mask = align - 1;
   return (h: number, count = 1): void => {
-    if (!(typeof h === 'number' && h >= min && (h & mask) === 0 && typeof count === 'number')) throw clearError(w, p, path, h, count);
+    if (!(typeof h === 'number' && h >= 64 && (h & mask) === 0 && typeof count === 'number')) throw clearError(w, align, path, h, count);
     const k = h / 8 + first;
     const end = k + words * count;
-    if (!(a[k] !== undefined && end <= a.length && Number.isInteger(count) && count >= 0)) throw clearError(w, p, path, h, count);
+    if (!(a[k] !== undefined && end <= a.length && Number.isInteger(count) && count >= 0)) throw clearError(w, align, path, h, count);
     if (end - k > 32) u8.fill(0, k * 8, end * 8);
     else for (let i = k; i < end; i++) a[i] = 0;
   };
 }
 
-function clear4(w: Words, base: number, byteSize: number, p: Placement, path: string): Clear {
+function clear4(w: Words, base: number, byteSize: number, align: number, path: string): Clear {
   const { u8 } = w;
   const a = w.u32;
   const words = byteSize / 4;
   const first = base / 4;
-  const { min } = p;
-  const mask = p.align - 1;
+  const mask = align - 1;
   return (h: number, count = 1): void => {
-    if (!(typeof h === 'number' && h >= min && (h & mask) === 0 && typeof count === 'number')) throw clearError(w, p, path, h, count);
+    if (!(typeof h === 'number' && h >= 64 && (h & mask) === 0 && typeof count === 'number')) throw clearError(w, align, path, h, count);
     const k = h / 4 + first;
     const end = k + words * count;
-    if (!(a[k] !== undefined && end <= a.length && Number.isInteger(count) && count >= 0)) throw clearError(w, p, path, h, count);
+    if (!(a[k] !== undefined && end <= a.length && Number.isInteger(count) && count >= 0)) throw clearError(w, align, path, h, count);
     if (end - k > 64) u8.fill(0, k * 4, end * 4);
     else for (let i = k; i < end; i++) a[i] = 0;
   };
 }
 
-function clear2(w: Words, base: number, byteSize: number, p: Placement, path: string): Clear {
+function clear2(w: Words, base: number, byteSize: number, align: number, path: string): Clear {
   const { u8 } = w;
   const a = w.u16;
   const words = byteSize / 2;
   const first = base / 2;
-  const { min } = p;
-  const mask = p.align - 1;
+  const mask = align - 1;
   return (h: number, count = 1): void => {
-    if (!(typeof h === 'number' && h >= min && (h & mask) === 0 && typeof count === 'number')) throw clearError(w, p, path, h, count);
+    if (!(typeof h === 'number' && h >= 64 && (h & mask) === 0 && typeof count === 'number')) throw clearError(w, align, path, h, count);
     const k = h / 2 + first;
     const end = k + words * count;
-    if (!(a[k] !== undefined && end <= a.length && Number.isInteger(count) && count >= 0)) throw clearError(w, p, path, h, count);
+    if (!(a[k] !== undefined && end <= a.length && Number.isInteger(count) && count >= 0)) throw clearError(w, align, path, h, count);
     if (end - k > 128) u8.fill(0, k * 2, end * 2);
     else for (let i = k; i < end; i++) a[i] = 0;
   };
 }
 
-function clear1(w: Words, base: number, byteSize: number, p: Placement, path: string): Clear {
+function clear1(w: Words, base: number, byteSize: number, align: number, path: string): Clear {
   const { u8 } = w;
   const a = w.u8;
   const words = byteSize / 1;
   const first = base / 1;
-  const { min } = p;
-  const mask = p.align - 1;
+  const mask = align - 1;
   return (h: number, count = 1): void => {
-    if (!(typeof h === 'number' && h >= min && (h & mask) === 0 && typeof count === 'number')) throw clearError(w, p, path, h, count);
+    if (!(typeof h === 'number' && h >= 64 && (h & mask) === 0 && typeof count === 'number')) throw clearError(w, align, path, h, count);
     const k = h / 1 + first;
     const end = k + words * count;
-    if (!(a[k] !== undefined && end <= a.length && Number.isInteger(count) && count >= 0)) throw clearError(w, p, path, h, count);
+    if (!(a[k] !== undefined && end <= a.length && Number.isInteger(count) && count >= 0)) throw clearError(w, align, path, h, count);
     if (end - k > 256) u8.fill(0, k, end);
     else for (let i = k; i < end; i++) a[i] = 0;
   };
 }
 
-type ClearFactory = (w: Words, base: number, byteSize: number, p: Placement, path: string) => Clear;
+type ClearFactory = (w: Words, base: number, byteSize: number, align: number, path: string) => Clear;
 
 /** The clearer of each word size, by its size in bytes. */
 export const CLEARERS: { readonly [size: number]: ClearFactory } = {

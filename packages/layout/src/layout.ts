@@ -1,5 +1,5 @@
-import { checkAlign, destroyed, HEADER_BYTES, invalidRange, invalidType, MAX_ALIGN, MAX_MEMORY_BYTES } from '@mempool/base';
-import type { ArrayAccessor, Clear, Placement, ScalarAccessor } from './access.js';
+import { checkAlign, destroyed, invalidRange, invalidType, MAX_ALIGN, MAX_MEMORY_BYTES } from '@mempool/base';
+import type { ArrayAccessor, Clear, ScalarAccessor } from './access.js';
 import { ARRAY_ACCESSORS, CLEARERS, SCALAR_ACCESSORS } from './accessors.generated.js';
 import { ArrayType, isScalarType, SCALAR_LIST, SCALAR_SIZES, type ScalarInputs, type ScalarType, type ScalarValues } from './scalars.js';
 import { wordsOf, type Words } from './words.js';
@@ -157,10 +157,7 @@ export class Layout<F extends Fields> {
     let view = this.#views.get(memory);
     if (view !== undefined && memory.byteLength === 0) throw destroyed(this.name, 'view');
     if (view === undefined) {
-      // The first record can start at the first multiple of `align` past the header: what a pool
-      // or an arena of any alignment hands out no earlier than.
-      const placement = { min: roundUp(HEADER_BYTES, this.align), align: this.align };
-      view = buildView(this, wordsOf(memory, this.name), 0, placement, this.name) as RecordView<F>;
+      view = buildView(this, wordsOf(memory, this.name), 0, this.align, this.name) as RecordView<F>;
       this.#views.set(memory, view);
     }
     return view;
@@ -221,23 +218,23 @@ function measure(field: string, given: unknown): { spec: FieldType; type: string
 }
 
 /** `clear(handle, count = 1)` in the widest words the record's alignment allows. */
-function recordClearer(w: Words, base: number, layout: Layout<Fields>, placement: Placement, path: string): Clear {
-  return CLEARERS[Math.min(layout.align, 8)]!(w, base, layout.byteSize, placement, path);
+function recordClearer(w: Words, base: number, layout: Layout<Fields>, align: number, path: string): Clear {
+  return CLEARERS[Math.min(layout.align, 8)]!(w, base, layout.byteSize, align, path);
 }
 
 /**
  * The accessors of `layout`'s fields for records whose start is `base` bytes past the handle;
- * `placement` is the outermost record's, since the handle a nested view takes is that record's.
+ * `align` is the outermost record's, since the handle a nested view takes is that record's.
  */
-function buildView(layout: Layout<any>, words: Words, base: number, placement: Placement, path: string): unknown {
-  const view: Record<string, unknown> = { memory: words.memory, clear: recordClearer(words, base, layout, placement, path) };
+function buildView(layout: Layout<any>, words: Words, base: number, align: number, path: string): unknown {
+  const view: Record<string, unknown> = { memory: words.memory, clear: recordClearer(words, base, layout, align, path) };
   for (const { name, field, offset } of layout.fields) {
     const at = base + offset;
     const fieldPath = `${path}.${name}`;
-    if (isScalarType(field)) view[name] = SCALAR_ACCESSORS[field](words, at, placement, fieldPath);
+    if (isScalarType(field)) view[name] = SCALAR_ACCESSORS[field](words, at, align, fieldPath);
     else if (field instanceof ArrayType) {
-      view[name] = ARRAY_ACCESSORS[(field as ArrayType).type](words, at, field.length, placement, fieldPath);
-    } else view[name] = buildView(field, words, at, placement, fieldPath);
+      view[name] = ARRAY_ACCESSORS[(field as ArrayType).type](words, at, field.length, align, fieldPath);
+    } else view[name] = buildView(field, words, at, align, fieldPath);
   }
   return Object.freeze(view);
 }

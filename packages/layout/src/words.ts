@@ -1,7 +1,7 @@
-import { destroyed, invalidType } from '@mempool/base';
+import { destroyed, HEADER_BYTES, invalidType } from '@mempool/base';
 import { SCALARS, type ScalarType } from './scalars.js';
 
-type View<T extends ScalarType> = InstanceType<(typeof SCALARS)[T]['view']>;
+export type View<T extends ScalarType> = InstanceType<(typeof SCALARS)[T]['view']>;
 
 /**
  * One typed array per scalar type over a whole `memory`, made once per memory and shared by every
@@ -41,4 +41,17 @@ export function wordsOf(memory: unknown, what: string): Words {
   }
   cache.set(memory, words as Words);
   return words as Words;
+}
+
+/**
+ * A typed array of `type` over `w.memory` from byte `HEADER_BYTES + offset`: the field at `offset`
+ * of the record at HEADER_BYTES is its element 0, so a handle in the header reads a negative index.
+ * Empty when memory ends before that byte.
+ */
+export function fieldView<T extends ScalarType>(w: Words, type: T, offset: number): View<T> {
+  const { size, view } = SCALARS[type];
+  const start = HEADER_BYTES + offset;
+  const length = start <= w.byteLength ? Math.floor((w.byteLength - start) / size) : 0;
+  const View = view as unknown as new (buffer: ArrayBufferLike, byteOffset: number, length: number) => View<T>;
+  return new View(w.memory, length === 0 ? 0 : start, length);
 }
