@@ -159,6 +159,10 @@ describe('concurrency', () => {
           start({ specifier, task: 'pool', id, seed: seed + id, ops: id < killed ? 1e9 : OPS, descriptor, barrier, workers: WORKERS }),
         );
         for (const run of runs.slice(0, killed)) run.done.catch(() => undefined);
+        // Terminate only workers past the start barrier: one killed while still importing (slow on a
+        // loaded machine) never arrives, and the others would wait for it forever.
+        const arrived = new Int32Array(barrier);
+        while (Atomics.load(arrived, 0) < WORKERS) await new Promise((resolve) => setTimeout(resolve, 10));
         await new Promise((resolve) => setTimeout(resolve, 600));
         await Promise.all(runs.slice(0, killed).map((run) => run.worker.terminate()));
         const reports = await Promise.all(runs.slice(killed).map((r) => r.done));

@@ -13,7 +13,15 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const fixtures = fileURLToPath(new URL('./project/', import.meta.url));
-const PUBLISHED = ['packages/api', 'packages/backend-js', 'packages/backend-wasm', 'packages/backend-native', 'conformance'];
+const PUBLISHED = [
+  'packages/base',
+  'packages/layout',
+  'packages/api',
+  'packages/backend-js',
+  'packages/backend-wasm',
+  'packages/backend-native',
+  'conformance',
+];
 // The consumer's own tools, at the majors the repository uses.
 const TOOLS = ['typescript@~5.9.3', 'vitest@^4.1.12', 'esbuild@^0.25'];
 
@@ -82,6 +90,7 @@ try {
     if (existsSync(join(dir, 'build'))) throw new Error(`${dir}/build exists: the addon was compiled at install`);
     return run('node', ['native-prebuild.mjs'], project);
   });
+  check('struct layouts from @mempool/layout, the same objects through @mempool/api', () => run('node', ['use-layout.mjs'], project));
   check("loadBackend for 'js', 'wasm', 'native', and 'auto' (js on Node 20)", () => run('node', ['load-backend.mjs'], project));
   check('TypeScript: module nodenext, skipLibCheck false', () => run('npx', ['tsc', '-p', 'tsconfig.nodenext.json'], project));
   check('TypeScript: moduleResolution bundler, skipLibCheck false', () => run('npx', ['tsc', '-p', 'tsconfig.bundler.json'], project));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   allocRecords,
+  type Arena,
   array,
   ArrayType,
   createRecordPool,
@@ -41,6 +42,10 @@ const Odd = defineLayout({ a: 'u8', b: 'u16', c: 'u8' }, { name: 'Odd' });
 const Line = defineLayout({ n: 'u32' }, { name: 'Line', align: 64 });
 const Byte = defineLayout({ b: 'i8' }, { name: 'Byte' });
 const LAYOUTS = [Order, Every, Odd, Line, Byte, Vec2] as Layout<Fields>[];
+/** One-byte fields only: every integer handle is aligned to it, so only the handle checks stand between a bad handle and a write. */
+const Bytes = defineLayout({ a: 'u8', b: 'i8', tags: array('u8', 5) }, { name: 'Bytes' });
+/** A 64-bit array next to number fields. */
+const Wide = defineLayout({ n: 'f64', count: 'u32', big: array('u64', 2), delta: 'i64' }, { name: 'Wide' });
 
 /** A value for element `j` of field number `f` of the record numbered `i`, distinct across all three. */
 function sampleValue(type: ScalarType, i: number, f: number, j: number): number | bigint {
@@ -212,6 +217,7 @@ export function layouts({ backend, scope }: SuiteContext): void {
       expectError(() => o.id.get(pool.memory.byteLength), RangeError, ErrorCode.INVALID_HANDLE, 'Order.id');
       expect(Order.toObject(pool.memory, h)).toEqual({ price: 1, quantity: 0, id: 0, side: 0 });
     });
+    hostileArguments({ backend, scope });
     // A SharedArrayBuffer cannot be detached: a shared holder's destroy() ends that holder only, and
     // the bytes stay readable through views until the last holder lets go.
     if (isSharedRun(backend)) {
@@ -243,5 +249,154 @@ export function layouts({ backend, scope }: SuiteContext): void {
       expectError(() => Every.clear(arena.memory, r, 2), Error, ErrorCode.DESTROYED);
       expectError(() => Order.toObject(pool.memory, h), Error, ErrorCode.DESTROYED);
     });
+  });
+}
+
+/** An object whose `valueOf` gives 64 and counts its calls: refused before any arithmetic can call it. */
+function valueOf64(): { valueOf(): number; calls: number } {
+  const forged = {
+    calls: 0,
+    valueOf(): number {
+      forged.calls++;
+      return 64;
+    },
+  };
+  return forged;
+}
+
+/** Every byte of `memory`, to compare after refused calls. */
+const bytesOf = (memory: ArrayBufferLike) => new Uint8Array(memory).slice();
+
+/**
+ * Bad handles, indices, values and counts given to layout accessors, `clear`, `toObject` and
+ * `allocRecords`: each is refused with the contract's code and writes nothing (issue 17).
+ */
+function hostileArguments({ backend, scope }: Pick<SuiteContext, 'backend' | 'scope'>): void {
+  /** A full pool of `layout` records, each written with a pattern, and the accessors over it. */
+  const filled = (layout: Layout<Fields>, capacity = 8) => {
+    const pool = scope.add(createRecordPool(backend, layout, capacity));
+    const view = layout.view(pool.memory) as unknown as AnyView;
+    const handles = Array.from({ length: capacity }, () => pool.alloc());
+    handles.forEach((h, i) => writeRecord(layout, view, h, i + 1));
+    return { pool, view, handles, before: bytesOf(pool.memory) };
+  };
+
+  it('a handle that is not a number (string, array, valueOf, null, bigint, Symbol) is refused with ERR_MEMPOOL_INVALID_ARGUMENT, writing nothing', () => {
+    const { pool, before } = filled(Bytes);
+    const o = Bytes.view(pool.memory);
+    const forged = valueOf64();
+    for (const bad of ['64', [64], forged, null, undefined, 64n, Symbol('h'), true] as unknown as number[]) {
+      expectError(() => o.a.get(bad), TypeError, ErrorCode.INVALID_ARGUMENT, 'Bytes.a handle');
+      expectError(() => o.a.set(bad, 7), TypeError, ErrorCode.INVALID_ARGUMENT, 'Bytes.a handle');
+      expectError(() => o.tags.get(bad, 1), TypeError, ErrorCode.INVALID_ARGUMENT, 'Bytes.tags handle');
+      expectError(() => o.tags.set(bad, 1, 7), TypeError, ErrorCode.INVALID_ARGUMENT, 'Bytes.tags handle');
+      expectError(() => o.clear(bad), TypeError, ErrorCode.INVALID_ARGUMENT, 'handle');
+      expectError(() => Bytes.clear(pool.memory, bad, 2), TypeError, ErrorCode.INVALID_ARGUMENT, 'handle');
+      expectError(() => Bytes.toObject(pool.memory, bad), TypeError, ErrorCode.INVALID_ARGUMENT, 'handle');
+    }
+    expect(forged.calls).toBe(0);
+    expect(bytesOf(pool.memory)).toEqual(before);
+  });
+
+  it('a handle in the reserved header, negative, misaligned to the record, fractional or past memory is refused with ERR_MEMPOOL_INVALID_HANDLE, writing nothing', () => {
+    const { pool, before } = filled(Order);
+    const o = Order.view(pool.memory);
+    const end = pool.memory.byteLength;
+    for (const bad of [-8, -64, 0, 8, 56, pool.dataOffset + 4, pool.dataOffset + 0.5, NaN, Infinity, -0, end, 2 ** 53]) {
+      expectError(() => o.price.set(bad, 1), RangeError, ErrorCode.INVALID_HANDLE, 'Order.price');
+      // A u32 field at a 4-byte boundary that is not a record boundary: aligned for the field, not the record.
+      expectError(() => o.id.set(bad, 1), RangeError, ErrorCode.INVALID_HANDLE, 'Order.id');
+      expectError(() => o.side.get(bad), RangeError, ErrorCode.INVALID_HANDLE, 'Order.side');
+      expectError(() => o.clear(bad), RangeError, ErrorCode.INVALID_HANDLE, 'Order');
+      expectError(() => Order.toObject(pool.memory, bad), RangeError, ErrorCode.INVALID_HANDLE);
+    }
+    const b = filled(Bytes);
+    const v = Bytes.view(b.pool.memory);
+    for (const bad of [-8, -1, 0, 63]) {
+      expectError(() => v.a.set(bad, 1), RangeError, ErrorCode.INVALID_HANDLE, 'Bytes.a');
+      expectError(() => v.tags.set(bad, 4, 1), RangeError, ErrorCode.INVALID_HANDLE, 'Bytes.tags');
+      expectError(() => v.clear(bad, 3), RangeError, ErrorCode.INVALID_HANDLE, 'Bytes');
+    }
+    expect(bytesOf(pool.memory)).toEqual(before);
+    expect(bytesOf(b.pool.memory)).toEqual(b.before);
+  });
+
+  it("an array index that is not an integer number in range ('1', [1], 1n, valueOf, 1.5, -1, length) is refused, never joined onto the element number as text", () => {
+    const { pool, handles, before } = filled(Bytes);
+    const o = Bytes.view(pool.memory);
+    const h = handles[0]!;
+    const forged = valueOf64();
+    for (const bad of ['1', [1], forged, null, 1n, Symbol('i')] as unknown as number[]) {
+      expectError(() => o.tags.set(h, bad, 0xee), TypeError, ErrorCode.INVALID_ARGUMENT, 'Bytes.tags index');
+      expectError(() => o.tags.get(h, bad), TypeError, ErrorCode.INVALID_ARGUMENT, 'Bytes.tags index');
+    }
+    for (const bad of [1.5, -1, 5, NaN, Infinity]) {
+      expectError(() => o.tags.set(h, bad, 0xee), RangeError, ErrorCode.INVALID_ARGUMENT, 'Bytes.tags index');
+      expectError(() => o.tags.get(h, bad), RangeError, ErrorCode.INVALID_ARGUMENT, 'Bytes.tags index');
+    }
+    expect(forged.calls).toBe(0);
+    expect(bytesOf(pool.memory)).toEqual(before);
+  });
+
+  it('a 64-bit field takes a bigint or a safe integer (converted); anything else is a coded refusal that writes nothing', () => {
+    const { pool, handles } = filled(Wide);
+    const o = Wide.view(pool.memory);
+    const [h, g] = [handles[0]!, handles[1]!];
+    o.delta.set(h, -5);
+    o.big.set(h, 1, 2 ** 53 - 1);
+    expect([o.delta.get(h), o.big.get(h, 1)]).toEqual([-5n, 2n ** 53n - 1n]);
+    const before = bytesOf(pool.memory);
+    for (const bad of [2 ** 53, 1.5, -0.5, NaN, Infinity]) {
+      expectError(() => o.delta.set(g, bad), RangeError, ErrorCode.INVALID_ARGUMENT, 'Wide.delta value');
+      expectError(() => o.big.set(g, 0, bad), RangeError, ErrorCode.INVALID_ARGUMENT, 'Wide.big value');
+    }
+    for (const bad of ['5', null, undefined, Symbol('v'), valueOf64(), true] as unknown as bigint[]) {
+      expectError(() => o.delta.set(g, bad), TypeError, ErrorCode.INVALID_ARGUMENT, 'Wide.delta value');
+      expectError(() => o.big.set(g, 0, bad), TypeError, ErrorCode.INVALID_ARGUMENT, 'Wide.big value');
+    }
+    expect(bytesOf(pool.memory)).toEqual(before);
+  });
+
+  it('a number field takes a number; a bigint, Symbol, string or object is a coded TypeError that writes nothing', () => {
+    const { pool, handles, before } = filled(Every);
+    const o = Every.view(pool.memory);
+    const h = handles[2]!;
+    const forged = valueOf64();
+    for (const bad of [1n, Symbol('v'), '1.5', null, forged] as unknown as number[]) {
+      expectError(() => o.b.set(h, bad), TypeError, ErrorCode.INVALID_ARGUMENT, 'Every.b value');
+      expectError(() => o.f.set(h, bad), TypeError, ErrorCode.INVALID_ARGUMENT, 'Every.f value');
+      expectError(() => o.pos.x.set(h, bad), TypeError, ErrorCode.INVALID_ARGUMENT, 'Every.pos.x value');
+      expectError(() => o.tags.set(h, 0, bad), TypeError, ErrorCode.INVALID_ARGUMENT, 'Every.tags value');
+    }
+    expect(forged.calls).toBe(0);
+    expect(bytesOf(pool.memory)).toEqual(before);
+  });
+
+  it("clear refuses a count that is not a non-negative integer number ('2', 2n, -1, 0.5), writing nothing", () => {
+    const { pool, handles, before } = filled(Bytes);
+    const h = handles[0]!;
+    for (const bad of ['2', 2n, null, valueOf64()]) {
+      expectError(() => Bytes.clear(pool.memory, h, bad as unknown as number), TypeError, ErrorCode.INVALID_ARGUMENT, 'count');
+    }
+    for (const bad of [-1, 0.5, NaN, Infinity]) {
+      expectError(() => Bytes.clear(pool.memory, h, bad), RangeError, ErrorCode.INVALID_ARGUMENT, 'count');
+    }
+    // More records than the whole memory holds, on any backend.
+    expectError(() => Bytes.clear(pool.memory, h, pool.memory.byteLength), RangeError, ErrorCode.INVALID_HANDLE, 'Bytes');
+    expect(bytesOf(pool.memory)).toEqual(before);
+  });
+
+  it('allocRecords refuses a fixed pool (whose alloc() would quietly hand out one slot), allocating nothing', () => {
+    const pool = scope.add(backend.createFixedPool(64, 16));
+    const before = pool.stats();
+    expectError(() => allocRecords(pool as unknown as Arena, Order, 10), TypeError, ErrorCode.INVALID_ARGUMENT, 'arena');
+    expect(pool.stats()).toEqual(before);
+  });
+
+  it('an ArrayType made by hand with a negative or fractional length is refused when the layout is defined', () => {
+    const forge = (length: number) => Object.assign(Object.create(ArrayType.prototype), { type: 'u8', length }) as ArrayType;
+    for (const length of [-3, 0.5, NaN]) {
+      expectError(() => defineLayout({ a: 'u8', tags: forge(length) }), RangeError, ErrorCode.INVALID_ARGUMENT, 'array length');
+    }
   });
 }

@@ -4,7 +4,15 @@ import { describe, expect, it } from 'vitest';
 import { renderEngineFiles } from '../scripts/engine-files.mjs';
 
 const repoRoot = new URL('../../../', import.meta.url);
-const PUBLISHED = ['packages/api', 'packages/backend-js', 'packages/backend-wasm', 'packages/backend-native', 'conformance'];
+const PUBLISHED = [
+  'packages/base',
+  'packages/layout',
+  'packages/api',
+  'packages/backend-js',
+  'packages/backend-wasm',
+  'packages/backend-native',
+  'conformance',
+];
 
 describe('every engine spells the shared facts as ENGINE_FACTS renders them', () => {
   for (const [path, expected] of Object.entries(renderEngineFiles() as Record<string, string>)) {

@@ -32,6 +32,7 @@ const x: number = o.pos.x.get(h);
 o.pos.y.set(h, x);
 const big: bigint = o.big.get(h);
 o.delta.set(h, -big);
+o.delta.set(h, -1);
 o.clear(h);
 const offset: number = Order.offsets.pos;
 const typed: { price: number; tags: number[]; pos: { x: number; y: number }; big: bigint } = Order.toObject(pool.memory, h);
@@ -45,8 +46,8 @@ o.pos.z.get(h);
 void Order.offsets.prise;
 // @ts-expect-error a u64 field reads a bigint
 const wrong: number = o.big.get(h);
-// @ts-expect-error a u64 field takes a bigint
-o.big.set(h, 1);
+// @ts-expect-error a u64 field takes a bigint or a (safe integer) number, not a string
+o.big.set(h, '1');
 // @ts-expect-error an f64 field takes a number
 o.price.set(h, 1n);
 // @ts-expect-error an array field needs an index

@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
-const apiDir = fileURLToPath(new URL('../../api', import.meta.url));
+// @mempool/api and the packages it depends on, none of which the registry has before a release.
+const apiDirs = ['base', 'layout', 'api'].map((name) => fileURLToPath(new URL(`../../${name}`, import.meta.url)));
 const npm = (cwd: string, ...args: string[]) =>
   execFileSync('npm', [...args, '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd, encoding: 'utf8' });
 const smoke = `import('@mempool/backend-native').then(({ createFixedPool, version }) => {
@@ -21,21 +22,21 @@ const run = (cwd: string) =>
   JSON.parse(execFileSync(process.execPath, ['-e', smoke], { cwd, encoding: 'utf8' })) as Record<string, unknown>;
 
 let work: string;
-let apiTarball: string;
+let apiTarballs: string[];
 let nativeTarball: string;
 
-/** A fresh project with the api tarball and `native` (a tarball) installed, install scripts not run. */
+/** A fresh project with the api's tarballs and `native` (a tarball) installed, install scripts not run. */
 function project(name: string, native: string): string {
   const dir = join(work, name);
   mkdirSync(dir);
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name, private: true, type: 'module' }));
-  npm(dir, 'install', '--ignore-scripts', apiTarball, native);
+  npm(dir, 'install', '--ignore-scripts', ...apiTarballs, native);
   return join(dir, 'node_modules', '@mempool', 'backend-native');
 }
 
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'mempool-native-install-'));
-  apiTarball = join(work, npm(apiDir, 'pack', `--pack-destination=${work}`).trim().split('\n').pop()!);
+  apiTarballs = apiDirs.map((dir) => join(work, npm(dir, 'pack', `--pack-destination=${work}`).trim().split('\n').pop()!));
   nativeTarball = join(work, npm(packageDir, 'pack', `--pack-destination=${work}`).trim().split('\n').pop()!);
 }, 60_000);
 

@@ -4,6 +4,7 @@ import { backend as js, createArena, createFixedPool } from '@mempool/backend-js
 import wasm from '@mempool/backend-wasm';
 import { backend as native } from '@mempool/backend-native';
 import { registerConformanceSuite, type ConformanceOptions } from '@mempool/conformance';
+import { defineLayout } from '@mempool/layout';
 
 const backends: readonly Backend[] = [js, wasm, native];
 const pool: FixedPool = createFixedPool(24, 16, { align: 8 });
@@ -24,4 +25,9 @@ export async function pick(): Promise<Backend> {
 const options: ConformanceOptions = { groups: ['testTable', 'determinism'] };
 registerConformanceSuite(await import('@mempool/backend-js'), options);
 
-export { arena, backends, code, handle, stats };
+const Point = defineLayout({ x: 'f64', y: 'f64', id: 'u64' }, { name: 'Point' });
+const points = Point.view(pool.memory);
+const x: number = points.x.get(handle);
+points.id.set(handle, 1n);
+
+export { arena, backends, code, handle, stats, x };

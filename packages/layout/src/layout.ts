@@ -1,8 +1,7 @@
-import { checkAlign } from '../checks.js';
-import { MAX_ALIGN, MAX_MEMORY_BYTES } from '../constants.js';
-import { destroyed, invalidRange, invalidType } from '../errors.js';
-import { ARRAY_ACCESSORS, recordClearer, SCALAR_ACCESSORS, type ArrayAccessor, type ScalarAccessor } from './accessors.js';
-import { ArrayType, isScalarType, SCALAR_LIST, SCALAR_SIZES, type ScalarType, type ScalarValues } from './scalars.js';
+import { checkAlign, destroyed, invalidRange, invalidType, MAX_ALIGN, MAX_MEMORY_BYTES } from '@mempool/base';
+import type { ArrayAccessor, Clear, ScalarAccessor } from './access.js';
+import { ARRAY_ACCESSORS, CLEARERS, SCALAR_ACCESSORS } from './accessors.generated.js';
+import { ArrayType, isScalarType, SCALAR_LIST, SCALAR_SIZES, type ScalarInputs, type ScalarType, type ScalarValues } from './scalars.js';
 import { wordsOf, type Words } from './words.js';
 
 /** What a field can be: a scalar type, a fixed-length {@link array} of one, or a nested layout. */
@@ -13,16 +12,20 @@ export type Fields = { readonly [name: string]: FieldType };
 
 /** The accessor a view has for one field: `get`/`set`, with an index for arrays, or a nested view. */
 export type FieldAccessor<T> = T extends ScalarType
-  ? ScalarAccessor<ScalarValues[T]>
+  ? ScalarAccessor<ScalarValues[T], ScalarInputs[T]>
   : T extends ArrayType<infer E>
-    ? ArrayAccessor<ScalarValues[E]>
+    ? ArrayAccessor<ScalarValues[E], ScalarInputs[E]>
     : T extends Layout<infer G>
       ? RecordView<G>
       : never;
 
 /**
  * Typed access to the records of one layout in one `memory`: `view.price.get(handle)`,
- * `view.price.set(handle, 1.5)`, `view.tags.get(handle, 2)`, `view.pos.x.get(handle)`.
+ * `view.price.set(handle, 1.5)`, `view.tags.get(handle, 2)`, `view.pos.x.get(handle)`. A handle
+ * is a number: an integer multiple of the layout's `align`, past the reserved header, whose record
+ * lies inside memory; an index is an integer from 0 to the array's length - 1. A number field
+ * takes a number, a 64-bit one a bigint or a safe integer. Anything else is refused with the
+ * contract's error (`ERR_MEMPOOL_INVALID_HANDLE` or `ERR_MEMPOOL_INVALID_ARGUMENT`) and writes nothing.
  */
 export type RecordView<F extends Fields> = { readonly [K in keyof F]: FieldAccessor<F[K]> } & {
   /** The memory this view reads. */
@@ -97,6 +100,14 @@ export class Layout<F extends Fields> {
   readonly offsets: { readonly [K in keyof F]: number };
   readonly #views = new WeakMap<ArrayBufferLike, RecordView<F>>();
 
+  /**
+   * Made by `defineLayout`, not by hand: a brand check (`instanceof` can be fooled with
+   * `Object.create(Layout.prototype)`, an object whose sizes nothing checked).
+   */
+  static isLayout(value: unknown): value is Layout<Fields> {
+    return typeof value === 'object' && value !== null && #views in value;
+  }
+
   /** @internal use {@link defineLayout}. */
   constructor(fields: F, options: LayoutOptions = {}) {
     if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) {
@@ -115,10 +126,9 @@ export class Layout<F extends Fields> {
       if (!IDENTIFIER.test(field) || RESERVED.has(field)) {
         throw invalidRange('field name', `an identifier other than ${[...RESERVED].join(', ')}`, field);
       }
-      const spec: unknown = fields[field];
-      const { type, size, align: fieldAlign } = measure(field, spec);
+      const { spec, type, size, align: fieldAlign } = measure(field, fields[field]);
       const offset = roundUp(end, fieldAlign);
-      infos.push({ name: field, type, offset, size, align: fieldAlign, field: spec as FieldType });
+      infos.push(Object.freeze({ name: field, type, offset, size, align: fieldAlign, field: spec }));
       offsets[field] = offset;
       end = offset + size;
       align = Math.max(align, fieldAlign);
@@ -147,7 +157,7 @@ export class Layout<F extends Fields> {
     let view = this.#views.get(memory);
     if (view !== undefined && memory.byteLength === 0) throw destroyed(this.name, 'view');
     if (view === undefined) {
-      view = buildView(this, wordsOf(memory, this.name), 0, this.name) as RecordView<F>;
+      view = buildView(this, wordsOf(memory, this.name), 0, this.align, this.name) as RecordView<F>;
       this.#views.set(memory, view);
     }
     return view;
@@ -193,25 +203,38 @@ export function defineLayout<const F extends Fields>(fields: F, options?: Layout
   return new Layout(fields, options);
 }
 
-function measure(field: string, spec: unknown): { type: string; size: number; align: number } {
-  if (isScalarType(spec)) return { type: spec, size: SCALAR_SIZES[spec], align: SCALAR_SIZES[spec] };
-  if (spec instanceof ArrayType) {
-    const element = SCALAR_SIZES[(spec as ArrayType).type];
-    return { type: `${spec.type}[${spec.length}]`, size: element * spec.length, align: element };
+/** A field's type checked and copied (so nothing changed later reaches the layout), with its size and alignment. */
+function measure(field: string, given: unknown): { spec: FieldType; type: string; size: number; align: number } {
+  if (isScalarType(given)) return { spec: given, type: given, size: SCALAR_SIZES[given], align: SCALAR_SIZES[given] };
+  if (given instanceof ArrayType) {
+    // Made again from its parts: one built by hand (`Object.create(ArrayType.prototype)`) or
+    // changed since is checked like any `array()` call, and reads once.
+    const spec = new ArrayType((given as ArrayType).type, (given as ArrayType).length);
+    const element = SCALAR_SIZES[spec.type];
+    return { spec, type: `${spec.type}[${spec.length}]`, size: element * spec.length, align: element };
   }
-  if (spec instanceof Layout) return { type: spec.name, size: spec.byteSize, align: spec.align };
-  throw invalidType(`field ${field}`, `one of ${SCALAR_LIST}, an array() or a layout`, spec);
+  if (Layout.isLayout(given)) return { spec: given, type: given.name, size: given.byteSize, align: given.align };
+  throw invalidType(`field ${field}`, `one of ${SCALAR_LIST}, an array() or a layout`, given);
 }
 
-/** The accessors of `layout`'s fields for records whose start is `base` bytes past the handle. */
-function buildView(layout: Layout<any>, words: Words, base: number, path: string): unknown {
-  const view: Record<string, unknown> = { memory: words.memory, clear: recordClearer(words, base, layout.byteSize, layout.align, path) };
+/** `clear(handle, count = 1)` in the widest words the record's alignment allows. */
+function recordClearer(w: Words, base: number, layout: Layout<Fields>, align: number, path: string): Clear {
+  return CLEARERS[Math.min(layout.align, 8)]!(w, base, layout.byteSize, align, path);
+}
+
+/**
+ * The accessors of `layout`'s fields for records whose start is `base` bytes past the handle;
+ * `align` is the outermost record's, since the handle a nested view takes is that record's.
+ */
+function buildView(layout: Layout<any>, words: Words, base: number, align: number, path: string): unknown {
+  const view: Record<string, unknown> = { memory: words.memory, clear: recordClearer(words, base, layout, align, path) };
   for (const { name, field, offset } of layout.fields) {
     const at = base + offset;
     const fieldPath = `${path}.${name}`;
-    if (isScalarType(field)) view[name] = SCALAR_ACCESSORS[field](words, at, fieldPath);
-    else if (field instanceof ArrayType) view[name] = ARRAY_ACCESSORS[(field as ArrayType).type](words, at, field.length, fieldPath);
-    else view[name] = buildView(field, words, at, fieldPath);
+    if (isScalarType(field)) view[name] = SCALAR_ACCESSORS[field](words, at, align, fieldPath);
+    else if (field instanceof ArrayType) {
+      view[name] = ARRAY_ACCESSORS[(field as ArrayType).type](words, at, field.length, align, fieldPath);
+    } else view[name] = buildView(field, words, at, align, fieldPath);
   }
   return Object.freeze(view);
 }

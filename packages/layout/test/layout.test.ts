@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  allocRecords,
-  array,
-  createRecordPool,
-  defineLayout,
-  ErrorCode,
-  HEADER_BYTES,
-  type Arena,
-  type Backend,
-  type FixedPool,
-} from '../src/index.js';
+import { ErrorCode, HEADER_BYTES } from '@mempool/base';
+import { array, ArrayType, defineLayout, Layout, SCALARS } from '../src/index.js';
 
 const Vec2 = defineLayout({ x: 'f32', y: 'f32' }, { name: 'Vec2' });
 const Order = defineLayout(
@@ -220,56 +211,55 @@ describe('clear', () => {
   });
 });
 
-describe('createRecordPool and allocRecords', () => {
-  const calls: unknown[][] = [];
-  const backend = {
-    name: 'recorder',
-    createFixedPool: (...args: unknown[]) => (calls.push(args), {} as FixedPool),
-  } as unknown as Backend;
+describe('the scalar table', () => {
+  it('gives every scalar its C size, its typed array and what it reads', () => {
+    const Every = defineLayout({
+      f64: 'f64',
+      f32: 'f32',
+      u32: 'u32',
+      i32: 'i32',
+      u16: 'u16',
+      i16: 'i16',
+      u8: 'u8',
+      i8: 'i8',
+      u64: 'u64',
+      i64: 'i64',
+    });
+    const memory = new ArrayBuffer(HEADER_BYTES + Every.byteSize);
+    const view = Every.view(memory) as unknown as Record<string, { set(h: number, v: unknown): void; get(h: number): unknown }>;
+    for (const [type, row] of Object.entries(SCALARS)) {
+      expect([type, new row.view(8).BYTES_PER_ELEMENT]).toEqual([type, row.size]);
+      const value = row.value === 'bigint' ? -1n : -1;
+      view[type]!.set(HEADER_BYTES, value);
+      const expected = new row.view(memory, HEADER_BYTES + Every.offsets[type as keyof typeof Every.offsets], 1)[0];
+      expect([type, view[type]!.get(HEADER_BYTES)]).toEqual([type, expected]);
+      expect(typeof view[type]!.get(HEADER_BYTES)).toBe(row.value);
+    }
+  });
+});
 
-  it('create a pool of byteSize slots aligned to the layout, passing other options through', () => {
-    calls.length = 0;
-    createRecordPool(backend, Order, 100);
-    createRecordPool(backend, Order, 10, { align: 64, shared: true } as never);
-    expect(calls).toEqual([
-      [56, 100, { align: 8 }],
-      [56, 10, { align: 64, shared: true }],
-    ]);
-  });
-  it('refuse an alignment the layout cannot live with, a non-layout and a non-backend, creating nothing', () => {
-    calls.length = 0;
-    expect(code(() => createRecordPool(backend, Order, 10, { align: 4 }))).toMatchObject({
-      name: 'RangeError',
-      code: ErrorCode.INVALID_ARGUMENT,
-      message: expect.stringContaining('options.align'),
-    });
-    expect(code(() => createRecordPool(backend, Order, 10, { align: 8192 }))).toMatchObject({
-      name: 'RangeError',
-      code: ErrorCode.INVALID_ARGUMENT,
-    });
-    expect(code(() => createRecordPool(backend, { byteSize: 8, align: 8 } as never, 10))).toMatchObject({
-      name: 'TypeError',
-      code: ErrorCode.INVALID_ARGUMENT,
-    });
-    expect(code(() => createRecordPool({} as Backend, Order, 10))).toMatchObject({ name: 'TypeError', code: ErrorCode.INVALID_ARGUMENT });
-    expect(calls).toEqual([]);
-  });
-  it('allocRecords asks the arena for count records at the layout alignment', () => {
-    const allocs: unknown[][] = [];
-    const arena = { alloc: (...args: unknown[]) => (allocs.push(args), 128) } as unknown as Arena;
-    expect(allocRecords(arena, Order, 3)).toBe(128);
-    expect(allocRecords(arena, defineLayout({ a: 'u16' }, { align: 256 }))).toBe(128);
-    expect(allocs).toEqual([
-      [168, 8],
-      [256, 256],
-    ]);
-    for (const bad of [0, 1.5, -1, 2 ** 53]) {
-      expect(code(() => allocRecords(arena, Order, bad))).toMatchObject({
-        name: 'RangeError',
+describe('hostile field types', () => {
+  it('an ArrayType made by hand with a negative, fractional or huge length, or a bad type, is refused at definition', () => {
+    const forge = (type: unknown, length: unknown) => Object.assign(Object.create(ArrayType.prototype), { type, length }) as ArrayType;
+    for (const length of [-3, 0, 1.5, NaN, 2 ** 33, '4']) {
+      expect(code(() => defineLayout({ a: 'u8', tags: forge('u8', length) }))).toMatchObject({
         code: ErrorCode.INVALID_ARGUMENT,
-        message: expect.stringContaining('count'),
+        message: expect.stringContaining('array length'),
       });
     }
-    expect(allocs.length).toBe(2);
+    expect(code(() => defineLayout({ tags: forge('f16', 2) }))).toMatchObject({ name: 'TypeError', code: ErrorCode.INVALID_ARGUMENT });
+    expect(code(() => new ArrayType('u8', -1))).toMatchObject({ name: 'RangeError', code: ErrorCode.INVALID_ARGUMENT });
+  });
+  it('an ArrayType cannot be changed after the layout took it', () => {
+    const tags = array('u8', 2);
+    const L = defineLayout({ tags, after: 'u8' });
+    expect(() => Object.assign(tags, { length: 100 })).toThrow(TypeError);
+    expect([L.byteSize, L.view(new ArrayBuffer(128)).tags.length]).toEqual([3, 2]);
+  });
+  it('a forged nested layout (the prototype of one, with sizes nothing checked) is refused', () => {
+    const forged = Object.create(Layout.prototype, { byteSize: { value: -16 }, align: { value: 8 }, name: { value: 'x' } });
+    expect(code(() => defineLayout({ a: 'u8', inner: forged }))).toMatchObject({ name: 'TypeError', code: ErrorCode.INVALID_ARGUMENT });
+    expect(Layout.isLayout(forged)).toBe(false);
+    expect(Layout.isLayout(Order)).toBe(true);
   });
 });

@@ -1,10 +1,10 @@
-import { checkAlign, checkInteger } from '../checks.js';
-import type { Arena, Backend, FixedPool, FixedPoolOptions } from '../contract.js';
-import { invalidRange, invalidType } from '../errors.js';
-import { Layout, type Fields } from './layout.js';
+import { Layout, type Fields } from '@mempool/layout';
+import { checkAlign, checkInteger } from './checks.js';
+import type { Arena, Backend, FixedPool, FixedPoolOptions } from './contract.js';
+import { invalidRange, invalidType } from './errors.js';
 
 function checkLayout(value: unknown): Layout<Fields> {
-  if (!(value instanceof Layout)) throw invalidType('layout', 'a layout made by defineLayout()', value);
+  if (!Layout.isLayout(value)) throw invalidType('layout', 'a layout made by defineLayout()', value);
   // A layout can only be made with an alignment an allocator honours; checked again here so that a
   // future layout option cannot reach a pool unchecked.
   checkAlign('layout.align', value.align);
@@ -37,6 +37,10 @@ export function createRecordPool(backend: Backend, layout: Layout<Fields>, capac
  * but the arena's `failedAllocs` when they do not fit, as `arena.alloc` does.
  */
 export function allocRecords(arena: Arena, layout: Layout<Fields>, count = 1): number {
+  // A pool has `alloc()` too, which would ignore the size and hand out one slot for `count` records.
+  if (typeof arena !== 'object' || arena === null || typeof arena.alloc !== 'function' || typeof arena.mark !== 'function') {
+    throw invalidType('arena', 'an Arena (a fixed pool holds one record per slot: use createRecordPool)', arena);
+  }
   const record = checkLayout(layout);
   const n = checkInteger('count', count, 1, Math.floor(Number.MAX_SAFE_INTEGER / record.byteSize));
   return arena.alloc(n * record.byteSize, record.align);
