@@ -9,4 +9,5 @@ export * from './engine-facts.js';
 export * from './version.js';
 export * from './shared.js';
 export * from './load-backend.js';
+export * from './detach.js';
 export * from './layout/index.js';

@@ -7,7 +7,9 @@ import {
   checkArenaAlloc,
   checkBatch,
   DEFAULT_ALIGN,
+  DETACH_ON_DESTROY,
   destroyed,
+  detachBuffer,
   detached,
   FIXED_POOL_STATS_FIELDS,
   fixedPoolLayout,
@@ -16,6 +18,7 @@ import {
   invalidRange,
   invalidType,
   markGeneration,
+  markThatKeepsDetach,
   markOffset,
   MAX_MEMORY_BYTES,
   outOfMemory,
@@ -50,6 +53,14 @@ const SHARED_UNSUPPORTED =
 // The argument block's indexes, as module constants (the hot paths read them on every call).
 const { id: ID, arg0: ARG0, arg1: ARG1, result: RESULT } = BLOCK;
 
+/**
+ * `markAsUntransferable` where a marked buffer can still be detached. On Node 24+ and Deno the mark
+ * forbids detaching, and `napi_detach_arraybuffer` on such a buffer aborts the process (Node) or
+ * panics (Deno) instead of returning a status: there `memory` is not marked, so destroy() can
+ * always detach it.
+ */
+const mark = markThatKeepsDetach(markAsUntransferable);
+
 /** A zeroed, V8-owned `ArrayBuffer` of `bytes`, or `ERR_MEMPOOL_OUT_OF_MEMORY` when the engine refuses it. */
 function reserveMemory(bytes: number): ArrayBuffer {
   let memory: ArrayBuffer;
@@ -58,10 +69,20 @@ function reserveMemory(bytes: number): ArrayBuffer {
   } catch (error) {
     throw outOfMemory(bytes, error);
   }
-  // No postMessage/structuredClone may move it elsewhere. A BYOB stream read detaches it anyway:
+  // No postMessage/structuredClone may move it elsewhere, where the mark leaves it detachable
+  // (see `mark`). A BYOB stream read, or a transfer where it is not marked, detaches it anyway:
   // every method checks that it is still attached before it calls the addon.
-  markAsUntransferable(memory);
+  mark?.(memory);
   return memory;
+}
+
+/**
+ * Gives `memory` back at destroy(): the addon detaches it and frees the C bookkeeping; if the
+ * addon could not detach it (a Node-API that refuses), the means JavaScript has are tried.
+ */
+function destroyIn(binding: NativeBinding, memory: ArrayBuffer, anchor: NativeAnchor): void {
+  binding.destroy(memory, anchor);
+  if (memory.byteLength !== 0) detachBuffer(memory);
 }
 
 /** `{ shared: true }` is refused (see `SHARED_UNSUPPORTED`). */
@@ -224,7 +245,7 @@ export function createNativeBackend(binding: NativeBinding, version: string): Na
       if (this.#destroyed) return;
       this.#destroyed = true;
       block[ID] = id;
-      binding.destroy(this.memory, this.#anchor);
+      destroyIn(binding, this.memory, this.#anchor);
     }
 
     [Symbol.dispose](): void {
@@ -326,7 +347,7 @@ export function createNativeBackend(binding: NativeBinding, version: string): Na
       if (this.#destroyed) return;
       this.#destroyed = true;
       block[ID] = id;
-      binding.destroy(this.memory, this.#anchor);
+      destroyIn(binding, this.memory, this.#anchor);
     }
 
     [Symbol.dispose](): void {
@@ -340,7 +361,14 @@ export function createNativeBackend(binding: NativeBinding, version: string): Na
     // `memory` is V8's (so the GC reclaims it at once): its first byte is as aligned as V8's
     // allocator makes it, 16 bytes on 64-bit glibc/musl/Windows. The C library's own buffers
     // (mp_*_create) are 64-byte aligned. No shared allocators: see SHARED_UNSUPPORTED.
-    supports: Object.freeze({ maxMemoryBytes: MAX_MEMORY_BYTES, absoluteAlignment: 16, gcReclaim: true, shared: false }),
+    // detachOnDestroy: at least where JavaScript can detach (the addon's Node-API may add more).
+    supports: Object.freeze({
+      maxMemoryBytes: MAX_MEMORY_BYTES,
+      absoluteAlignment: 16,
+      gcReclaim: true,
+      detachOnDestroy: DETACH_ON_DESTROY,
+      shared: false,
+    }),
     // Never a shared allocator (refused in the constructors), so never the shared overloads' type.
     createFixedPool: ((objectSize: number, capacity: number, options?: FixedPoolOptions): FixedPool =>
       new NativeFixedPool(objectSize, capacity, options)) as Backend['createFixedPool'],
