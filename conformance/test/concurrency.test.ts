@@ -32,14 +32,38 @@ for (const specifier of specifiers) {
   if (backend.supports.shared) backends.push({ specifier, backend });
 }
 
-function start(task: StressTask): { worker: Worker; done: Promise<StressReport> } {
+function start(task: StressTask): { worker: Worker; done: Promise<StressReport>; exited: Promise<void> } {
   const worker = new Worker(WORKER, { workerData: task });
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   const done = new Promise<StressReport>((resolve, reject) => {
     worker.once('message', resolve);
     worker.once('error', reject);
     worker.once('exit', (code) => reject(new Error(`worker ${task.id} exited with ${code} before reporting`)));
   });
-  return { worker, done };
+  return { worker, done, exited };
+}
+
+/** Terminates a worker: its promise and its 'exit' event. */
+async function stop(run: { worker: Worker; exited: Promise<void> }): Promise<void> {
+  await Promise.all([run.worker.terminate(), run.exited]);
+}
+
+/**
+ * Waits until `pool`'s counters stop moving: proof that terminated workers have stopped. Under Deno
+ * `terminate()` resolves, and 'exit' fires, while a busy worker still runs for a moment.
+ */
+async function quiet(pool: SharedFixedPool): Promise<void> {
+  const counters = () => {
+    const { allocCount, freeCount } = pool.stats();
+    return `${allocCount}/${freeCount}`;
+  };
+  for (let last = counters(), tries = 0; ; tries++) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const now = counters();
+    if (now === last) return;
+    if (tries > 200) throw new Error(`terminated workers still run 10 s later (${now})`);
+    last = now;
+  }
 }
 
 const sum = (reports: readonly StressReport[], key: 'allocs' | 'frees' | 'failed'): number => reports.reduce((n, r) => n + r[key], 0);
@@ -160,8 +184,9 @@ describe('concurrency', () => {
         );
         for (const run of runs.slice(0, killed)) run.done.catch(() => undefined);
         await new Promise((resolve) => setTimeout(resolve, 600));
-        await Promise.all(runs.slice(0, killed).map((run) => run.worker.terminate()));
+        await Promise.all(runs.slice(0, killed).map(stop));
         const reports = await Promise.all(runs.slice(killed).map((r) => r.done));
+        await quiet(pool);
         const context = `seed ${seed} (MEMPOOL_SEED=${seed - 1000} replays it)`;
         expect(
           reports.flatMap((r) => r.errors),
