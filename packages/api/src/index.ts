@@ -10,4 +10,5 @@ export * from './version.js';
 export * from './shared.js';
 export * from './load-backend.js';
 export * from './detach.js';
+export * from './runtime.js';
 export * from './layout/index.js';
