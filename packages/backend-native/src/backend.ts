@@ -85,6 +85,28 @@ function destroyIn(binding: NativeBinding, memory: ArrayBuffer, anchor: NativeAn
   if (memory.byteLength !== 0) detachBuffer(memory);
 }
 
+/** The C library's bookkeeping per pool slot (its free stack and live epochs, `addon/allocator_table.cc`). */
+const BOOKKEEPING_BYTES_PER_SLOT = 8;
+/** The most that one pool's pressure buffer stands for (see `collectorPressure`). */
+const MAX_PRESSURE_BYTES = 64 * 2 ** 20;
+const NO_PRESSURE = new ArrayBuffer(0);
+
+/**
+ * Untouched V8-owned bytes standing for a pool's C bookkeeping, held as long as the pool is: every
+ * engine counts an ArrayBuffer toward its next collection, while the addon's
+ * `napi_adjust_external_memory` moves some engines not at all (Deno 2.9: a loop that drops pools
+ * peaked at 5x the js backend's memory, 1.1x with this). Never written, so the engine's zero-filled
+ * pages are never touched and cost no resident memory. Capped at MAX_PRESSURE_BYTES (a huge pool is
+ * not dropped in a loop), and best effort: a refusal leaves only the addon's report.
+ */
+function collectorPressure(capacity: number): ArrayBuffer {
+  try {
+    return new ArrayBuffer(Math.min(capacity * BOOKKEEPING_BYTES_PER_SLOT, MAX_PRESSURE_BYTES));
+  } catch {
+    return NO_PRESSURE;
+  }
+}
+
 /** `{ shared: true }` is refused (see `SHARED_UNSUPPORTED`). */
 function refuseShared(options: unknown): void {
   if (sharedRequested(options)) throw sharedUnsupported('native', SHARED_UNSUPPORTED);
@@ -135,6 +157,11 @@ export function createNativeBackend(binding: NativeBinding, version: string): Na
      */
     readonly #probe: Uint8Array;
     readonly #stats = new Float64Array(FIXED_POOL_STATS_FIELDS.length);
+    /**
+     * Makes the garbage collector count the C bookkeeping on every engine (see collectorPressure).
+     * A field, not a WeakMap entry: Deno 2.9 collected ephemeron values too late to help (measured).
+     */
+    #pressure: ArrayBuffer;
     #destroyed = false;
 
     constructor(objectSize: number, capacity: number, options?: FixedPoolOptions) {
@@ -143,6 +170,7 @@ export function createNativeBackend(binding: NativeBinding, version: string): Na
       const memory = reserveMemory(layout.byteLength);
       this.#anchor = created(binding.createFixedPool(memory, layout.objectSize, layout.capacity, layout.align), layout.byteLength);
       this.#id = block[RESULT]!;
+      this.#pressure = collectorPressure(layout.capacity);
       this.objectSize = layout.objectSize;
       this.slotSize = layout.slotSize;
       this.capacity = layout.capacity;
@@ -244,6 +272,8 @@ export function createNativeBackend(binding: NativeBinding, version: string): Na
       const id = NativeFixedPool.#idOf(this, 'destroy');
       if (this.#destroyed) return;
       this.#destroyed = true;
+      // The C bookkeeping is freed now: nothing is left for the collector to count.
+      if (this.#pressure.byteLength !== 0) this.#pressure = NO_PRESSURE;
       block[ID] = id;
       destroyIn(binding, this.memory, this.#anchor);
     }
