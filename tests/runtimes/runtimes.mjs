@@ -44,10 +44,17 @@ export function install(runtime) {
     writeFileSync(join(dir, 'package.json'), '{ "private": true }\n');
     const npm = spawnSync('npm', ['i', '--no-save', '--ignore-scripts', '--no-audit', '--no-fund', `${runtime.pkg}@${runtime.version}`], {
       cwd: dir,
-      stdio: 'inherit',
+      // npm's output goes to stderr: stdout stays this module's own (see the listing below).
+      stdio: ['ignore', 2, 2],
     });
     if (npm.status !== 0 || !existsSync(binary)) throw new Error(`${runtime.label}: npm i ${runtime.pkg}@${runtime.version} failed`);
   }
   chmodSync(binary, 0o755);
   return binary;
+}
+
+// `node tests/runtimes/runtimes.mjs`: installs every runtime and prints `[{ label, command }]` as
+// JSON (the benchmark's per-runtime mode runs its children with these commands).
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  console.log(JSON.stringify(RUNTIMES.map((runtime) => ({ label: runtime.label, command: [install(runtime), ...(runtime.args ?? [])] }))));
 }
