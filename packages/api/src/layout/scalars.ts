@@ -21,7 +21,8 @@ export interface ScalarValues {
 
 export type ScalarType = keyof typeof SCALAR_SIZES;
 
-export const isScalarType = (value: unknown): value is ScalarType => typeof value === 'string' && Object.hasOwn(SCALAR_SIZES, value);
+export const isScalarType = (value: unknown): value is ScalarType =>
+  typeof value === 'string' && Object.prototype.hasOwnProperty.call(SCALAR_SIZES, value);
 
 const SCALAR_LIST = Object.keys(SCALAR_SIZES).join(', ');
 
