@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only <text>]`: runs every subject in its own Node process (the
+ * `npm run bench [-- --quick] [-- --only <text>] [-- --runtimes]`: runs every subject in its own Node process (the
  * scale sweeps one process per size), then the C harness, then prints the tables and writes
  * `results/latest.{json,md}`, `results/chart.svg` and `results/sweep.svg` (a quick run writes
  * `results/quick/`, an `--only` run `results/partial/`, so neither overwrites a full run's results).
@@ -13,6 +13,7 @@ import { environment, versions } from './env.js';
 import { computeRatios } from './ratios.js';
 import { consoleTable, sortFigures, writeReport, type Report } from './report.js';
 import { updateReadme } from './readme.js';
+import { runRuntimes } from './runtimes.js';
 import { runC } from './scenarios/c.js';
 import { subjectsFor, type SubjectSpec } from './subjects.js';
 import type { SweepPoint } from './sweep.js';
@@ -130,7 +131,8 @@ function disagreements(points: readonly SweepPoint[]): string[] {
     .map(([k, ps]) => `${k}: ${ps.map((p) => `${p.subject} ${p.checksum}`).join(', ')}`);
 }
 
-main().catch((error: unknown) => {
+// `--runtimes`: the single-call scenarios on every runtime of the runtime matrix (runtimes.ts).
+(args.includes('--runtimes') ? runRuntimes(quick) : main()).catch((error: unknown) => {
   console.error(error);
   process.exitCode = 1;
 });

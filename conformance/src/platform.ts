@@ -34,19 +34,28 @@ export function totalMemoryBytes(): number | undefined {
 let collector: (() => void) | null | undefined;
 
 /**
- * A function that runs a full garbage collection, or `undefined` where none can be had. Under Node
- * no flag is needed: `--expose-gc` set at run time takes effect for new contexts, and a fresh
- * context's `gc` collects the whole isolate. `node --expose-gc` (a global `gc`) works as well.
+ * A function that runs a full garbage collection, or `undefined` where none can be had, found by
+ * what the runtime offers: a global `gc` (`node --expose-gc`), Bun's `Bun.gc(true)`, or under Node
+ * and Deno with no flag: `--expose-gc` set at run time takes effect for new contexts, and a fresh
+ * context's `gc` collects the whole isolate. A runtime whose new contexts have no `gc` (the lookup
+ * throws there) has none.
  */
 export function garbageCollector(): (() => void) | undefined {
   if (collector !== undefined) return collector ?? undefined;
   const exposed = (globalThis as { gc?: () => void }).gc;
   if (typeof exposed === 'function') return (collector = exposed);
+  const bun = (globalThis as { Bun?: { gc?(force: boolean): void } }).Bun;
+  if (typeof bun?.gc === 'function') return (collector = () => bun.gc?.(true));
   const v8 = builtin<{ setFlagsFromString(flags: string): void }>('node:v8');
   const vm = builtin<{ runInNewContext(code: string): unknown }>('node:vm');
   if (v8 === undefined || vm === undefined) return (collector = null) ?? undefined;
-  v8.setFlagsFromString('--expose-gc');
-  const gc = vm.runInNewContext('gc');
+  let gc: unknown;
+  try {
+    v8.setFlagsFromString('--expose-gc');
+    gc = vm.runInNewContext('typeof gc === "function" ? gc : undefined');
+  } catch {
+    gc = undefined;
+  }
   collector = typeof gc === 'function' ? (gc as () => void) : null;
   return collector ?? undefined;
 }

@@ -32,14 +32,42 @@ for (const specifier of specifiers) {
   if (backend.supports.shared) backends.push({ specifier, backend });
 }
 
-function start(task: StressTask): { worker: Worker; done: Promise<StressReport> } {
+function start(task: StressTask): { worker: Worker; done: Promise<StressReport>; exited: Promise<void> } {
   const worker = new Worker(WORKER, { workerData: task });
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   const done = new Promise<StressReport>((resolve, reject) => {
     worker.once('message', resolve);
     worker.once('error', reject);
     worker.once('exit', (code) => reject(new Error(`worker ${task.id} exited with ${code} before reporting`)));
   });
-  return { worker, done };
+  return { worker, done, exited };
+}
+
+/** Terminates a worker and waits for its 'exit' too: Bun's terminate() resolves before the worker stops. */
+async function stop(run: { worker: Worker; exited: Promise<void> }): Promise<void> {
+  await Promise.all([run.worker.terminate(), run.exited]);
+}
+
+/**
+ * Whether `terminate()` stops a worker busy in synchronous code, tried on a worker spinning on a
+ * shared counter. Deno 2.9's does not: the worker runs on after terminate() and 'exit', so a case
+ * about workers killed mid-call cannot be run there (it would only measure workers that go on).
+ */
+async function terminateStopsBusyWorker(): Promise<boolean> {
+  const counter = new Int32Array(new SharedArrayBuffer(4));
+  const source = `const { workerData } = require('node:worker_threads'); const c = new Int32Array(workerData); for (;;) Atomics.add(c, 0, 1);`;
+  const run = { worker: new Worker(source, { eval: true, workerData: counter.buffer }), exited: Promise.resolve() };
+  run.exited = new Promise((resolve) => run.worker.once('exit', () => resolve()));
+  while (Atomics.load(counter, 0) === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+  await stop(run);
+  const before = Atomics.load(counter, 0);
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  return Atomics.load(counter, 0) === before;
+}
+
+const TERMINATES = await terminateStopsBusyWorker();
+if (!TERMINATES) {
+  console.warn("concurrency: 'workers terminated mid-run' not run: worker.terminate() does not stop a busy worker on this runtime");
 }
 
 const sum = (reports: readonly StressReport[], key: 'allocs' | 'frees' | 'failed'): number => reports.reduce((n, r) => n + r[key], 0);
@@ -149,40 +177,42 @@ describe('concurrency', () => {
         pool.destroy();
       });
 
-      it('workers terminated mid-run leave the others working, and their slots are never handed out twice', async () => {
-        const seed = baseSeed + 1000;
-        const killed = 2;
-        const pool = backend.createFixedPool(STAMP_WORDS * 4, 64, { shared: true, align: 4 });
-        const descriptor = pool.share();
-        const barrier = new SharedArrayBuffer(4);
-        const runs = Array.from({ length: WORKERS }, (_, id) =>
-          start({ specifier, task: 'pool', id, seed: seed + id, ops: id < killed ? 1e9 : OPS, descriptor, barrier, workers: WORKERS }),
-        );
-        for (const run of runs.slice(0, killed)) run.done.catch(() => undefined);
-        // Terminate only workers past the start barrier: one killed while still importing (slow on a
-        // loaded machine) never arrives, and the others would wait for it forever.
-        const arrived = new Int32Array(barrier);
-        while (Atomics.load(arrived, 0) < WORKERS) await new Promise((resolve) => setTimeout(resolve, 10));
-        await new Promise((resolve) => setTimeout(resolve, 600));
-        await Promise.all(runs.slice(0, killed).map((run) => run.worker.terminate()));
-        const reports = await Promise.all(runs.slice(killed).map((r) => r.done));
-        const context = `seed ${seed} (MEMPOOL_SEED=${seed - 1000} replays it)`;
-        expect(
-          reports.flatMap((r) => r.errors),
-          context,
-        ).toEqual([]);
-        const { allocated, available } = pool.stats();
-        expect(allocated + available, context).toBe(64);
-        // A worker stopped inside a call can leave one slot neither counted nor free.
-        const free = drain(pool, context);
-        expect(free, context).toBeLessThanOrEqual(available);
-        expect(free, context).toBeGreaterThanOrEqual(available - killed);
-        // The dead workers' slots leak until reset, and reset gives every one of them back.
-        pool.reset();
-        new Int32Array(pool.memory).fill(0);
-        expect(drain(pool, context), context).toBe(64);
-        pool.destroy();
-      });
+      // Registered only where terminate() stops a busy worker (see TERMINATES): never a skipped case.
+      if (TERMINATES)
+        it('workers terminated mid-run leave the others working, and their slots are never handed out twice', async () => {
+          const seed = baseSeed + 1000;
+          const killed = 2;
+          const pool = backend.createFixedPool(STAMP_WORDS * 4, 64, { shared: true, align: 4 });
+          const descriptor = pool.share();
+          const barrier = new SharedArrayBuffer(4);
+          const runs = Array.from({ length: WORKERS }, (_, id) =>
+            start({ specifier, task: 'pool', id, seed: seed + id, ops: id < killed ? 1e9 : OPS, descriptor, barrier, workers: WORKERS }),
+          );
+          for (const run of runs.slice(0, killed)) run.done.catch(() => undefined);
+          // Terminate only workers past the start barrier: one killed while still importing (slow on a
+          // loaded machine) never arrives, and the others would wait for it forever.
+          const arrived = new Int32Array(barrier);
+          while (Atomics.load(arrived, 0) < WORKERS) await new Promise((resolve) => setTimeout(resolve, 10));
+          await new Promise((resolve) => setTimeout(resolve, 600));
+          await Promise.all(runs.slice(0, killed).map(stop));
+          const reports = await Promise.all(runs.slice(killed).map((r) => r.done));
+          const context = `seed ${seed} (MEMPOOL_SEED=${seed - 1000} replays it)`;
+          expect(
+            reports.flatMap((r) => r.errors),
+            context,
+          ).toEqual([]);
+          const { allocated, available } = pool.stats();
+          expect(allocated + available, context).toBe(64);
+          // A worker stopped inside a call can leave one slot neither counted nor free.
+          const free = drain(pool, context);
+          expect(free, context).toBeLessThanOrEqual(available);
+          expect(free, context).toBeGreaterThanOrEqual(available - killed);
+          // The dead workers' slots leak until reset, and reset gives every one of them back.
+          pool.reset();
+          new Int32Array(pool.memory).fill(0);
+          expect(drain(pool, context), context).toBe(64);
+          pool.destroy();
+        });
 
       it('short histories of 3 workers on a 3-slot pool are linearizable to the sequential pool, handles included', async () => {
         const seed = baseSeed + 3000;

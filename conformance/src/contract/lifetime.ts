@@ -9,16 +9,30 @@ import { expectError } from '../support.js';
 export function lifetime({ backend }: SuiteContext): void {
   const shared = isSharedRun(backend);
   describe('Destroy and dispose', () => {
-    it('destroy() detaches every view over a pool and an arena', () => {
+    it('destroy() detaches every view over a pool and an arena where supports.detachOnDestroy is true', () => {
+      expect(typeof backend.supports.detachOnDestroy).toBe('boolean');
       const pool = backend.createFixedPool(16, 16);
       const arena = backend.createArena(1024);
       const views = [new Uint8Array(pool.memory), new Float64Array(pool.memory), new Int32Array(arena.memory, 64)];
       const dataView = new DataView(arena.memory);
       pool.destroy();
       arena.destroy();
-      expectMemoryReleased(pool.memory, views.slice(0, 2), shared);
-      expectMemoryReleased(arena.memory, [views[2]!], shared);
-      if (!shared) expect(() => dataView.getUint8(0)).toThrow(TypeError);
+      if (shared || backend.supports.detachOnDestroy) {
+        expectMemoryReleased(pool.memory, views.slice(0, 2), shared);
+        expectMemoryReleased(arena.memory, [views[2]!], shared);
+        if (!shared) expect(() => dataView.getUint8(0)).toThrow(TypeError);
+      } else {
+        // Where the runtime cannot detach: the views keep their bytes, nothing throws, and the
+        // allocators refuse every call.
+        expect(views.map((view) => view.length)).toEqual([
+          pool.memory.byteLength,
+          pool.memory.byteLength / 8,
+          (arena.memory.byteLength - 64) / 4,
+        ]);
+        views[0]![0] = 1;
+        expect(dataView.getUint8(0)).toBe(0);
+        expectError(() => pool.alloc(), Error, ErrorCode.DESTROYED);
+      }
     });
     it('destroy() is idempotent', () => {
       const pool = backend.createFixedPool(16, 16);

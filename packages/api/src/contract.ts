@@ -179,6 +179,13 @@ export interface BackendSupports {
   readonly absoluteAlignment: number;
   /** Whether a dropped allocator's memory is reclaimed by the garbage collector. */
   readonly gcReclaim: boolean;
+  /**
+   * Whether `destroy()` detaches `memory` on this runtime (every view then reads as length 0).
+   * Where it is false, views made before `destroy()` keep reading and writing their bytes, which
+   * nothing uses any more (the garbage collector frees them with the last view), and every call
+   * but `destroy()` still throws `ERR_MEMPOOL_DESTROYED`.
+   */
+  readonly detachOnDestroy: boolean;
 }
 
 /** What every backend package exports as `backend` (and as its default export). */

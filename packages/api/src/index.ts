@@ -9,6 +9,8 @@ export * from './engine-facts.js';
 export * from './version.js';
 export * from './shared.js';
 export * from './load-backend.js';
+export * from './detach.js';
+export * from './runtime.js';
 // Struct layouts are a package of their own; re-exported so `import { defineLayout } from '@mempool/api'` works.
 export * from '@mempool/layout';
 export { allocRecords, createRecordPool } from './records.js';

@@ -1,5 +1,6 @@
 import type { Backend, BackendModule } from './contract.js';
-import { invalidRange } from './errors.js';
+import { ErrorCode, invalidRange, unavailable } from './errors.js';
+import { runtimeName } from './runtime.js';
 
 export type BackendName = 'js' | 'wasm' | 'native';
 export type BackendChoice = BackendName | 'auto';
@@ -29,8 +30,8 @@ export interface BackendSelection {
  * `'auto'` passes over it, rather than fail the build.
  */
 async function importBackend(name: BackendName): Promise<Backend> {
-  let module: BackendModule;
   try {
+    let module: BackendModule;
     switch (name) {
       case 'js':
         module = (await import('@mempool/backend-js')) as BackendModule;
@@ -42,12 +43,12 @@ async function importBackend(name: BackendName): Promise<Backend> {
         module = (await import('@mempool/backend-native')) as BackendModule;
         break;
     }
+    return module.backend;
   } catch (error) {
-    throw new Error(`@mempool/backend-${name} did not load: ${error instanceof Error ? error.message : String(error)}`, {
-      cause: error,
-    });
+    // A backend that refused this runtime itself said why, with the runtime's name, already.
+    if ((error as { code?: unknown } | null)?.code === ErrorCode.UNAVAILABLE) throw error;
+    throw unavailable(name, runtimeName(), error instanceof Error ? error.message : String(error), error);
   }
-  return module.backend;
 }
 
 /** `MEMPOOL_BACKEND` where there is a `process` (Node, Deno, Bun); undefined in a browser. */
@@ -61,7 +62,8 @@ function environmentChoice(): string | undefined {
  * variable `MEMPOOL_BACKEND` where a `process` exists) takes the first of {@link AUTO_ORDER} —
  * js, wasm, native: the benchmark's fastest first for single calls — whose package is installed
  * and loads here, and lists the ones it passed over with their errors. A backend named explicitly
- * that will not load is an error, never a silent fallback.
+ * that will not load is an error (`ERR_MEMPOOL_UNAVAILABLE`, naming the runtime and why), never a
+ * silent fallback.
  */
 export async function selectBackend(choice: unknown = environmentChoice() ?? 'auto'): Promise<BackendSelection> {
   if (choice !== 'auto' && !(typeof choice === 'string' && BACKEND_NAMES.includes(choice))) {
@@ -82,7 +84,7 @@ export async function selectBackend(choice: unknown = environmentChoice() ?? 'au
       passedOver.push({ name, reason: error instanceof Error ? error.message : String(error) });
     }
   }
-  throw new Error(`no backend loads: ${passedOver.map((p) => `${p.name}: ${p.reason}`).join('; ')}`);
+  throw unavailable(undefined, runtimeName(), passedOver.map((p) => `${p.name}: ${p.reason}`).join('; '));
 }
 
 /** `selectBackend(choice)`'s backend. */

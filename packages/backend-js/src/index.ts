@@ -1,5 +1,6 @@
 import {
   arenaLayout,
+  DETACH_ON_DESTROY,
   fixedPoolLayout,
   MAX_MEMORY_BYTES,
   VERSION,
@@ -55,7 +56,13 @@ export function createArena(bufferSize: number, options?: ArenaOptions): JsArena
 export const backend: Backend = Object.freeze({
   name: 'js',
   version,
-  supports: Object.freeze({ maxMemoryBytes: MAX_MEMORY_BYTES, absoluteAlignment: 0, gcReclaim: true, shared: SHARED_MEMORY_AVAILABLE }),
+  supports: Object.freeze({
+    maxMemoryBytes: MAX_MEMORY_BYTES,
+    absoluteAlignment: 0,
+    gcReclaim: true,
+    detachOnDestroy: DETACH_ON_DESTROY,
+    shared: SHARED_MEMORY_AVAILABLE,
+  }),
   createFixedPool,
   createArena,
   ...(SHARED_MEMORY_AVAILABLE

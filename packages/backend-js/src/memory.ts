@@ -1,5 +1,5 @@
-import { outOfMemory } from '@mempool/api';
-import { detach as detachBuffer, keepAttached, reservableBytes } from '#platform';
+import { detachBuffer, outOfMemory } from '@mempool/api';
+import { keepAttached, reservableBytes } from '#platform';
 
 /** How an allocator's reservation reads in an error: its memory, and its bookkeeping if any. */
 function describe(memoryBytes: number, bookkeepingBytes: number): string {
@@ -40,7 +40,10 @@ export function reserveWords(count: number, memoryBytes: number, bookkeepingByte
 /** The starting value of an allocator's one-byte probe of `memory` (see JsFixedPool's `#probe`). */
 export const NO_BYTES = new Uint8Array(0);
 
-/** Detaches `memory` at `destroy()`, so every view over it reads as length 0. */
+/**
+ * Detaches `memory` at `destroy()`, so every view over it reads as length 0, wherever the runtime
+ * can (`supports.detachOnDestroy`); elsewhere views keep their bytes and never throw here.
+ */
 export function detach(memory: ArrayBuffer): void {
   if (memory.byteLength !== 0) detachBuffer(memory);
 }

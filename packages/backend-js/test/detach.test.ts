@@ -1,14 +1,14 @@
-import { MessageChannel } from 'node:worker_threads';
+import { MessageChannel, markAsUntransferable } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { ErrorCode } from '@mempool/api';
+import { ErrorCode, markThatKeepsDetach } from '@mempool/api';
 import { createArena, createFixedPool } from '@mempool/backend-js';
 
-/** Node 21+ (ES2024 `transfer()`): memory is marked untransferable. Node 20: it cannot be, see src/platform/node.ts. */
-const nodeRefuses = typeof (ArrayBuffer.prototype as { transfer?: unknown }).transfer === 'function';
+/** Memory is marked untransferable where a marked buffer stays detachable (see src/platform/node.ts). */
+const nodeRefuses = markThatKeepsDetach(markAsUntransferable) !== undefined;
 
 // The cases every backend shares (a transfer, a BYOB read) are the conformance suite's detachedMemory group.
 describe('js: memory detached by other code', () => {
-  it(`${nodeRefuses ? 'this Node refuses' : 'Node 20 cannot refuse'} a transfer of memory by postMessage or structuredClone`, () => {
+  it(`${nodeRefuses ? 'this runtime refuses' : 'this runtime cannot refuse (and keep detach at destroy())'} a transfer of memory by postMessage or structuredClone`, () => {
     const pool = createFixedPool(8, 4);
     const arena = createArena(64);
     const handle = pool.alloc();

@@ -364,6 +364,11 @@ napi_value Destroy(napi_env env, napi_callback_info info) {
   void* data;
   size_t length;
   int status = MP_ERR_INVALID_HANDLE;
+  // A failed detach is a documented no-op: the status says the memory was not detached, and the
+  // wrapper tries JavaScript's own means. napi_detach_arraybuffer returns a status for a buffer V8
+  // calls undetachable, but aborts the process (Node 24+) or panics (Deno) for one whose detach
+  // key is set, as markAsUntransferable does there: the wrapper never marks memory on a runtime
+  // where a marked buffer cannot be detached (@mempool/api's markThatKeepsDetach).
   if (Memory(env, argv[0], &data, &length) && data == entry->base) {
     if (napi_detach_arraybuffer(env, argv[0]) == napi_ok) status = MP_OK;
     else ClearPendingException(env);
@@ -565,7 +570,8 @@ napi_value Init(napi_env env, napi_value exports) {
       {"version", nullptr, nullptr, nullptr, nullptr, version, napi_enumerable, nullptr},
       {"open", nullptr, Open, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
-  napi_define_properties(env, exports, 2, properties);
+  // Refused (at teardown): no open(), so binding.ts refuses the addon with its message.
+  if (napi_define_properties(env, exports, 2, properties) != napi_ok) ClearPendingException(env);
   return exports;
 }
 

@@ -7,7 +7,9 @@ import {
   checkArenaAlloc,
   checkBatch,
   DEFAULT_ALIGN,
+  DETACH_ON_DESTROY,
   destroyed,
+  detachBuffer,
   detached,
   FIXED_POOL_STATS_FIELDS,
   fixedPoolLayout,
@@ -16,6 +18,7 @@ import {
   invalidRange,
   invalidType,
   markGeneration,
+  markThatKeepsDetach,
   markOffset,
   MAX_MEMORY_BYTES,
   outOfMemory,
@@ -50,6 +53,14 @@ const SHARED_UNSUPPORTED =
 // The argument block's indexes, as module constants (the hot paths read them on every call).
 const { id: ID, arg0: ARG0, arg1: ARG1, result: RESULT } = BLOCK;
 
+/**
+ * `markAsUntransferable` where a marked buffer can still be detached. On Node 24+ and Deno the mark
+ * forbids detaching, and `napi_detach_arraybuffer` on such a buffer aborts the process (Node) or
+ * panics (Deno) instead of returning a status: there `memory` is not marked, so destroy() can
+ * always detach it.
+ */
+const mark = markThatKeepsDetach(markAsUntransferable);
+
 /** A zeroed, V8-owned `ArrayBuffer` of `bytes`, or `ERR_MEMPOOL_OUT_OF_MEMORY` when the engine refuses it. */
 function reserveMemory(bytes: number): ArrayBuffer {
   let memory: ArrayBuffer;
@@ -58,10 +69,42 @@ function reserveMemory(bytes: number): ArrayBuffer {
   } catch (error) {
     throw outOfMemory(bytes, error);
   }
-  // No postMessage/structuredClone may move it elsewhere. A BYOB stream read detaches it anyway:
+  // No postMessage/structuredClone may move it elsewhere, where the mark leaves it detachable
+  // (see `mark`). A BYOB stream read, or a transfer where it is not marked, detaches it anyway:
   // every method checks that it is still attached before it calls the addon.
-  markAsUntransferable(memory);
+  mark?.(memory);
   return memory;
+}
+
+/**
+ * Gives `memory` back at destroy(): the addon detaches it and frees the C bookkeeping; if the
+ * addon could not detach it (a Node-API that refuses), the means JavaScript has are tried.
+ */
+function destroyIn(binding: NativeBinding, memory: ArrayBuffer, anchor: NativeAnchor): void {
+  binding.destroy(memory, anchor);
+  if (memory.byteLength !== 0) detachBuffer(memory);
+}
+
+/** The C library's bookkeeping per pool slot (its free stack and live epochs, `addon/allocator_table.cc`). */
+const BOOKKEEPING_BYTES_PER_SLOT = 8;
+/** The most that one pool's pressure buffer stands for (see `collectorPressure`). */
+const MAX_PRESSURE_BYTES = 64 * 2 ** 20;
+const NO_PRESSURE = new ArrayBuffer(0);
+
+/**
+ * Untouched V8-owned bytes standing for a pool's C bookkeeping, held as long as the pool is: every
+ * engine counts an ArrayBuffer toward its next collection, while the addon's
+ * `napi_adjust_external_memory` moves some engines not at all (Deno 2.9: a loop that drops pools
+ * peaked at 5x the js backend's memory, 1.1x with this). Never written, so the engine's zero-filled
+ * pages are never touched and cost no resident memory. Capped at MAX_PRESSURE_BYTES (a huge pool is
+ * not dropped in a loop), and best effort: a refusal leaves only the addon's report.
+ */
+function collectorPressure(capacity: number): ArrayBuffer {
+  try {
+    return new ArrayBuffer(Math.min(capacity * BOOKKEEPING_BYTES_PER_SLOT, MAX_PRESSURE_BYTES));
+  } catch {
+    return NO_PRESSURE;
+  }
 }
 
 /** `{ shared: true }` is refused (see `SHARED_UNSUPPORTED`). */
@@ -114,6 +157,11 @@ export function createNativeBackend(binding: NativeBinding, version: string): Na
      */
     readonly #probe: Uint8Array;
     readonly #stats = new Float64Array(FIXED_POOL_STATS_FIELDS.length);
+    /**
+     * Makes the garbage collector count the C bookkeeping on every engine (see collectorPressure).
+     * A field, not a WeakMap entry: Deno 2.9 collected ephemeron values too late to help (measured).
+     */
+    #pressure: ArrayBuffer;
     #destroyed = false;
 
     constructor(objectSize: number, capacity: number, options?: FixedPoolOptions) {
@@ -122,6 +170,7 @@ export function createNativeBackend(binding: NativeBinding, version: string): Na
       const memory = reserveMemory(layout.byteLength);
       this.#anchor = created(binding.createFixedPool(memory, layout.objectSize, layout.capacity, layout.align), layout.byteLength);
       this.#id = block[RESULT]!;
+      this.#pressure = collectorPressure(layout.capacity);
       this.objectSize = layout.objectSize;
       this.slotSize = layout.slotSize;
       this.capacity = layout.capacity;
@@ -223,8 +272,10 @@ export function createNativeBackend(binding: NativeBinding, version: string): Na
       const id = NativeFixedPool.#idOf(this, 'destroy');
       if (this.#destroyed) return;
       this.#destroyed = true;
+      // The C bookkeeping is freed now: nothing is left for the collector to count.
+      if (this.#pressure.byteLength !== 0) this.#pressure = NO_PRESSURE;
       block[ID] = id;
-      binding.destroy(this.memory, this.#anchor);
+      destroyIn(binding, this.memory, this.#anchor);
     }
 
     [Symbol.dispose](): void {
@@ -326,7 +377,7 @@ export function createNativeBackend(binding: NativeBinding, version: string): Na
       if (this.#destroyed) return;
       this.#destroyed = true;
       block[ID] = id;
-      binding.destroy(this.memory, this.#anchor);
+      destroyIn(binding, this.memory, this.#anchor);
     }
 
     [Symbol.dispose](): void {
@@ -340,7 +391,14 @@ export function createNativeBackend(binding: NativeBinding, version: string): Na
     // `memory` is V8's (so the GC reclaims it at once): its first byte is as aligned as V8's
     // allocator makes it, 16 bytes on 64-bit glibc/musl/Windows. The C library's own buffers
     // (mp_*_create) are 64-byte aligned. No shared allocators: see SHARED_UNSUPPORTED.
-    supports: Object.freeze({ maxMemoryBytes: MAX_MEMORY_BYTES, absoluteAlignment: 16, gcReclaim: true, shared: false }),
+    // detachOnDestroy: at least where JavaScript can detach (the addon's Node-API may add more).
+    supports: Object.freeze({
+      maxMemoryBytes: MAX_MEMORY_BYTES,
+      absoluteAlignment: 16,
+      gcReclaim: true,
+      detachOnDestroy: DETACH_ON_DESTROY,
+      shared: false,
+    }),
     // Never a shared allocator (refused in the constructors), so never the shared overloads' type.
     createFixedPool: ((objectSize: number, capacity: number, options?: FixedPoolOptions): FixedPool =>
       new NativeFixedPool(objectSize, capacity, options)) as Backend['createFixedPool'],

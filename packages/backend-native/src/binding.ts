@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { ENGINE_FACTS } from '@mempool/api';
+import { ENGINE_FACTS, runtimeName, unavailable } from '@mempool/api';
 
 /**
  * The argument block's layout (`addon/engine_facts.h` is generated from the same table): indexes
@@ -84,11 +84,14 @@ function open(module: NativeModule, where: string): NativeBinding {
   return Object.freeze({ ...opened, version: String(module.version), block: new Float64Array(opened.block, 0, BLOCK.length) });
 }
 
-/** What to do when no addon loads: the message names what to install and what to run. */
+/** The Node-API version the addon is built against (binding.gyp's NAPI_VERSION). */
+const NAPI_NEEDED = 8;
+
+/** What to do when no addon fits the platform: the message names what to install and what to run. */
 export function noAddonMessage(cause: unknown): string {
   const reason = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
   return [
-    `@mempool/backend-native: no addon loads for ${process.platform}-${process.arch} (Node ${process.versions.node}, Node-API ${process.versions.napi}): ${reason}`,
+    `no addon loads for ${process.platform}-${process.arch} (Node-API ${process.versions.napi}): ${reason}`,
     'No prebuilt binary in prebuilds/ fits this platform, and none was built from source at install',
     "(npm runs a dependency's install script only when the project allows it). To build it from source:",
     '  1. install python3, make and a C++ compiler (Debian/Ubuntu: apt-get install python3 make g++;',
@@ -99,14 +102,29 @@ export function noAddonMessage(cause: unknown): string {
   ].join('\n');
 }
 
-/** The addon node-gyp built (`build/Release`), or the prebuild for this platform, found by node-gyp-build. */
+/**
+ * The addon node-gyp built (`build/Release`), or the prebuild for this platform, found by
+ * node-gyp-build. A runtime that cannot load it is refused with `ERR_MEMPOOL_UNAVAILABLE` naming the
+ * runtime and why: no Node-API, an older Node-API than the addon's, no addon for the platform, or
+ * the runtime's own refusal (Deno without `--allow-ffi` says so).
+ */
 export function loadBinding(): NativeBinding {
+  const napi = Number(process.versions.napi);
+  if (!(napi >= NAPI_NEEDED)) {
+    const why =
+      process.versions.napi === undefined
+        ? 'it has no Node-API (process.versions.napi is not set)'
+        : `its Node-API is version ${process.versions.napi}; the addon needs ${NAPI_NEEDED}`;
+    throw unavailable('native', runtimeName(), why);
+  }
   const nodeGypBuild = require('node-gyp-build') as (dir: string) => NativeModule;
   let module: NativeModule;
   try {
     module = nodeGypBuild(packageRoot);
   } catch (error) {
-    throw new Error(noAddonMessage(error), { cause: error });
+    const reason = error instanceof Error ? error.message : String(error);
+    const why = reason.startsWith('No native build was found') ? noAddonMessage(error) : `its loader refused the addon: ${reason}`;
+    throw unavailable('native', runtimeName(), why, error);
   }
   return open(module, packageRoot);
 }

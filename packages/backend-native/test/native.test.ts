@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { Worker } from 'node:worker_threads';
+import { markAsUntransferable, Worker } from 'node:worker_threads';
+import { markThatKeepsDetach } from '@mempool/api';
 import * as native from '../src/index.js';
 import { BLOCK, packageBinding, packageRoot } from '../src/binding.js';
 
@@ -57,15 +58,20 @@ describe('memory and lifetime', () => {
     expect(() => pool.alloc()).toThrow(expect.objectContaining({ code: 'ERR_MEMPOOL_DESTROYED' }));
   });
 
-  it('memory cannot be transferred away while the allocator lives', () => {
+  // Marked untransferable only where a marked buffer stays detachable (@mempool/api's markThatKeepsDetach).
+  const refuses = markThatKeepsDetach(markAsUntransferable) !== undefined;
+  it(`memory ${refuses ? 'cannot be transferred away' : 'transferred away makes every later call throw ERR_MEMPOOL_DETACHED'} while the allocator lives`, () => {
     const arena = backend.createArena(1024);
-    try {
-      structuredClone(arena.memory, { transfer: [arena.memory] });
-    } catch {
-      // Node may throw instead of ignoring the transfer: either way nothing moves.
+    const transfer = () => structuredClone(arena.memory, { transfer: [arena.memory] });
+    if (refuses) {
+      expect(transfer).toThrow();
+      expect(arena.memory.byteLength).toBe(1024 + 64);
+      expect(arena.alloc(8)).toBe(64);
+    } else {
+      transfer();
+      expect(arena.memory.byteLength).toBe(0);
+      expect(() => arena.alloc(8)).toThrow(expect.objectContaining({ code: 'ERR_MEMPOOL_DETACHED' }));
     }
-    expect(arena.memory.byteLength).toBe(1024 + 64);
-    expect(arena.alloc(8)).toBe(64);
     arena.destroy();
   });
 

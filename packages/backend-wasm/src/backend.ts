@@ -68,7 +68,14 @@ export function wasmBackend(name: string, module: WasmModule, sharedBase64: stri
   const backend: Backend = Object.freeze({
     name,
     version: VERSION,
-    supports: Object.freeze({ maxMemoryBytes: MAX_MEMORY_BYTES, absoluteAlignment: 0, gcReclaim: true, shared: SHARED_MEMORY_AVAILABLE }),
+    // Growing a wasm memory detaches its old buffer on every engine.
+    supports: Object.freeze({
+      maxMemoryBytes: MAX_MEMORY_BYTES,
+      absoluteAlignment: 0,
+      gcReclaim: true,
+      detachOnDestroy: true,
+      shared: SHARED_MEMORY_AVAILABLE,
+    }),
     createFixedPool,
     createArena,
     ...(SHARED_MEMORY_AVAILABLE

@@ -18,6 +18,12 @@ export const ErrorCode = {
    * stream read): every later call throws it rather than hand out handles into 0 bytes.
    */
   DETACHED: 'ERR_MEMPOOL_DETACHED',
+  /**
+   * A backend does not load on this runtime (its package is not installed, the runtime has no
+   * working Node-API for the native addon, no addon fits the platform): the message names the
+   * runtime and why. `loadBackend('auto')` passes over such a backend with that message.
+   */
+  UNAVAILABLE: 'ERR_MEMPOOL_UNAVAILABLE',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -114,6 +120,15 @@ export function corrupted(name: string, handle: number): MempoolError {
     new Error(`${name} ${handle} was not freed: the pool's bookkeeping after its last slot in memory was overwritten`),
     ErrorCode.CORRUPTED,
   );
+}
+
+/**
+ * `@mempool/backend-<name>` does not load on `runtime` (see `ErrorCode.UNAVAILABLE`), or with
+ * `name` undefined, none does; `why` says what failed.
+ */
+export function unavailable(name: string | undefined, runtime: string, why: string, cause?: unknown): MempoolError {
+  const subject = name === undefined ? 'no backend loads' : `@mempool/backend-${name} does not load`;
+  return withCode(new Error(`${subject} on ${runtime}: ${why}`, cause === undefined ? undefined : { cause }), ErrorCode.UNAVAILABLE);
 }
 
 /** A shared allocator's call that needs quiescence found other calls in flight (see contract.ts). */

@@ -5,11 +5,6 @@
 /** Nothing to do: no browser API marks a buffer untransferable. */
 export function keepAttached(_buffer: ArrayBuffer): void {}
 
-/** Detaches `buffer` so every view over it reads as length 0: a transfer to a clone nobody holds. */
-export function detach(buffer: ArrayBuffer): void {
-  structuredClone(buffer, { transfer: [buffer] });
-}
-
 /** No bound known beyond the engine's own refusal, which `reserveMemory` reports. */
 export function reservableBytes(): number {
   return Number.POSITIVE_INFINITY;

@@ -1,30 +1,35 @@
-// The Node side of `#platform` (package.json `imports`, condition "node"): Node can refuse a
-// transfer of `memory`, and knows how much memory the machine has.
+// The Node side of `#platform` (package.json `imports`, condition "node"; Bun and Deno take it
+// too): Node can refuse a transfer of `memory`, and knows how much memory the machine has.
 import { totalmem } from 'node:os';
 import { markAsUntransferable } from 'node:worker_threads';
+import { markThatKeepsDetach } from '@mempool/api';
 
 /**
- * Whether this Node can refuse a transfer of `memory` and still let `destroy()` detach it. Node 21
- * and later throw a `DataCloneError` on a transfer of a buffer marked untransferable, and ES2024's
- * `transfer()` detaches it all the same. Node 20 lacks `transfer()`: it copies a marked buffer on
- * `structuredClone`, and the one way left to detach it (a BYOB read) keeps the bytes alive, so
- * there `memory` stays transferable and the allocators throw ERR_MEMPOOL_DETACHED after a transfer.
+ * The mark that makes a transfer of `memory` (postMessage, structuredClone) throw, where a marked
+ * buffer can still be detached at `destroy()` (Node 21 to 23, Bun). Elsewhere (Node 20, whose
+ * `structuredClone` copies a marked buffer; Node 24+ and Deno, where the mark forbids detaching)
+ * `memory` stays transferable and the allocators throw ERR_MEMPOOL_DETACHED after a transfer.
  */
-const canRefuse = typeof (ArrayBuffer.prototype as { transfer?: unknown }).transfer === 'function';
+const mark = markThatKeepsDetach(markAsUntransferable);
 
-/** Makes a transfer of `buffer` (postMessage, structuredClone) throw instead of detaching it. */
+/** Makes a transfer of `buffer` throw instead of detaching it, where that keeps `detach` working. */
 export function keepAttached(buffer: ArrayBuffer): void {
-  if (canRefuse) markAsUntransferable(buffer);
+  if (mark !== undefined) mark(buffer);
 }
 
-/** Detaches `buffer` so every view over it reads as length 0, and gives its bytes back. */
-export function detach(buffer: ArrayBuffer): void {
-  if (canRefuse) (buffer as ArrayBuffer & { transfer(length: number): ArrayBuffer }).transfer(0);
-  else structuredClone(buffer, { transfer: [buffer] });
+/**
+ * The machine's memory, or its container's limit if lower: neither changes while we run. Unknown
+ * (no bound beyond the engine's own refusal) where the runtime will not say: Deno without
+ * `--allow-sys` throws on `totalmem()`.
+ */
+function machineMemory(): number {
+  try {
+    return Math.min(totalmem(), process.constrainedMemory?.() || Number.POSITIVE_INFINITY);
+  } catch {
+    return Number.POSITIVE_INFINITY;
+  }
 }
-
-/** The machine's memory, or its container's limit if lower: neither changes while we run. */
-const reservable = Math.min(totalmem(), process.constrainedMemory?.() || Number.POSITIVE_INFINITY);
+const reservable = machineMemory();
 
 /**
  * The most bytes one allocator can honestly reserve here. V8 hands out larger buffers lazily, so
