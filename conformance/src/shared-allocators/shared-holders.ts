@@ -56,13 +56,21 @@ export function sharedHolders({ backend, scope }: SuiteContext): void {
       const q = attachPool(p);
       const a = p.alloc();
       const b = q.alloc();
+      // Fresh slots go out in ascending order whichever holder asks.
       expect(b).toBe(a + p.slotSize);
       new Uint32Array(q.memory)[a / 4] = 0xabcdef;
       expect(new Uint32Array(p.memory)[a / 4]).toBe(0xabcdef);
       q.free(a);
-      expect(p.alloc()).toBe(a);
       expect(p.stats()).toEqual(q.stats());
-      expect(q.stats()).toMatchObject({ allocated: 2, available: 2, allocCount: 3, freeCount: 1 });
+      expect(q.stats()).toMatchObject({ allocated: 1, available: 3, allocCount: 2, freeCount: 1 });
+      expect(p.stats().cached).toBe(1);
+      // `a` sits in q's cache: p takes the untouched slots, then `a` from there before it says full.
+      const rest = [p.alloc(), p.alloc(), p.alloc()];
+      expect(new Set([...rest, b]).size).toBe(4);
+      expect(rest).toContain(a);
+      expect(p.alloc()).toBe(0);
+      expect(q.stats()).toMatchObject({ allocated: 4, available: 0, allocCount: 5, freeCount: 1, failedAllocs: 1 });
+      expect(q.stats().cached).toBe(0);
     });
     it('a handle freed through one holder is a double free through another', () => {
       const p = pool();

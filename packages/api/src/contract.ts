@@ -269,10 +269,25 @@ export interface BackendSupports {
 }
 
 /** A fixed pool many workers use at once; see the shared-allocator rules above. */
-export interface SharedFixedPool extends Omit<FixedPool, 'memory'> {
+export interface SharedFixedPool extends Omit<FixedPool, 'memory' | 'stats'> {
   readonly memory: SharedArrayBuffer;
+  stats(): SharedFixedPoolStats;
   /** A descriptor to post to another worker, for `backend.attachFixedPool`. */
   share(): SharedFixedPoolDescriptor;
+}
+
+/**
+ * What a shared pool's `stats()` adds to {@link FixedPoolStats}: `cached`, how many of the
+ * `available` slots sit parked in holders' caches (docs/SHARED.md), exact whenever no call is in
+ * flight. Every field of `FixedPoolStats` means what it does on an unshared pool; with several
+ * holders `peakAllocated` is an upper bound (at most `capacity`) rather than exact.
+ */
+export interface SharedFixedPoolStats extends FixedPoolStats {
+  /**
+   * Not enumerable, so the stats of one holder alone compare and serialise exactly as an unshared
+   * pool's. Optional until every backend's shared pool has caches (a pool without caches parks nothing).
+   */
+  readonly cached?: number;
 }
 
 /** An arena many workers use at once; see the shared-allocator rules above. */

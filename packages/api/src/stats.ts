@@ -1,4 +1,4 @@
-import type { ArenaStats, FixedPoolStats } from './contract.js';
+import type { ArenaStats, FixedPoolStats, SharedFixedPoolStats } from './contract.js';
 
 /**
  * The fields of `FixedPoolStats` in the order of the C library's `MP_FixedPoolStats`, so an engine
@@ -55,4 +55,26 @@ export function arenaStatsFrom(values: ArrayLike<number>): ArenaStats {
     peakOffset: values[4]!,
     failedAllocs: values[5]!,
   });
+}
+
+/**
+ * A frozen `SharedFixedPoolStats`: `FIXED_POOL_STATS_FIELDS` order, then `cached`. `cached` is
+ * not enumerable, so the object compares, spreads and serialises exactly as an unshared pool's
+ * stats do (the contract: one holder alone sees an unshared pool's stats), and reads as a field.
+ */
+export function sharedFixedPoolStatsFrom(values: ArrayLike<number>): SharedFixedPoolStats & { readonly cached: number } {
+  const stats = {
+    objectSize: values[0]!,
+    slotSize: values[1]!,
+    capacity: values[2]!,
+    allocated: values[3]!,
+    available: values[4]!,
+    peakAllocated: values[5]!,
+    allocCount: values[6]!,
+    freeCount: values[7]!,
+    failedAllocs: values[8]!,
+  };
+  return Object.freeze(Object.defineProperty(stats, 'cached', { value: values[9]!, enumerable: false })) as SharedFixedPoolStats & {
+    readonly cached: number;
+  };
 }
