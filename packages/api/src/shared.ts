@@ -45,7 +45,8 @@ export interface SharedDescriptorFields {
 }
 
 /** `WebAssembly.Memory` where the engine has it (this package is typed without the DOM or wasm libs). */
-const WasmMemory = (globalThis as { WebAssembly?: { Memory: abstract new () => { readonly buffer: ArrayBufferLike } } }).WebAssembly?.Memory;
+const WasmMemory = (globalThis as { WebAssembly?: { Memory: abstract new () => { readonly buffer: ArrayBufferLike } } }).WebAssembly
+  ?.Memory;
 
 /** The buffer under a backend's bookkeeping (`state`), when it has one to compare with `memory`. */
 function bufferOf(state: unknown): unknown {
@@ -70,15 +71,24 @@ function readDescriptor(value: unknown, kind: SharedDescriptor['kind'], backend:
   });
   if (fields.kind !== kind) throw invalidType('descriptor.kind', JSON.stringify(kind), fields.kind);
   if (fields.backend !== backend) {
-    throw invalidRange('descriptor.backend', `${JSON.stringify(backend)} (attach a descriptor on the backend that made it)`, fields.backend);
+    throw invalidRange(
+      'descriptor.backend',
+      `${JSON.stringify(backend)} (attach a descriptor on the backend that made it)`,
+      fields.backend,
+    );
   }
-  if (fields.format !== format) throw invalidRange('descriptor.format', `${format} (made by another version of the backend)`, fields.format);
+  if (fields.format !== format)
+    throw invalidRange('descriptor.format', `${format} (made by another version of the backend)`, fields.format);
   // A page that is not cross-origin isolated has no SharedArrayBuffer at all.
   if (typeof SharedArrayBuffer === 'undefined' || !(fields.memory instanceof SharedArrayBuffer))
     throw invalidType('descriptor.memory', 'a SharedArrayBuffer', fields.memory);
   // The bookkeeping given as the memory (or the other way round) would let writes into slots rewrite it.
   if (bufferOf(fields.state) === fields.memory) {
-    throw invalidRange('descriptor.memory', "the allocator's memory, a buffer other than its bookkeeping (descriptor.state)", fields.memory);
+    throw invalidRange(
+      'descriptor.memory',
+      "the allocator's memory, a buffer other than its bookkeeping (descriptor.state)",
+      fields.memory,
+    );
   }
   return fields;
 }

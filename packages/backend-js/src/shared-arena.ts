@@ -17,7 +17,19 @@ import {
   type SharedArena,
   type SharedArenaDescriptor,
 } from '@mempool/api';
-import { ARENA_KIND, countOne, IDENTITY_LINES, LINE, lineWord, raiseTo, readCount, reserveShared, verifyIdentity, writeIdentity } from './shared-words.js';
+import {
+  ARENA_KIND,
+  countOne,
+  IDENTITY_LINES,
+  LINE,
+  lineWord,
+  raiseTo,
+  readCount,
+  reserveShared,
+  newTag,
+  verifyIdentity,
+  writeIdentity,
+} from './shared-words.js';
 
 /** The layout version of the state below: `attachArena` refuses any other. */
 export const SHARED_ARENA_FORMAT = 2;
@@ -67,7 +79,7 @@ export class SharedJsArena implements SharedArena {
     this.#state = state ?? reserveShared(STATE_BYTES);
     this.#words = new Uint32Array(this.#state);
     if (state === undefined) {
-      writeIdentity(this.#state, ARENA_KIND, SHARED_ARENA_FORMAT, {
+      writeIdentity(this.#state, this.memory, ARENA_KIND, SHARED_ARENA_FORMAT, {
         objectSize: 0,
         slotSize: 0,
         capacity: 0,
@@ -76,6 +88,7 @@ export class SharedJsArena implements SharedArena {
         bufferSize: layout.bufferSize,
         memoryBytes: this.memory.byteLength,
         stateBytes: STATE_BYTES,
+        tag: newTag(),
       });
     }
   }

@@ -15,7 +15,7 @@ import {
   type SharedFixedPoolDescriptor,
   type SharedFixedPoolStats,
 } from '@mempool/api';
-import { IDENTITY_LINES, LINE, lineWord, POOL_KIND, reserveShared, verifyIdentity, writeIdentity } from './shared-words.js';
+import { IDENTITY_LINES, LINE, lineWord, POOL_KIND, reserveShared, newTag, verifyIdentity, writeIdentity } from './shared-words.js';
 
 /** The layout version of the bookkeeping below: `attachFixedPool` refuses any other. */
 export const SHARED_FIXED_POOL_FORMAT = 3;
@@ -143,7 +143,7 @@ export class SharedJsFixedPool implements SharedFixedPool {
     this.#live = new Int32Array(this.#state, arrays + 8 * layout.capacity, layout.capacity);
     if (fresh) {
       Atomics.store(this.#words, EPOCH, 1);
-      writeIdentity(this.#state, POOL_KIND, SHARED_FIXED_POOL_FORMAT, {
+      writeIdentity(this.#state, this.memory, POOL_KIND, SHARED_FIXED_POOL_FORMAT, {
         objectSize: layout.objectSize,
         slotSize: layout.slotSize,
         capacity: layout.capacity,
@@ -152,6 +152,7 @@ export class SharedJsFixedPool implements SharedFixedPool {
         bufferSize: 0,
         memoryBytes: this.memory.byteLength,
         stateBytes: bytes,
+        tag: newTag(),
       });
     }
     this.#holder = this.#claim();
@@ -463,12 +464,15 @@ export class SharedJsFixedPool implements SharedFixedPool {
         // The batch is this call's: refill the cache in the order it was pushed (oldest at the bottom).
         const parked = epochBits | this.#cachedBits;
         let n = 0;
-        for (let index = top - 1; ; ) {
+        // A batch is at most BATCH slots; the bound also ends a walk over links a damaged buffer holds.
+        for (let index = top - 1, steps = 0; steps < BATCH; steps++) {
+          // Read while the slot is still STACKED, so still this call's alone: once parked, another
+          // holder may steal it and flush it into a batch of its own, rewriting its link.
+          const following = this.#next[index]!;
           if (Atomics.compareExchange(live, index, epochBits | STACKED, parked) === (epochBits | STACKED)) {
             record[ENTRIES + n++] = index;
           }
-          const following = this.#next[index]!;
-          if (following === 0 || n === CACHE_SLOTS) break;
+          if (following === 0 || following > this.capacity) break;
           index = following - 1;
         }
         record[COUNT] = n;

@@ -55,14 +55,35 @@ export const POOL_KIND = 1;
 export const ARENA_KIND = 2;
 
 /** What the identity line records, in its f64 order (from byte 8). */
-export const IDENTITY_FIELDS = ['objectSize', 'slotSize', 'capacity', 'align', 'dataOffset', 'bufferSize', 'memoryBytes', 'stateBytes'] as const;
+export const IDENTITY_FIELDS = [
+  'objectSize',
+  'slotSize',
+  'capacity',
+  'align',
+  'dataOffset',
+  'bufferSize',
+  'memoryBytes',
+  'stateBytes',
+  'tag',
+] as const;
 export type Identity = Record<(typeof IDENTITY_FIELDS)[number], number>;
 const GEOMETRY_AT = 1;
 /** Lines the identity takes; an allocator's own words start after them. */
 export const IDENTITY_LINES = 2;
 
-/** Writes the identity line of a fresh bookkeeping buffer. */
-export function writeIdentity(state: SharedArrayBuffer, kind: number, format: number, identity: Identity): void {
+/**
+ * Where a shared allocator writes its tag in `memory`: the first bytes of the reserved header
+ * (handle 0 is never user data), so attach can tell that a memory and a bookkeeping belong together
+ * even across workers, where buffers cannot be compared by identity.
+ */
+const TAG_AT = 0;
+
+/** A random tag (below 2^53) that names one allocator in both of its buffers. */
+export const newTag = (): number => Math.floor(Math.random() * 2 ** 53);
+
+/** Writes the identity lines of a fresh bookkeeping buffer, and the tag into `memory`'s reserved header. */
+export function writeIdentity(state: SharedArrayBuffer, memory: SharedArrayBuffer, kind: number, format: number, identity: Identity): void {
+  new Float64Array(memory, TAG_AT, 1)[0] = identity.tag;
   const words = new Uint32Array(state, 0, 2);
   const values = new Float64Array(state, 0, GEOMETRY_AT + IDENTITY_FIELDS.length);
   IDENTITY_FIELDS.forEach((field, i) => {
@@ -98,7 +119,11 @@ export function verifyIdentity(
   }
   const recorded = Atomics.load(words, KIND_WORD);
   if (recorded >>> 16 !== kind) {
-    throw invalidRange('descriptor.state', `the bookkeeping of ${KIND_NAMES[kind]} (it is that of ${KIND_NAMES[recorded >>> 16] ?? 'something else'})`, state);
+    throw invalidRange(
+      'descriptor.state',
+      `the bookkeeping of ${KIND_NAMES[kind]} (it is that of ${KIND_NAMES[recorded >>> 16] ?? 'something else'})`,
+      state,
+    );
   }
   if ((recorded & 0xffff) !== format) throw invalidRange('descriptor.state', `bookkeeping of format ${format}`, recorded & 0xffff);
   const values = new Float64Array(state, 0, GEOMETRY_AT + IDENTITY_FIELDS.length);
@@ -115,7 +140,18 @@ export function verifyIdentity(
     throw invalidRange('descriptor.state.byteLength', `${identity.stateBytes}, as the bookkeeping records`, state.byteLength);
   }
   if (d.memory.byteLength !== identity.memoryBytes) {
-    throw invalidRange('descriptor.memory.byteLength', `${identity.memoryBytes}, as the allocator's bookkeeping records`, d.memory.byteLength);
+    throw invalidRange(
+      'descriptor.memory.byteLength',
+      `${identity.memoryBytes}, as the allocator's bookkeeping records`,
+      d.memory.byteLength,
+    );
+  }
+  if (new Float64Array(d.memory, TAG_AT, 1)[0] !== identity.tag) {
+    throw invalidRange(
+      'descriptor.memory',
+      'the memory of the allocator whose bookkeeping descriptor.state is (their tags differ)',
+      d.memory,
+    );
   }
   return identity;
 }
