@@ -69,7 +69,9 @@ export async function renderWorkersChart(points: readonly WorkersPoint[], title:
       { orient: 'bottom', scale: 'x', title: 'workers', values: counts },
       { orient: 'left', scale: 'y', title: 'M alloc/free pairs per second (log scale)', format: '~s' },
     ],
-    legends: [{ stroke: 'color', fill: 'color', orient: 'top', direction: 'horizontal', columns: 3, symbolType: 'stroke', symbolStrokeWidth: 3 }],
+    legends: [
+      { stroke: 'color', fill: 'color', orient: 'top', direction: 'horizontal', columns: 3, symbolType: 'stroke', symbolStrokeWidth: 3 },
+    ],
     marks: [
       {
         type: 'group',
@@ -97,7 +99,9 @@ export async function renderWorkersChart(points: readonly WorkersPoint[], title:
                 y: { scale: 'y', field: 'mPairsPerSecond' },
                 fill: { scale: 'color', field: 'subject' },
                 size: { value: 30 },
-                tooltip: { signal: "datum.subject + ', ' + datum.workers + ' workers: ' + format(datum.mPairsPerSecond, '.3~r') + ' M pairs/s'" },
+                tooltip: {
+                  signal: "datum.subject + ', ' + datum.workers + ' workers: ' + format(datum.mPairsPerSecond, '.3~r') + ' M pairs/s'",
+                },
               },
             },
           },

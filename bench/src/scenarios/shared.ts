@@ -53,7 +53,8 @@ async function timeWorkers(
   Atomics.store(words, GO, 1);
   Atomics.notify(words, GO);
   // Asleep, not polling: the workers have every core while they run.
-  for (let done = Atomics.load(words, DONE); done < patterns.length; done = Atomics.load(words, DONE)) Atomics.wait(words, DONE, done, 1000);
+  for (let done = Atomics.load(words, DONE); done < patterns.length; done = Atomics.load(words, DONE))
+    Atomics.wait(words, DONE, done, 1000);
   const end = performance.now();
   await Promise.all(workers);
   if (failure !== undefined) throw failure;

@@ -159,6 +159,31 @@ export function sharedHolders({ backend, scope }: SuiteContext): void {
     });
   });
 
+  describe('Shared allocators: holder records', () => {
+    it('an attach beyond the holder records a pool has is ERR_MEMPOOL_BUSY, and a destroy() frees one', () => {
+      const p = pool(4);
+      const d = p.share();
+      const holders: SharedFixedPool[] = [];
+      let refusal: unknown;
+      // A backend may have no limit: then 1,000 holders attach and none is refused.
+      for (let k = 0; k < 1000 && refusal === undefined; k++) {
+        try {
+          holders.push(own(backend.attachFixedPool(d)));
+        } catch (error) {
+          refusal = error;
+        }
+      }
+      if (refusal !== undefined) {
+        expect((refusal as { code?: unknown }).code).toBe(ErrorCode.BUSY);
+        holders.pop()!.destroy();
+        holders.push(own(backend.attachFixedPool(d)));
+      }
+      const h = holders[holders.length - 1]!.alloc();
+      p.free(h);
+      expect(p.stats()).toMatchObject({ allocated: 0, allocCount: 1, freeCount: 1 });
+    });
+  });
+
   describe('Shared allocators: attach verifies the descriptor', () => {
     /**
      * Attach must refuse `descriptor` with ERR_MEMPOOL_INVALID_ARGUMENT naming `field`, whichever
