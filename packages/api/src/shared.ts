@@ -45,8 +45,8 @@ export interface SharedDescriptorFields {
 }
 
 /** `WebAssembly.Memory` where the engine has it (this package is typed without the DOM or wasm libs). */
-const WasmMemory = (globalThis as { WebAssembly?: { Memory: abstract new () => { readonly buffer: ArrayBufferLike } } }).WebAssembly
-  ?.Memory;
+type WasmMemoryClass = abstract new (descriptor: never) => { readonly buffer: ArrayBufferLike };
+const WasmMemory = (globalThis as unknown as { WebAssembly?: { Memory: WasmMemoryClass } }).WebAssembly?.Memory;
 
 /** The buffer under a backend's bookkeeping (`state`), when it has one to compare with `memory`. */
 function bufferOf(state: unknown): unknown {
