@@ -46,6 +46,7 @@ export async function renderWorkersChart(points: readonly WorkersPoint[], title:
   const subjects = [...new Set(points.map((p) => p.subject))];
   const width = 420;
   const height = 280;
+  const at = { x: { scale: 'x', field: 'workers' }, y: { scale: 'y', field: 'mPairsPerSecond' } };
   const spec: vega.Spec = {
     $schema: 'https://vega.github.io/schema/vega/v6.json',
     title: { text: title, subtitle: 'bursts of 16 allocs then 16 frees per worker; main thread asleep', anchor: 'start', fontSize: 14 },
@@ -83,8 +84,7 @@ export async function renderWorkersChart(points: readonly WorkersPoint[], title:
             sort: { field: 'datum.workers' },
             encode: {
               enter: {
-                x: { scale: 'x', field: 'workers' },
-                y: { scale: 'y', field: 'mPairsPerSecond' },
+                ...at,
                 stroke: { scale: 'color', field: 'subject' },
                 strokeWidth: { value: 2 },
               },
@@ -95,8 +95,7 @@ export async function renderWorkersChart(points: readonly WorkersPoint[], title:
             from: { data: 'series' },
             encode: {
               enter: {
-                x: { scale: 'x', field: 'workers' },
-                y: { scale: 'y', field: 'mPairsPerSecond' },
+                ...at,
                 fill: { scale: 'color', field: 'subject' },
                 size: { value: 30 },
                 tooltip: {
