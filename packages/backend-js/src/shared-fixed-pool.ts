@@ -72,6 +72,8 @@ const EPOCH_SHIFT = 10;
 const EPOCH_LIMIT = 2 ** (32 - EPOCH_SHIFT);
 
 const recordsAt = (): number => HEADER_LINES * LINE;
+/** Where record `r`'s counters start in a Float64Array over the whole bookkeeping. */
+const countAt = (r: number): number => (recordsAt() + r * RECORD_BYTES) / 8;
 const stateBytes = (capacity: number): number => recordsAt() + MAX_HOLDERS * RECORD_BYTES + 12 * capacity;
 
 // A head value is taken apart and put together through a scratch 64-bit word seen as two u32
@@ -117,6 +119,8 @@ export class SharedJsFixedPool implements SharedFixedPool {
   /** This holder's record: words and cache entries, and its f64 counters. */
   readonly #record: Uint32Array;
   readonly #counts: Float64Array;
+  /** The whole bookkeeping as f64s: every record's counters (`stats`, `reset`) and `PEAK_BEFORE`. */
+  readonly #f64: Float64Array;
   readonly #holder: number;
   /** `holder << 2 | CACHED`: the low bits of this holder's parked slots. */
   readonly #cachedBits: number;
@@ -158,6 +162,7 @@ export class SharedJsFixedPool implements SharedFixedPool {
     this.#holder = this.#claim();
     this.#record = new Uint32Array(this.#state, records + this.#holder * RECORD_BYTES, RECORD_WORDS);
     this.#counts = new Float64Array(this.#state, records + this.#holder * RECORD_BYTES, LINE / 8);
+    this.#f64 = new Float64Array(this.#state, 0, (records + MAX_HOLDERS * RECORD_BYTES) / 8);
     this.#cachedBits = (this.#holder << 2) | CACHED;
   }
 
@@ -254,16 +259,16 @@ export class SharedJsFixedPool implements SharedFixedPool {
       if (Atomics.compareExchange(this.#head, 0, head, headAfter(head, 0)) === head) break;
     }
     Atomics.store(words, UNTOUCHED, 0);
-    new Float64Array(this.#state, 0, PEAK_BEFORE + 1)[PEAK_BEFORE] = peak;
+    const f64 = this.#f64;
+    f64[PEAK_BEFORE] = peak;
     // Quiescence is the caller's: no holder is in a call, so their records are written here.
     const records = this.#records;
     for (let r = 0; r < MAX_HOLDERS; r++) {
       const at = r * RECORD_WORDS;
       records[at + HOLDER_EPOCH] = epoch;
       records[at + COUNT] = 0;
-      const counts = new Float64Array(this.#state, recordsAt() + r * RECORD_BYTES, LINE / 8);
-      counts[NET] = 0;
-      counts[PEAK] = 0;
+      f64[countAt(r) + NET] = 0;
+      f64[countAt(r) + PEAK] = 0;
     }
     Atomics.store(words, RESETTING, 0);
   }
@@ -319,16 +324,17 @@ export class SharedJsFixedPool implements SharedFixedPool {
   stats(): SharedFixedPoolStats & { readonly cached: number } {
     SharedJsFixedPool.#check(this, 'stats');
     const used = Atomics.load(this.#words, RECORDS_USED);
+    const f64 = this.#f64;
     let allocs = 0;
     let frees = 0;
     let failed = 0;
     let net = 0;
     for (let r = 0; r < used; r++) {
-      const counts = this.#countsOf(r);
-      allocs += counts[ALLOCS]!;
-      frees += counts[FREES]!;
-      failed += counts[FAILED]!;
-      net += counts[NET]!;
+      const at = countAt(r);
+      allocs += f64[at + ALLOCS]!;
+      frees += f64[at + FREES]!;
+      failed += f64[at + FAILED]!;
+      net += f64[at + NET]!;
     }
     // During calls the sums are a snapshot that may lag them; they never leave [0, capacity].
     const allocated = Math.min(Math.max(net, 0), this.capacity);
@@ -539,10 +545,6 @@ export class SharedJsFixedPool implements SharedFixedPool {
     throw busy('FixedPool', 'attach', `all ${MAX_HOLDERS} holder records are taken; destroy() a holder to free one`);
   }
 
-  #countsOf(r: number): Float64Array {
-    return new Float64Array(this.#state, recordsAt() + r * RECORD_BYTES, LINE / 8);
-  }
-
   /**
    * The peak: exact from one holder; with several, the sum of each record's highest net count since
    * the last reset bounds it (the highest sum is at most the sum of the highest terms).
@@ -550,8 +552,8 @@ export class SharedJsFixedPool implements SharedFixedPool {
   #peakBound(): number {
     const used = Atomics.load(this.#words, RECORDS_USED);
     let sum = 0;
-    for (let r = 0; r < used; r++) sum += this.#countsOf(r)[PEAK]!;
-    const before = new Float64Array(this.#state, 0, PEAK_BEFORE + 1)[PEAK_BEFORE]!;
+    for (let r = 0; r < used; r++) sum += this.#f64[countAt(r) + PEAK]!;
+    const before = this.#f64[PEAK_BEFORE]!;
     return Math.max(before, Math.min(sum, this.capacity));
   }
 
