@@ -93,6 +93,23 @@ function headAfter(head: bigint, top: number): bigint {
   return scratch[0]!;
 }
 
+/** What a holder dropped without `destroy()` leaves for the registry below to give back. */
+interface Dropped {
+  readonly layout: FixedPoolLayout;
+  readonly memory: SharedArrayBuffer;
+  readonly state: SharedArrayBuffer;
+  readonly holder: number;
+}
+
+/**
+ * A holder collected without `destroy()` (in a thread that lives on) gives its cache and its record
+ * back, as `destroy()` would: otherwise every such holder would keep one of the records for good.
+ * A worker that ends or is terminated runs no finalizers: its record stays taken.
+ */
+const droppedHolders = new FinalizationRegistry<Dropped>((d) => {
+  new SharedJsFixedPool(d.layout, d.memory, d.state, d.holder).destroy();
+});
+
 /**
  * A fixed pool that many workers use at once (contract.ts, "Shared allocators"), lock-free, with a
  * cache of free slots per holder so that `alloc` and `free` touch one shared word, the slot's own
@@ -126,8 +143,11 @@ export class SharedJsFixedPool implements SharedFixedPool {
   readonly #cachedBits: number;
   #destroyed = false;
 
-  /** A new pool (`state` undefined), or another holder of an existing one. */
-  constructor(layout: FixedPoolLayout, memory?: SharedArrayBuffer, state?: SharedArrayBuffer) {
+  /**
+   * A new pool (`state` undefined), or another holder of an existing one; `adopt` takes over the
+   * record of a holder that was collected, only to end it.
+   */
+  constructor(layout: FixedPoolLayout, memory?: SharedArrayBuffer, state?: SharedArrayBuffer, adopt?: number) {
     this.objectSize = layout.objectSize;
     this.slotSize = layout.slotSize;
     this.capacity = layout.capacity;
@@ -159,11 +179,14 @@ export class SharedJsFixedPool implements SharedFixedPool {
         tag: newTag(),
       });
     }
-    this.#holder = this.#claim();
+    this.#holder = adopt ?? this.#claim();
     this.#record = new Uint32Array(this.#state, records + this.#holder * RECORD_BYTES, RECORD_WORDS);
     this.#counts = new Float64Array(this.#state, records + this.#holder * RECORD_BYTES, LINE / 8);
     this.#f64 = new Float64Array(this.#state, 0, (records + MAX_HOLDERS * RECORD_BYTES) / 8);
     this.#cachedBits = (this.#holder << 2) | CACHED;
+    if (adopt === undefined) {
+      droppedHolders.register(this, { layout, memory: this.memory, state: this.#state, holder: this.#holder }, this);
+    }
   }
 
   /**
@@ -366,6 +389,7 @@ export class SharedJsFixedPool implements SharedFixedPool {
     }
     if (gone) return;
     this.#destroyed = true;
+    droppedHolders.unregister(this);
     const record = this.#record;
     // Oldest first, so the newest batch ends on top, as the cache would have handed them out.
     while (record[COUNT]! > 0) this.#flush(Math.min(BATCH, record[COUNT]!));
