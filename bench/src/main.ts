@@ -1,11 +1,12 @@
 /**
- * `npm run bench [-- --quick] [-- --only <text>] [-- --runtimes]`: runs every subject in its own Node process (the
+ * `npm run bench [-- --quick] [-- --only <text>] [-- --workers 1,2,4] [-- --runtimes]`: runs every subject in its own Node process (the
  * scale sweeps one process per size), then the C harness, then prints the tables and writes
- * `results/latest.{json,md}`, `results/chart.svg` and `results/sweep.svg` (a quick run writes
+ * `results/latest.{json,md}`, `results/chart.svg`, `results/sweep.svg` and `results/workers.svg`
+ * (throughput against workers of the shared-pool runs, `--workers` choosing the counts; a quick run writes
  * `results/quick/`, an `--only` run `results/partial/`, so neither overwrites a full run's results).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, existsSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +15,7 @@ import { computeRatios } from './ratios.js';
 import { consoleTable, sortFigures, writeReport, type Report } from './report.js';
 import { updateReadme } from './readme.js';
 import { runRuntimes } from './runtimes.js';
+import { renderWorkersChart, workersPoints, workersTable } from './sweep-workers.js';
 import { runC } from './scenarios/c.js';
 import { subjectsFor, type SubjectSpec } from './subjects.js';
 import type { SweepPoint } from './sweep.js';
@@ -24,6 +26,9 @@ const quick = args.includes('--quick');
 const onlyAt = args.indexOf('--only');
 const only = onlyAt >= 0 ? args[onlyAt + 1] : undefined;
 const budget = budgetFor(quick);
+const workersAt = args.indexOf('--workers');
+// The shared-pool runs in the children read it (scenarios/shared.ts); default 1, 2, 4, ... up to the cores.
+if (workersAt >= 0) process.env['MEMPOOL_BENCH_WORKERS'] = args[workersAt + 1] ?? '';
 const benchDir = fileURLToPath(new URL('../', import.meta.url));
 const childScript = fileURLToPath(new URL('./child.js', import.meta.url));
 const resultsDir = join(benchDir, only ? 'results/partial' : quick ? 'results/quick' : 'results');
@@ -114,6 +119,17 @@ async function main(): Promise<void> {
   console.log(consoleTable(report));
   for (const d of report.checksumsDisagree) console.log(`\nWARNING: checksums differ: ${d}`);
   const written = await writeReport(resultsDir, report);
+  const workers = workersPoints(sorted);
+  if (workers.length > 0) {
+    console.log(['', 'Shared pool throughput against workers:', ...workersTable(workers)].join('\n'));
+    try {
+      const title = `memory-pool-core: shared pools, throughput against workers${quick ? ' (quick run)' : ''}`;
+      writeFileSync(join(resultsDir, 'workers.svg'), await renderWorkersChart(workers, title));
+      written.push(join(resultsDir, 'workers.svg'));
+    } catch (error) {
+      log(`workers chart not rendered: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
   // A full run is what the README shows; quick and --only runs never touch it.
   if (!quick && !only && updateReadme(join(benchDir, '..', 'README.md'), report)) written.push(join(benchDir, '..', 'README.md'));
   // Skips are reported, not fatal; a run that measured nothing at all is.

@@ -20,6 +20,8 @@ import {
 const WORKER = new URL('../dist/shared-allocators/stress-worker.js', import.meta.url);
 const WORKERS = 6;
 const OPS = 100_000;
+/** The most slots one call moves at once between a holder's cache and the shared stack (docs/SHARED.md). */
+const BATCH_SLOTS = 16;
 const baseSeed = Number(process.env.MEMPOOL_SEED ?? Math.floor(Math.random() * 2 ** 31));
 
 const packagesDir = new URL('../../packages/', import.meta.url);
@@ -90,29 +92,50 @@ function drain(pool: SharedFixedPool, context: string): number {
 
 describe('the linearizability checker', () => {
   const handleOf = (index: number): number => 64 + index * 8;
-  const alloc = (result: number, invoked: number, returned: number): PoolCall => ({ kind: 'alloc', handle: 0, result, invoked, returned });
-  const free = (handle: number, result: number, invoked: number, returned: number): PoolCall => ({
+  const alloc = (result: number, invoked: number, returned: number, worker = 0): PoolCall => ({
+    kind: 'alloc',
+    worker,
+    handle: 0,
+    result,
+    invoked,
+    returned,
+  });
+  const free = (handle: number, result: number, invoked: number, returned: number, worker = 0): PoolCall => ({
     kind: 'free',
+    worker,
     handle,
     result,
     invoked,
     returned,
   });
   it('accepts overlapping calls in whichever order explains them', () => {
-    expect(linearizable([alloc(72, 0, 3), alloc(64, 1, 2)], 2, handleOf)).toBe(true);
+    expect(linearizable([alloc(72, 0, 3), alloc(64, 1, 2, 1)], 2, handleOf)).toBe(true);
   });
   it('refuses one slot handed to two overlapping calls', () => {
-    expect(linearizable([alloc(64, 0, 3), alloc(64, 1, 2)], 2, handleOf)).toBe(false);
+    expect(linearizable([alloc(64, 0, 3), alloc(64, 1, 2, 1)], 2, handleOf)).toBe(false);
   });
-  it('refuses an order that real time rules out', () => {
-    expect(linearizable([alloc(72, 0, 1), alloc(64, 2, 3)], 2, handleOf)).toBe(false);
+  it('refuses a handle that names no slot', () => {
+    expect(linearizable([alloc(68, 0, 1)], 2, handleOf)).toBe(false);
+    expect(linearizable([alloc(80, 0, 1)], 2, handleOf)).toBe(false);
   });
-  it('holds the pool to last-freed-first reuse and exactly-once frees', () => {
+  it('accepts any free slot, holds frees to exactly once', () => {
     const calls = [alloc(64, 0, 1), alloc(72, 2, 3), free(64, 1, 4, 5), free(72, 1, 6, 7)];
     expect(linearizable([...calls, alloc(72, 8, 9)], 2, handleOf)).toBe(true);
-    expect(linearizable([...calls, alloc(64, 8, 9)], 2, handleOf)).toBe(false);
+    expect(linearizable([...calls, alloc(64, 8, 9)], 2, handleOf)).toBe(true);
     expect(linearizable([...calls, free(72, 1, 8, 9)], 2, handleOf)).toBe(false);
     expect(linearizable([...calls, free(72, -1, 8, 9)], 2, handleOf)).toBe(true);
+    expect(linearizable([alloc(64, 0, 1), free(64, 1, 2, 5, 1), free(64, 1, 3, 4, 2)], 2, handleOf)).toBe(false);
+  });
+  it('refuses a live slot handed out again', () => {
+    expect(linearizable([alloc(64, 0, 1), alloc(72, 2, 3), free(72, 1, 4, 5), alloc(64, 6, 7)], 2, handleOf)).toBe(false);
+  });
+  it('accepts 0 from a full pool, or while another holder frees; refuses it with a slot free and no free racing', () => {
+    expect(linearizable([alloc(64, 0, 1), alloc(72, 2, 3), alloc(0, 4, 5)], 2, handleOf)).toBe(true);
+    expect(linearizable([alloc(64, 0, 1), alloc(0, 2, 3)], 2, handleOf)).toBe(false);
+    const full = [alloc(64, 0, 1), alloc(72, 2, 3)];
+    expect(linearizable([...full, free(72, 1, 4, 6, 1), alloc(0, 5, 9)], 2, handleOf)).toBe(true);
+    expect(linearizable([...full, free(72, 1, 4, 5, 1), alloc(72, 6, 7, 2), alloc(0, 8, 9)], 2, handleOf)).toBe(true);
+    expect(linearizable([...full, free(72, 1, 4, 5, 1), alloc(0, 6, 7)], 2, handleOf)).toBe(false);
   });
 });
 
@@ -203,10 +226,12 @@ describe('concurrency', () => {
           ).toEqual([]);
           const { allocated, available } = pool.stats();
           expect(allocated + available, context).toBe(64);
-          // A worker stopped inside a call can leave one slot neither counted nor free.
+          // A worker stopped inside a call can leave what that call was moving neither counted nor
+          // reachable: one slot, or one batch between its cache and the shared stack (docs/SHARED.md).
+          // The slots parked in the dead workers' caches are taken by drain's allocs before "full".
           const free = drain(pool, context);
           expect(free, context).toBeLessThanOrEqual(available);
-          expect(free, context).toBeGreaterThanOrEqual(available - killed);
+          expect(free, context).toBeGreaterThanOrEqual(available - killed * BATCH_SLOTS);
           // The dead workers' slots leak until reset, and reset gives every one of them back.
           pool.reset();
           new Int32Array(pool.memory).fill(0);
@@ -214,7 +239,36 @@ describe('concurrency', () => {
           pool.destroy();
         });
 
-      it('short histories of 3 workers on a 3-slot pool are linearizable to the sequential pool, handles included', async () => {
+      it("a terminated worker's parked slots are taken by the others before full, never twice; the slots it held stay out until reset", async () => {
+        const pool = backend.createFixedPool(16, 64, { shared: true });
+        const run = start({
+          specifier,
+          task: 'park',
+          id: 7,
+          seed: baseSeed,
+          ops: 40,
+          keep: 10,
+          descriptor: pool.share(),
+          barrier: new SharedArrayBuffer(4),
+        });
+        run.done.catch(() => undefined);
+        const report = await run.done;
+        expect(report.errors).toEqual([]);
+        await run.worker.terminate();
+        const kept = new Set(report.ranges);
+        expect(pool.stats()).toMatchObject({ allocated: 10, available: 54, allocCount: 40, freeCount: 30 });
+        // 24 untouched slots, then the 30 parked in the dead holder's cache: drain checks each is
+        // unstamped and distinct, so none of the 10 it kept comes back.
+        expect(drain(pool, 'after the terminate')).toBe(54);
+        for (const handle of kept) expect(new Int32Array(pool.memory)[handle / 4]).toBe(8);
+        expect(pool.stats()).toMatchObject({ allocated: 10, available: 54, failedAllocs: 1 });
+        pool.reset();
+        new Int32Array(pool.memory).fill(0);
+        expect(drain(pool, 'after reset')).toBe(64);
+        pool.destroy();
+      });
+
+      it('short histories of 3 workers on a 3-slot pool are linearizable to the set model', async () => {
         const seed = baseSeed + 3000;
         const rounds = 200;
         const workers = 3;
@@ -243,9 +297,10 @@ describe('concurrency', () => {
         const byRound: PoolCall[][] = pools.map(() => []);
         for (const { history } of reports) {
           for (let k = 0; k < history!.length; k += HISTORY_FIELDS) {
-            const [round, , kind, handle, result, invoked, returned] = history!.slice(k, k + HISTORY_FIELDS) as number[];
+            const [round, worker, kind, handle, result, invoked, returned] = history!.slice(k, k + HISTORY_FIELDS) as number[];
             byRound[round!]!.push({
-              kind: kind === 0 ? 'alloc' : 'free',
+              kind: (['alloc', 'free', 'destroy'] as const)[kind!]!,
+              worker: worker!,
               handle: handle!,
               result: result!,
               invoked: invoked!,

@@ -14,12 +14,14 @@ export interface ThroughputTask {
   readonly pattern: Pattern;
   readonly ops: number;
   readonly descriptor: SharedFixedPoolDescriptor;
-  /** [arrived, go] at words 0 and 1; the mutex word at 16; the ring's head at 32 and tail at 48, its slots from 64. */
+  /** [arrived, go, done] at words 0 to 2; the mutex word at 16; the ring's head at 32 and tail at 48, its slots from 64. */
   readonly control: SharedArrayBuffer;
 }
 
 export const ARRIVED = 0;
 export const GO = 1;
+/** Workers that finished their timed run: the main thread sleeps in `Atomics.wait` on it, off the cores. */
+export const DONE = 2;
 const LOCK = 16;
 const HEAD = 32;
 const TAIL = 48;
@@ -30,6 +32,8 @@ export const RING_SLOTS = 1024;
 export const CONTROL_BYTES = (RING + RING_SLOTS) * 4;
 /** Handles the single-worker producer/consumer allocates and fills before it frees them. */
 const BATCH = 32;
+/** A `pairs` worker allocates this many handles, then frees them (issue 18's measure): `ops` counts pairs. */
+export const BURST = 16;
 
 /**
  * Waits a little for `words[at]` to leave `seen`: with two cores shared by every process on the
@@ -83,10 +87,14 @@ function run(task: ThroughputTask, pool: FixedPool, words: Int32Array, ops: numb
   const f64 = new Float64Array(pool.memory);
   let acc = 0;
   if (task.pattern === 'pairs') {
-    for (let i = 0; i < ops; i++) {
-      const h = alloc();
-      acc += h;
-      free(h);
+    const burst = new Float64Array(BURST);
+    for (let i = 0; i < ops; i += BURST) {
+      for (let k = 0; k < BURST; k++) {
+        const h = alloc();
+        acc += h;
+        burst[k] = h;
+      }
+      for (let k = 0; k < BURST; k++) free(burst[k]!);
     }
   } else if (task.pattern === 'alone') {
     // Producer and consumer in one thread: allocate and fill a batch, then free it.
@@ -150,5 +158,7 @@ if (parentPort !== null && workerData !== null && typeof workerData === 'object'
   Atomics.notify(words, ARRIVED);
   while (Atomics.load(words, GO) === 0) Atomics.wait(words, GO, 0);
   const acc = run(task, pool, words, task.ops);
+  Atomics.add(words, DONE, 1);
+  Atomics.notify(words, DONE);
   parentPort.postMessage(acc);
 }

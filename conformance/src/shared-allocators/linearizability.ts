@@ -1,6 +1,9 @@
 /** One recorded call on a fixed pool: what it did, what it returned, and when it started and ended. */
 export interface PoolCall {
-  readonly kind: 'alloc' | 'free';
+  /** `destroy`: a holder ending, which changes no slot's state but moves its cache. */
+  readonly kind: 'alloc' | 'free' | 'destroy';
+  /** The worker (holder) that made the call. */
+  readonly worker: number;
   /** The handle a `free` was given. */
   readonly handle: number;
   /** `alloc`: the handle (0 when full); `free`: 1 when it freed, -1 when it threw. */
@@ -9,50 +12,58 @@ export interface PoolCall {
   readonly returned: number;
 }
 
-/** The sequential fixed pool of the contract: a LIFO free stack in front of the untouched slots. */
-interface Model {
-  readonly free: readonly number[];
-  readonly untouched: number;
-  readonly live: ReadonlySet<number>;
-}
-
-function apply(model: Model, call: PoolCall, capacity: number, handleOf: (index: number) => number): Model | undefined {
+/**
+ * The set model of a shared pool with several holders (docs/SHARED.md, "What holds under
+ * concurrency"): each slot is live or free. An `alloc` returns a free slot, whichever (caches make
+ * the order unspecified), and makes it live; a `free` of a live handle succeeds and makes it free,
+ * of any other fails. An `alloc` returns 0 when every slot is live, or while another holder's
+ * `free` or `destroy` overlaps it: a slot freed into a cache the call had already looked in (while
+ * another holder took the one it had not looked at yet), or moving between a cache and the shared
+ * stack, is not seen, which is the price of touching no shared word on the fast path.
+ */
+function apply(
+  live: ReadonlySet<number>,
+  call: PoolCall,
+  calls: readonly PoolCall[],
+  handles: ReadonlySet<number>,
+): ReadonlySet<number> | undefined {
   if (call.kind === 'alloc') {
-    if (model.free.length > 0) {
-      const handle = model.free[model.free.length - 1]!;
-      return call.result === handle
-        ? { free: model.free.slice(0, -1), untouched: model.untouched, live: new Set(model.live).add(handle) }
-        : undefined;
+    if (call.result === 0) {
+      const racedByFree = calls.some(
+        (c) =>
+          ((c.kind === 'free' && c.result === 1) || c.kind === 'destroy') &&
+          c.worker !== call.worker &&
+          c.invoked < call.returned &&
+          call.invoked < c.returned,
+      );
+      return live.size === handles.size || racedByFree ? live : undefined;
     }
-    if (model.untouched < capacity) {
-      const handle = handleOf(model.untouched);
-      return call.result === handle
-        ? { free: model.free, untouched: model.untouched + 1, live: new Set(model.live).add(handle) }
-        : undefined;
-    }
-    return call.result === 0 ? model : undefined;
+    if (!handles.has(call.result) || live.has(call.result)) return undefined;
+    return new Set(live).add(call.result);
   }
-  if (!model.live.has(call.handle)) return call.result === -1 ? model : undefined;
+  if (call.kind === 'destroy') return live;
+  if (!live.has(call.handle)) return call.result === -1 ? live : undefined;
   if (call.result !== 1) return undefined;
-  const live = new Set(model.live);
-  live.delete(call.handle);
-  return { free: [...model.free, call.handle], untouched: model.untouched, live };
+  const after = new Set(live);
+  after.delete(call.handle);
+  return after;
 }
 
 /**
- * Whether the concurrent history `calls` is linearizable to the sequential pool (Wing and Gong's
+ * Whether the concurrent history `calls` is linearizable to the set model above (Wing and Gong's
  * search): some order of the calls that respects real time (a call that returned before another
  * was invoked comes first) gives every call the result it had. Small histories only: the search
  * is exponential in the calls that overlap.
  */
 export function linearizable(calls: readonly PoolCall[], capacity: number, handleOf: (index: number) => number): boolean {
-  const search = (pending: readonly PoolCall[], model: Model): boolean => {
+  const handles = new Set(Array.from({ length: capacity }, (_, i) => handleOf(i)));
+  const search = (pending: readonly PoolCall[], live: ReadonlySet<number>): boolean => {
     if (pending.length === 0) return true;
     // A call can go next only if no pending call returned before it was invoked.
     const earliestReturn = Math.min(...pending.map((c) => c.returned));
     for (const call of pending) {
       if (call.invoked > earliestReturn) continue;
-      const after = apply(model, call, capacity, handleOf);
+      const after = apply(live, call, calls, handles);
       if (
         after !== undefined &&
         search(
@@ -64,5 +75,5 @@ export function linearizable(calls: readonly PoolCall[], capacity: number, handl
     }
     return false;
   };
-  return search(calls, { free: [], untouched: 0, live: new Set() });
+  return search(calls, new Set());
 }

@@ -56,13 +56,21 @@ export function sharedHolders({ backend, scope }: SuiteContext): void {
       const q = attachPool(p);
       const a = p.alloc();
       const b = q.alloc();
+      // Fresh slots go out in ascending order whichever holder asks.
       expect(b).toBe(a + p.slotSize);
       new Uint32Array(q.memory)[a / 4] = 0xabcdef;
       expect(new Uint32Array(p.memory)[a / 4]).toBe(0xabcdef);
       q.free(a);
-      expect(p.alloc()).toBe(a);
       expect(p.stats()).toEqual(q.stats());
-      expect(q.stats()).toMatchObject({ allocated: 2, available: 2, allocCount: 3, freeCount: 1 });
+      expect(q.stats()).toMatchObject({ allocated: 1, available: 3, allocCount: 2, freeCount: 1 });
+      expect(p.stats().cached).toBe(1);
+      // `a` sits in q's cache: p takes the untouched slots, then `a` from there before it says full.
+      const rest = [p.alloc(), p.alloc(), p.alloc()];
+      expect(new Set([...rest, b]).size).toBe(4);
+      expect(rest).toContain(a);
+      expect(p.alloc()).toBe(0);
+      expect(q.stats()).toMatchObject({ allocated: 4, available: 0, allocCount: 5, freeCount: 1, failedAllocs: 1 });
+      expect(q.stats().cached).toBe(0);
     });
     it('a handle freed through one holder is a double free through another', () => {
       const p = pool();
@@ -137,6 +145,177 @@ export function sharedHolders({ backend, scope }: SuiteContext): void {
       );
       expectError(() => backend.attachFixedPool({ ...d, capacity: 1000 }), RangeError, ErrorCode.INVALID_ARGUMENT, 'descriptor.memory');
       expectError(() => backend.attachArena({ ...a, bufferSize: 0 }), RangeError, ErrorCode.INVALID_ARGUMENT, 'bufferSize');
+    });
+    it("a holder's destroy() puts the slots in its cache back where every holder finds them", () => {
+      const p = pool(8);
+      const q = attachPool(p);
+      const handles = [q.alloc(), q.alloc(), q.alloc()];
+      for (const h of handles) q.free(h);
+      q.destroy();
+      expect(p.stats()).toMatchObject({ allocated: 0, available: 8, allocCount: 3, freeCount: 3 });
+      expect(p.stats().cached ?? 0).toBe(0);
+      // Last freed first, as from one holder: the cache went back in order.
+      expect([p.alloc(), p.alloc(), p.alloc()]).toEqual(handles.reverse());
+    });
+  });
+
+  describe('Shared allocators: holder records', () => {
+    it('an attach beyond the holder records a pool has is ERR_MEMPOOL_BUSY, and a destroy() frees one', () => {
+      const p = pool(4);
+      const d = p.share();
+      const holders: SharedFixedPool[] = [];
+      let refusal: unknown;
+      // A backend may have no limit: then 1,000 holders attach and none is refused.
+      for (let k = 0; k < 1000 && refusal === undefined; k++) {
+        try {
+          holders.push(own(backend.attachFixedPool(d)));
+        } catch (error) {
+          refusal = error;
+        }
+      }
+      if (refusal !== undefined) {
+        expect((refusal as { code?: unknown }).code).toBe(ErrorCode.BUSY);
+        holders.pop()!.destroy();
+        holders.push(own(backend.attachFixedPool(d)));
+      }
+      const h = holders[holders.length - 1]!.alloc();
+      p.free(h);
+      expect(p.stats()).toMatchObject({ allocated: 0, allocCount: 1, freeCount: 1 });
+    });
+  });
+
+  describe('Shared allocators: attach verifies the descriptor', () => {
+    /**
+     * Attach must refuse `descriptor` with ERR_MEMPOOL_INVALID_ARGUMENT naming `field`, whichever
+     * error class the backend picks for it, and leave the allocator it came from working.
+     */
+    const refused = (act: () => unknown, field: string): void => {
+      let thrown: unknown;
+      try {
+        act();
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown, `attach was expected to refuse ${field}`).toBeInstanceOf(Error);
+      expect((thrown as { code?: unknown }).code).toBe(ErrorCode.INVALID_ARGUMENT);
+      expect((thrown as Error).message).toContain(field);
+    };
+    /** The buffer under a backend's bookkeeping: the `SharedArrayBuffer`, or a shared `WebAssembly.Memory`'s buffer. */
+    const bufferOf = (state: unknown): SharedArrayBuffer =>
+      state instanceof SharedArrayBuffer ? state : (state as { buffer: SharedArrayBuffer }).buffer;
+    /** A zeroed bookkeeping of the same type and size as `state`. */
+    const zeroedLike = (state: unknown): unknown => {
+      if (state instanceof SharedArrayBuffer) return new SharedArrayBuffer(state.byteLength);
+      const pages = bufferOf(state).byteLength / 65536;
+      const { Memory } = (globalThis as unknown as { WebAssembly: { Memory: new (descriptor: object) => unknown } }).WebAssembly;
+      return new Memory({ initial: pages, maximum: pages, shared: true });
+    };
+    /** Allocates a slot and fills it, and checks after the refusals that it kept its bytes and the pool still works. */
+    const watched = (p: SharedFixedPool): (() => void) => {
+      const h = p.alloc();
+      new Uint8Array(p.memory, h, p.objectSize).fill(0x5a);
+      return () => {
+        expect(new Uint8Array(p.memory, h, p.objectSize).every((b) => b === 0x5a)).toBe(true);
+        const other = p.alloc();
+        expect(other).not.toBe(h);
+        p.free(other);
+        p.free(h);
+        expect(p.stats()).toMatchObject({ allocated: 0 });
+      };
+    };
+
+    it('refuses a pool descriptor whose objectSize, capacity or align was changed', () => {
+      const p = pool(8);
+      const unchanged = watched(p);
+      const d = p.share();
+      refused(() => backend.attachFixedPool({ ...d, objectSize: 8 }), 'descriptor.objectSize');
+      refused(() => backend.attachFixedPool({ ...d, capacity: 4 }), 'descriptor.capacity');
+      refused(() => backend.attachFixedPool({ ...d, align: 16 }), 'descriptor.align');
+      unchanged();
+    });
+    it('refuses an arena descriptor whose align or bufferSize was changed', () => {
+      const a = arena(4096);
+      const first = a.alloc(100, 8);
+      const d = a.share();
+      refused(() => backend.attachArena({ ...d, align: 64 }), 'descriptor.align');
+      refused(() => backend.attachArena({ ...d, bufferSize: 2048 }), 'descriptor.bufferSize');
+      expect(a.alloc(8, 8)).toBe(first + 104);
+    });
+    it("refuses a zeroed bookkeeping of the right size, and another allocator's of the same geometry", () => {
+      const p = pool(8);
+      const unchanged = watched(p);
+      const d = p.share();
+      refused(() => backend.attachFixedPool({ ...d, state: zeroedLike(d.state) }), 'descriptor.state');
+      const twin = pool(8).share();
+      refused(() => backend.attachFixedPool({ ...d, state: twin.state }), 'descriptor.');
+      refused(() => backend.attachFixedPool({ ...twin, memory: d.memory }), 'descriptor.');
+      const a = arena(4096).share();
+      refused(() => backend.attachArena({ ...a, state: zeroedLike(a.state) }), 'descriptor.state');
+      unchanged();
+    });
+    it("refuses a pool's own bookkeeping given as its memory", () => {
+      const p = pool(8);
+      const unchanged = watched(p);
+      const d = p.share();
+      refused(() => backend.attachFixedPool({ ...d, memory: bufferOf(d.state) }), 'descriptor.memory');
+      unchanged();
+    });
+    it("refuses an arena's memory and bookkeeping swapped or aliased", () => {
+      const a = arena(4096);
+      const first = a.alloc(64, 8);
+      new Uint8Array(a.memory, first, 64).fill(0x77);
+      const d = a.share();
+      refused(() => backend.attachArena({ ...d, memory: bufferOf(d.state), state: d.memory }), 'descriptor.');
+      refused(() => backend.attachArena({ ...d, state: d.memory }), 'descriptor.');
+      refused(() => backend.attachArena({ ...d, memory: bufferOf(d.state) }), 'descriptor.memory');
+      expect(new Uint8Array(a.memory, first, 64).every((b) => b === 0x77)).toBe(true);
+      expect(a.alloc(8, 8)).toBe(first + 64);
+    });
+    it("refuses a pool's bookkeeping relabelled as an arena descriptor", () => {
+      const p = pool(8);
+      const unchanged = watched(p);
+      const d = p.share();
+      const a = arena(4096).share();
+      const relabelled = {
+        kind: 'Arena' as const,
+        backend: d.backend,
+        format: a.format,
+        bufferSize: d.memory.byteLength - 64,
+        align: 8,
+        memory: d.memory,
+        state: d.state,
+      };
+      refused(() => backend.attachArena(relabelled), 'descriptor.');
+      unchanged();
+    });
+    it('reads each descriptor field once: a memory getter that answers differently later changes nothing', () => {
+      const p = pool(8);
+      const unchanged = watched(p);
+      const d = p.share();
+      const small = new SharedArrayBuffer(128);
+      let reads = 0;
+      const shifty = {
+        ...d,
+        get memory(): SharedArrayBuffer {
+          reads++;
+          return reads === 1 ? d.memory : small;
+        },
+      };
+      let q: SharedFixedPool | undefined;
+      try {
+        q = own(backend.attachFixedPool(shifty));
+      } catch (error) {
+        expect((error as { code?: unknown }).code).toBe(ErrorCode.INVALID_ARGUMENT);
+      }
+      expect(reads).toBe(1);
+      if (q !== undefined) {
+        // Attached: over the real memory, every handle inside it.
+        expect(q.memory.byteLength).toBe(p.memory.byteLength);
+        const handles = [q.alloc(), q.alloc()];
+        for (const h of handles) expect(h + q.slotSize).toBeLessThanOrEqual(p.memory.byteLength);
+        for (const h of handles) q.free(h);
+      }
+      unchanged();
     });
   });
 }

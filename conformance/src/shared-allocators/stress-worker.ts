@@ -9,7 +9,7 @@ import type { Backend, SharedArenaDescriptor, SharedFixedPoolDescriptor } from '
 
 export interface StressTask {
   readonly specifier: string;
-  readonly task: 'pool' | 'race' | 'arena' | 'history';
+  readonly task: 'pool' | 'race' | 'arena' | 'history' | 'park';
   readonly id: number;
   readonly seed: number;
   readonly ops: number;
@@ -22,6 +22,8 @@ export interface StressTask {
   /** `pool`/`arena`: a word every worker adds itself to, then waits until all `workers` have, so they all run at once. */
   readonly barrier?: SharedArrayBuffer;
   readonly workers?: number;
+  /** `park`: of the `ops` slots allocated, how many to keep live (the rest are freed). */
+  readonly keep?: number;
 }
 
 export interface StressReport {
@@ -38,7 +40,7 @@ export interface StressReport {
   readonly history?: readonly number[];
 }
 
-/** A recorded call: [round, worker, kind (0 alloc, 1 free), handle freed, result (handle, 1 freed, -1 refused), invoked, returned]. */
+/** A recorded call: [round, worker, kind (0 alloc, 1 free, 2 destroy), handle freed, result (handle, 1 freed, -1 refused), invoked, returned]. */
 export const HISTORY_FIELDS = 7;
 /** Control words of the `history` task: a logical clock every call reads on entry and on return, and the round barrier. */
 export const HISTORY_CLOCK = 0;
@@ -195,8 +197,17 @@ function historyTask(backend: Backend, task: StressTask): StressReport {
     const everyone = task.workers! * (round + 1);
     while (Atomics.load(control, HISTORY_BARRIER) < everyone); // a short spin: all start together
     for (let op = 0; op < task.ops; op++) {
-      const free = held.length > 0 && next() < 0.5;
-      const handle = free ? held.splice(Math.floor(next() * held.length), 1)[0]! : 0;
+      // A quarter of the frees name any slot, so holders free each other's handles and race to
+      // free one handle twice (the set model decides which of those may succeed).
+      const wild = next() < 0.15;
+      const free = wild || (held.length > 0 && next() < 0.5);
+      let handle = 0;
+      if (wild) {
+        handle = pool.dataOffset + Math.floor(next() * pool.capacity) * pool.slotSize;
+        if (held.includes(handle)) held.splice(held.indexOf(handle), 1);
+      } else if (free) {
+        handle = held.splice(Math.floor(next() * held.length), 1)[0]!;
+      }
       const invoked = Atomics.add(control, HISTORY_CLOCK, 1);
       let result: number;
       if (free) {
@@ -213,15 +224,37 @@ function historyTask(backend: Backend, task: StressTask): StressReport {
       if (!free && result !== 0) held.push(result);
       history.push(round, task.id, free ? 1 : 0, handle, result, invoked, returned);
     }
+    // Recorded too: a destroy moves the holder's cache to the shared stack while others still run.
+    const invoked = Atomics.add(control, HISTORY_CLOCK, 1);
     pool.destroy();
+    history.push(round, task.id, 2, 0, 0, invoked, Atomics.add(control, HISTORY_CLOCK, 1));
   }
   return { id: task.id, errors: [], allocs: 0, frees: 0, failed: 0, history };
+}
+
+/**
+ * Allocates `ops` slots, stamps each with the worker's id, frees all but `keep` of them (into its
+ * cache, where a backend has caches), reports which it kept, and then blocks until terminated: the
+ * test kills it holding those slots, with the freed ones parked where only it would use them.
+ */
+function parkTask(backend: Backend, task: StressTask): StressReport {
+  const pool = backend.attachFixedPool(task.descriptor as SharedFixedPoolDescriptor);
+  const words = new Int32Array(pool.memory);
+  const handles: number[] = [];
+  for (let k = 0; k < task.ops; k++) handles.push(pool.alloc());
+  const errors = handles.includes(0) ? [`alloc gave 0 with ${handles.indexOf(0)} of ${task.ops} slots taken`] : [];
+  const kept = handles.slice(0, task.keep!);
+  for (const handle of kept) Atomics.store(words, handle / 4, task.id + 1);
+  for (const handle of handles.slice(task.keep!)) pool.free(handle);
+  parentPort!.postMessage({ id: task.id, errors, allocs: task.ops, frees: task.ops - task.keep!, failed: 0, ranges: kept });
+  const block = new Int32Array(task.barrier!);
+  for (;;) Atomics.wait(block, 0, 0);
 }
 
 if (parentPort !== null && workerData !== null && typeof workerData === 'object' && 'specifier' in workerData) {
   const task = workerData as StressTask;
   const { backend } = (await import(task.specifier)) as { backend: Backend };
-  const run = { pool: poolTask, race: raceTask, arena: arenaTask, history: historyTask }[task.task];
+  const run = { pool: poolTask, race: raceTask, arena: arenaTask, history: historyTask, park: parkTask }[task.task];
   let report: StressReport;
   try {
     report = run(backend, task);

@@ -241,16 +241,28 @@ export interface BackendModule {
  *   is the caller's to guarantee.
  * - `mark`/`rewind` are per arena, not per worker: `rewind(mark)` gives back everything allocated
  *   after `mark()` by any holder.
- * - `stats()` is exact whenever no call is in flight (`allocated + available === capacity`,
- *   `offset + remaining === bufferSize`); during calls it is a snapshot that may lag them.
- *   `peakAllocated` is exact single-threaded and never above `capacity`.
- * - `destroy()` ends this holder only: every later call on it throws `ERR_MEMPOOL_DESTROYED`,
- *   other holders keep working, and the memory goes when the last holder is collected (a
- *   `SharedArrayBuffer` cannot be detached, so `memory` keeps its length).
- * - A worker terminated while it holds slots (or mid-call) leaks those slots until `reset`: they
- *   are never handed out twice, and the others keep working.
+ * - `stats()` sums every holder's counters and is exact whenever no call is in flight
+ *   (`allocated + available === capacity`, `offset + remaining === bufferSize`); during calls it
+ *   is a snapshot that may lag them. `peakAllocated` is exact with one holder and an upper bound
+ *   (never above `capacity`) with several. A pool's stats also say how many free slots sit in
+ *   holders' caches (`cached`, see {@link SharedFixedPoolStats}).
+ * - Each pool holder parks free slots in a small cache of its own, so with several holders which
+ *   free slot `alloc` returns is unspecified (histories are linearizable to a set model: each
+ *   slot live or free). Full means full: `alloc` takes slots parked in other holders' caches
+ *   before it returns 0 (docs/SHARED.md says what a concurrent free can hide from it).
+ * - `destroy()` ends this holder only: its cache goes back to the other holders, every later call
+ *   on it throws `ERR_MEMPOOL_DESTROYED`, other holders keep working, and the memory goes when the
+ *   last holder is collected (a `SharedArrayBuffer` cannot be detached, so `memory` keeps its
+ *   length). A pool has a fixed number of holder records: an attach when all are taken throws
+ *   `ERR_MEMPOOL_BUSY`.
+ * - A worker terminated while it holds slots (or mid-call) leaks those slots (and at most one
+ *   batch a call was moving) until `reset`: they are never handed out twice, the slots parked in
+ *   its cache are taken by the others before they report full, and the others keep working.
+ * - Attach verifies, it does not trust: it reads each descriptor field once, checks them against
+ *   what the bookkeeping recorded at creation and against the buffers themselves, and refuses any
+ *   mismatch with `ERR_MEMPOOL_INVALID_ARGUMENT` naming the field.
  *
- * Used from one thread, a shared allocator gives exactly the handles, marks and stats of an
+ * Used from one holder alone, a shared allocator gives exactly the handles, marks and stats of an
  * unshared one.
  */
 
@@ -276,10 +288,25 @@ export interface BackendSupports {
 }
 
 /** A fixed pool many workers use at once; see the shared-allocator rules above. */
-export interface SharedFixedPool extends Omit<FixedPool, 'memory'> {
+export interface SharedFixedPool extends Omit<FixedPool, 'memory' | 'stats'> {
   readonly memory: SharedArrayBuffer;
+  stats(): SharedFixedPoolStats;
   /** A descriptor to post to another worker, for `backend.attachFixedPool`. */
   share(): SharedFixedPoolDescriptor;
+}
+
+/**
+ * What a shared pool's `stats()` adds to {@link FixedPoolStats}: `cached`, how many of the
+ * `available` slots sit parked in holders' caches (docs/SHARED.md), exact whenever no call is in
+ * flight. Every field of `FixedPoolStats` means what it does on an unshared pool; with several
+ * holders `peakAllocated` is an upper bound (at most `capacity`) rather than exact.
+ */
+export interface SharedFixedPoolStats extends FixedPoolStats {
+  /**
+   * Not enumerable, so the stats of one holder alone compare and serialise exactly as an unshared
+   * pool's. Optional until every backend's shared pool has caches (a pool without caches parks nothing).
+   */
+  readonly cached?: number;
 }
 
 /** An arena many workers use at once; see the shared-allocator rules above. */

@@ -1,7 +1,7 @@
 import { MAX_MEMORY_BYTES } from './constants.js';
 import { arenaLayout, fixedPoolLayout, type ArenaLayout, type FixedPoolLayout } from './checks.js';
 import { invalidRange, invalidType } from './errors.js';
-import type { Backend, SharedArenaDescriptor, SharedDescriptor, SharedFixedPoolDescriptor } from './contract.js';
+import type { Backend, SharedDescriptor } from './contract.js';
 
 /**
  * Whether a create call's `options` ask for a shared allocator. `options.shared` must be a boolean
@@ -28,20 +28,69 @@ export function sharedUnsupported(backend: string, why: string): RangeError {
   return invalidRange('options.shared', `false or undefined on the ${backend} backend (${why})`, true);
 }
 
-function checkDescriptor(value: unknown, kind: SharedDescriptor['kind'], backend: string, format: number): SharedDescriptor {
+/**
+ * A descriptor's fields, each read exactly once: attach works from this copy only, so a getter that
+ * answers differently on a later read cannot make the checks and the attach see different values.
+ */
+export interface SharedDescriptorFields {
+  readonly kind: unknown;
+  readonly backend: unknown;
+  readonly format: unknown;
+  readonly align: unknown;
+  readonly objectSize: unknown;
+  readonly capacity: unknown;
+  readonly bufferSize: unknown;
+  readonly memory: SharedArrayBuffer;
+  readonly state: unknown;
+}
+
+/** `WebAssembly.Memory` where the engine has it (this package is typed without the DOM or wasm libs). */
+type WasmMemoryClass = abstract new (descriptor: never) => { readonly buffer: ArrayBufferLike };
+const WasmMemory = (globalThis as unknown as { WebAssembly?: { Memory: WasmMemoryClass } }).WebAssembly?.Memory;
+
+/** The buffer under a backend's bookkeeping (`state`), when it has one to compare with `memory`. */
+function bufferOf(state: unknown): unknown {
+  return WasmMemory !== undefined && state instanceof WasmMemory ? state.buffer : state;
+}
+
+function readDescriptor(value: unknown, kind: SharedDescriptor['kind'], backend: string, format: number): SharedDescriptorFields {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw invalidType('descriptor', `a ${kind} descriptor from share()`, value);
   }
-  const d = value as Partial<Record<keyof SharedDescriptor, unknown>>;
-  if (d.kind !== kind) throw invalidType('descriptor.kind', JSON.stringify(kind), d.kind);
-  if (d.backend !== backend) {
-    throw invalidRange('descriptor.backend', `${JSON.stringify(backend)} (attach a descriptor on the backend that made it)`, d.backend);
+  const d = value as Partial<Record<keyof SharedDescriptorFields, unknown>>;
+  const fields = Object.freeze({
+    kind: d.kind,
+    backend: d.backend,
+    format: d.format,
+    align: d.align,
+    objectSize: d.objectSize,
+    capacity: d.capacity,
+    bufferSize: d.bufferSize,
+    memory: d.memory as SharedArrayBuffer,
+    state: d.state,
+  });
+  if (fields.kind !== kind) throw invalidType('descriptor.kind', JSON.stringify(kind), fields.kind);
+  if (fields.backend !== backend) {
+    throw invalidRange(
+      'descriptor.backend',
+      `${JSON.stringify(backend)} (attach a descriptor on the backend that made it)`,
+      fields.backend,
+    );
   }
-  if (d.format !== format) throw invalidRange('descriptor.format', `${format} (made by another version of the backend)`, d.format);
+  if (fields.format !== format)
+    throw invalidRange('descriptor.format', `${format} (made by another version of the backend)`, fields.format);
   // A page that is not cross-origin isolated has no SharedArrayBuffer at all.
-  if (typeof SharedArrayBuffer === 'undefined' || !(d.memory instanceof SharedArrayBuffer))
-    throw invalidType('descriptor.memory', 'a SharedArrayBuffer', d.memory);
-  return value as SharedDescriptor;
+  if (typeof SharedArrayBuffer === 'undefined' || !(fields.memory instanceof SharedArrayBuffer))
+    throw invalidType('descriptor.memory', 'a SharedArrayBuffer', fields.memory);
+  // The bookkeeping given as the memory (or the other way round) would let writes into slots rewrite it.
+  if (bufferOf(fields.state) === fields.memory) {
+    throw invalidRange(
+      'descriptor.memory',
+      "the allocator's memory, a buffer other than its bookkeeping (descriptor.state)",
+      fields.memory,
+    );
+  }
+  return fields;
 }
 
 function checkMemory(memory: SharedArrayBuffer, byteLength: number): void {
@@ -52,15 +101,17 @@ function checkMemory(memory: SharedArrayBuffer, byteLength: number): void {
 
 /**
  * Checks a fixed-pool descriptor for `attachFixedPool` on `backend` (its shared-state `format`) and
- * lays the pool out again; the backend checks `descriptor.state` itself.
+ * lays the pool out from the descriptor's geometry. `descriptor` is a copy with every field read
+ * once: the backend works from it alone, and must check that geometry against what its own
+ * bookkeeping recorded at creation (docs/SHARED.md, "What attach checks").
  */
 export function attachedFixedPoolLayout(
   value: unknown,
   backend: string,
   format: number,
   maxMemoryBytes = MAX_MEMORY_BYTES,
-): { layout: FixedPoolLayout; descriptor: SharedFixedPoolDescriptor } {
-  const descriptor = checkDescriptor(value, 'FixedPool', backend, format) as SharedFixedPoolDescriptor;
+): { layout: FixedPoolLayout; descriptor: SharedDescriptorFields } {
+  const descriptor = readDescriptor(value, 'FixedPool', backend, format);
   const layout = fixedPoolLayout(descriptor.objectSize, descriptor.capacity, { align: descriptor.align }, maxMemoryBytes);
   checkMemory(descriptor.memory, layout.byteLength);
   return { layout, descriptor };
@@ -72,8 +123,8 @@ export function attachedArenaLayout(
   backend: string,
   format: number,
   maxMemoryBytes = MAX_MEMORY_BYTES,
-): { layout: ArenaLayout; descriptor: SharedArenaDescriptor } {
-  const descriptor = checkDescriptor(value, 'Arena', backend, format) as SharedArenaDescriptor;
+): { layout: ArenaLayout; descriptor: SharedDescriptorFields } {
+  const descriptor = readDescriptor(value, 'Arena', backend, format);
   const layout = arenaLayout(descriptor.bufferSize, { align: descriptor.align }, maxMemoryBytes);
   checkMemory(descriptor.memory, layout.byteLength);
   return { layout, descriptor };

@@ -1,4 +1,4 @@
-import type { ArenaStats, FixedPoolStats } from './contract.js';
+import type { ArenaStats, FixedPoolStats, SharedFixedPoolStats } from './contract.js';
 
 /**
  * The fields of `FixedPoolStats` in the order of the C library's `MP_FixedPoolStats`, so an engine
@@ -30,9 +30,9 @@ export const ARENA_STATS_FIELDS = [
 // object literal gets its final shape at once and builds about 4x faster than keyed stores in a
 // loop. test/stats.test.ts fails by name if the two orders ever differ.
 
-/** A frozen `FixedPoolStats` from values in `FIXED_POOL_STATS_FIELDS` order. */
-export function fixedPoolStatsFrom(values: ArrayLike<number>): FixedPoolStats {
-  return Object.freeze({
+/** A `FixedPoolStats` from values in `FIXED_POOL_STATS_FIELDS` order, not yet frozen. */
+function fixedPoolStatsObject(values: ArrayLike<number>): FixedPoolStats {
+  return {
     objectSize: values[0]!,
     slotSize: values[1]!,
     capacity: values[2]!,
@@ -42,7 +42,12 @@ export function fixedPoolStatsFrom(values: ArrayLike<number>): FixedPoolStats {
     allocCount: values[6]!,
     freeCount: values[7]!,
     failedAllocs: values[8]!,
-  });
+  };
+}
+
+/** A frozen `FixedPoolStats` from values in `FIXED_POOL_STATS_FIELDS` order. */
+export function fixedPoolStatsFrom(values: ArrayLike<number>): FixedPoolStats {
+  return Object.freeze(fixedPoolStatsObject(values));
 }
 
 /** A frozen `ArenaStats` from values in `ARENA_STATS_FIELDS` order. */
@@ -55,4 +60,16 @@ export function arenaStatsFrom(values: ArrayLike<number>): ArenaStats {
     peakOffset: values[4]!,
     failedAllocs: values[5]!,
   });
+}
+
+/**
+ * A frozen `SharedFixedPoolStats`: `FIXED_POOL_STATS_FIELDS` order, then `cached`. `cached` is
+ * not enumerable, so the object compares, spreads and serialises exactly as an unshared pool's
+ * stats do (the contract: one holder alone sees an unshared pool's stats), and reads as a field.
+ */
+export function sharedFixedPoolStatsFrom(values: ArrayLike<number>): SharedFixedPoolStats & { readonly cached: number } {
+  const stats = fixedPoolStatsObject(values);
+  return Object.freeze(Object.defineProperty(stats, 'cached', { value: values[9]!, enumerable: false })) as SharedFixedPoolStats & {
+    readonly cached: number;
+  };
 }

@@ -7,7 +7,7 @@ import {
   destroyed,
   encodeMark,
   invalidRange,
-  invalidType,
+  arenaLayout,
   rewindOffset,
   DEFAULT_ALIGN,
   MARK_GENERATIONS,
@@ -17,18 +17,31 @@ import {
   type SharedArena,
   type SharedArenaDescriptor,
 } from '@mempool/api';
-import { countOne, LINE, lineWord, raiseTo, readCount, reserveShared } from './shared-words.js';
+import {
+  ARENA_KIND,
+  countOne,
+  IDENTITY_LINES,
+  LINE,
+  lineWord,
+  raiseTo,
+  readCount,
+  reserveShared,
+  newTag,
+  verifyIdentity,
+  writeIdentity,
+} from './shared-words.js';
 
 /** The layout version of the state below: `attachArena` refuses any other. */
-export const SHARED_ARENA_FORMAT = 1;
+export const SHARED_ARENA_FORMAT = 2;
 
+// Lines 0 and 1 are the identity (shared-words.ts), written once at creation and checked by attach.
 /** Bytes used from the start of the data region (below 2^32): the word every alloc bumps. */
-const OFFSET = lineWord(0);
+const OFFSET = lineWord(IDENTITY_LINES);
 /**
  * Even while no `reset` or `rewind` runs; they make it odd while they work and add 2 in all, so
  * `mark` can tell whether it read `generation` and `offset` from one state.
  */
-const SEQUENCE = lineWord(1);
+const SEQUENCE = lineWord(IDENTITY_LINES + 1);
 /** Resets so far, modulo 2^20 (what makes a mark from before a reset stale). */
 const GENERATION = SEQUENCE + 1;
 /**
@@ -36,10 +49,10 @@ const GENERATION = SEQUENCE + 1;
  * between resets and rewinds, so the peak is `max(PEAK, offset)` and only `reset`/`rewind` record
  * it before they lower the offset: `alloc` pays nothing for it.
  */
-const PEAK = lineWord(2);
+const PEAK = lineWord(IDENTITY_LINES + 2);
 const ALLOCATIONS = PEAK + 1;
 const FAILED = PEAK + 3;
-const STATE_BYTES = 3 * LINE;
+const STATE_BYTES = (IDENTITY_LINES + 3) * LINE;
 
 /**
  * An arena that many workers use at once (contract.ts, "Shared allocators"), lock-free: `alloc`
@@ -65,15 +78,33 @@ export class SharedJsArena implements SharedArena {
     this.memory = memory ?? reserveShared(layout.byteLength);
     this.#state = state ?? reserveShared(STATE_BYTES);
     this.#words = new Uint32Array(this.#state);
+    if (state === undefined) {
+      writeIdentity(this.#state, this.memory, ARENA_KIND, SHARED_ARENA_FORMAT, {
+        objectSize: 0,
+        slotSize: 0,
+        capacity: 0,
+        align: layout.align,
+        dataOffset: layout.dataOffset,
+        bufferSize: layout.bufferSize,
+        memoryBytes: this.memory.byteLength,
+        stateBytes: STATE_BYTES,
+        tag: newTag(),
+      });
+    }
   }
 
-  /** Another holder of the arena `descriptor` came from (`backend.attachArena`). */
+  /**
+   * Another holder of the arena `descriptor` came from (`backend.attachArena`). The geometry comes
+   * from the bookkeeping, which the descriptor must match field by field.
+   */
   static attach(descriptor: unknown): SharedJsArena {
-    const { layout, descriptor: d } = attachedArenaLayout(descriptor, 'js', SHARED_ARENA_FORMAT);
-    const state = d.state;
-    if (!(state instanceof SharedArrayBuffer)) throw invalidType('descriptor.state', 'a SharedArrayBuffer', state);
-    if (state.byteLength !== STATE_BYTES) throw invalidRange('descriptor.state.byteLength', String(STATE_BYTES), state.byteLength);
-    return new SharedJsArena(layout, d.memory, state);
+    const { descriptor: d } = attachedArenaLayout(descriptor, 'js', SHARED_ARENA_FORMAT);
+    const recorded = verifyIdentity(d, ARENA_KIND, SHARED_ARENA_FORMAT, ['bufferSize', 'align']);
+    const layout = arenaLayout(recorded.bufferSize, { align: recorded.align }, recorded.memoryBytes);
+    if (layout.dataOffset !== recorded.dataOffset || layout.byteLength !== recorded.memoryBytes || recorded.stateBytes !== STATE_BYTES) {
+      throw invalidRange('descriptor.state', "an arena's bookkeeping whose geometry is consistent", 'a damaged identity line');
+    }
+    return new SharedJsArena(layout, d.memory, d.state as SharedArrayBuffer);
   }
 
   get destroyed(): boolean {

@@ -4,77 +4,116 @@ import {
   checkBatch,
   destroyed,
   doubleFree,
-  fixedPoolStatsFrom,
+  fixedPoolLayout,
   invalidRange,
-  invalidType,
   notASlot,
+  sharedFixedPoolStatsFrom,
   unboundMethod,
   type FixedPoolLayout,
-  type FixedPoolStats,
   type HandleArray,
   type SharedFixedPool,
   type SharedFixedPoolDescriptor,
+  type SharedFixedPoolStats,
 } from '@mempool/api';
-import { countOne, LINE, lineWord, raiseTo, readCount, addCount, reserveShared } from './shared-words.js';
+import { IDENTITY_LINES, LINE, lineWord, POOL_KIND, reserveShared, newTag, verifyIdentity, writeIdentity } from './shared-words.js';
 
-/** The layout version of the state below: `attachFixedPool` refuses any other. */
-export const SHARED_FIXED_POOL_FORMAT = 2;
+/** The layout version of the bookkeeping below: `attachFixedPool` refuses any other. */
+export const SHARED_FIXED_POOL_FORMAT = 3;
 
-// The state buffer: one cache line per group of words written together, then `next[capacity]`
-// and `live[capacity]` (u32).
-/** Line 0 starts with one 64-bit word: the free stack's top (slot index + 1, 0 when empty) in the low 32 bits, a tag in the high 32 that every push and pop moves on (ABA). */
-const HEAD_LINE = 0;
-/**
- * Counters, on the head's line: every alloc and free that goes through the stack writes both, so
- * one line moves between the workers' cores rather than two. `allocated`, `peakAllocated`, then
- * 64-bit `allocCount`, `failedAllocs`, `releasedByReset`.
- */
-const ALLOCATED = lineWord(HEAD_LINE) + 2;
-const PEAK = ALLOCATED + 1;
-const ALLOC_COUNT = ALLOCATED + 2;
-const FAILED = ALLOCATED + 4;
-const RELEASED = ALLOCATED + 6;
+// The algorithm is docs/SHARED.md's ("The shared fixed pool"); the names below are its names.
+
+/** Holder records: the creator and every attach each claim one; `attach` is refused when none is free. */
+export const MAX_HOLDERS = 64;
+/** Slots a holder's cache parks; a full cache moves its older half to the shared stack as one batch. */
+export const CACHE_SLOTS = 32;
+const BATCH = CACHE_SLOTS / 2;
+
+// Bookkeeping lines after the identity lines (shared-words.ts). Each is written by
+// different calls, so each has its own line.
+/** `PEAK_BEFORE` (f64): the peak up to the last reset, which folds the holders' peaks into it. */
+const RESET_LINE = IDENTITY_LINES;
+const PEAK_BEFORE = (RESET_LINE * LINE) / 8;
+/** The holder records ever claimed (the highest index + 1): `stats()` sums no further. */
+const RECORDS_USED = lineWord(RESET_LINE) + 2;
+/** The shared stack of batches: one 64-bit word, the top batch's first slot + 1 in the low half, an ABA tag in the high half. */
+const HEAD_LINE = IDENTITY_LINES + 1;
 /** The first slot never handed out since creation or the last reset. */
-const UNTOUCHED = lineWord(1);
-/** `live[i] === epoch` exactly when slot `i` is allocated; `reset` moves it on. Read by every call, written by `reset` only. */
-const EPOCH = lineWord(2);
-/** 0, or 1 while a `reset` runs: two at once are refused. */
-const RESETTING = lineWord(3);
-const HEADER_LINES = 4;
+const UNTOUCHED = lineWord(IDENTITY_LINES + 2);
+/** The reset epoch (1 to EPOCH_LIMIT - 1), then 1 while a reset runs. */
+const EPOCH = lineWord(IDENTITY_LINES + 3);
+const RESETTING = EPOCH + 1;
+const HEADER_LINES = IDENTITY_LINES + 4;
 
-/** Marks a slot claimed by the batch `freeMany` is checking; never a real epoch. */
-const PENDING = 0xffffffff;
+// A holder record: its own 64-byte line of words, then its cache entries (slot indices).
+const RECORD_BYTES = LINE + 4 * CACHE_SLOTS;
+const RECORD_WORDS = RECORD_BYTES / 4;
+/** 1 while a holder owns the record. */
+const CLAIMED = 0;
+/** The pool's epoch as this holder must use it: set on claim and by every reset (which needs quiescence). */
+const HOLDER_EPOCH = 1;
+/** Entries in the cache. */
+const COUNT = 2;
+/** f64 counters (indices into the record's Float64Array, after the words above), written by the owner only with plain stores. */
+const ALLOCS = 2;
+const FREES = 3;
+const FAILED = 4;
+/** Allocs minus frees through this record since the last reset, and its highest value: `allocated` and the peak bound are sums of them. */
+const NET = 5;
+const PEAK = 6;
+const ENTRIES = RECORD_WORDS - CACHE_SLOTS;
+
+// A slot's live word: epoch << 10 | holder << 2 | state. A word whose epoch is not the pool's is
+// free (so a reset frees every slot at once), and so is a word of 0 (epochs start at 1).
+const PENDING = 0; // claimed by a `freeMany` that is still checking its batch
+const LIVE = 1;
+const CACHED = 2; // free, parked in the holder's cache
+const STACKED = 3; // free, in a batch on the shared stack
+const EPOCH_SHIFT = 10;
+const EPOCH_LIMIT = 2 ** (32 - EPOCH_SHIFT);
+
+const recordsAt = (): number => HEADER_LINES * LINE;
+/** Where record `r`'s counters start in a Float64Array over the whole bookkeeping. */
+const countAt = (r: number): number => (recordsAt() + r * RECORD_BYTES) / 8;
+const stateBytes = (capacity: number): number => recordsAt() + MAX_HOLDERS * RECORD_BYTES + 12 * capacity;
 
 // A head value is taken apart and put together through a scratch 64-bit word seen as two u32
-// halves, not with BigInt arithmetic: that makes one BigInt per new head instead of four or five.
+// halves: one BigInt per new head. The head is touched only when a batch moves (cold path).
 const scratch = new BigUint64Array(1);
 const halves = new Uint32Array(scratch.buffer);
 const LOW_HALF = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 0 : 1;
 const TAG_HALF = 1 - LOW_HALF;
-
-/** The top slot's index + 1 in head value `top` (0: the stack is empty). */
-function topOf(top: bigint): number {
-  scratch[0] = top;
+function topOf(head: bigint): number {
+  scratch[0] = head;
   return halves[LOW_HALF]!;
 }
-
-/** The head value after `top` with `index1` on top and the tag moved on (it wraps at 2^32). */
-function headAfter(top: bigint, index1: number): bigint {
-  scratch[0] = top;
-  halves[LOW_HALF] = index1;
+function headAfter(head: bigint, top: number): bigint {
+  scratch[0] = head;
+  halves[LOW_HALF] = top;
   halves[TAG_HALF] = halves[TAG_HALF]! + 1;
   return scratch[0]!;
 }
 
-const stateBytes = (capacity: number): number => HEADER_LINES * LINE + 8 * capacity;
+/** What a holder dropped without `destroy()` leaves for the registry below to give back. */
+interface Dropped {
+  readonly layout: FixedPoolLayout;
+  readonly memory: SharedArrayBuffer;
+  readonly state: SharedArrayBuffer;
+  readonly holder: number;
+}
 
 /**
- * A fixed pool that many workers use at once (contract.ts, "Shared allocators"), lock-free. The
- * same algorithm as `JsFixedPool` (docs/ALGORITHMS.md), with its state in a `SharedArrayBuffer`:
- * the free stack is a Treiber stack linked through `next[]` whose head carries a 32-bit tag, so a
- * pop whose head was popped and pushed back meanwhile fails its compare-and-swap (ABA); a slot's
- * `live` word is taken from `epoch` to 0 by one compare-and-swap, so of several frees of one
- * handle exactly one wins.
+ * A holder collected without `destroy()` (in a thread that lives on) gives its cache and its record
+ * back, as `destroy()` would: otherwise every such holder would keep one of the records for good.
+ * A worker that ends or is terminated runs no finalizers: its record stays taken.
+ */
+const droppedHolders = new FinalizationRegistry<Dropped>((d) => {
+  new SharedJsFixedPool(d.layout, d.memory, d.state, d.holder).destroy();
+});
+
+/**
+ * A fixed pool that many workers use at once (contract.ts, "Shared allocators"), lock-free, with a
+ * cache of free slots per holder so that `alloc` and `free` touch one shared word, the slot's own
+ * live word, with one compare-and-swap each (docs/SHARED.md).
  */
 export class SharedJsFixedPool implements SharedFixedPool {
   readonly objectSize: number;
@@ -85,30 +124,30 @@ export class SharedJsFixedPool implements SharedFixedPool {
   readonly memory: SharedArrayBuffer;
 
   readonly #state: SharedArrayBuffer;
-  readonly #head: BigUint64Array;
   readonly #words: Uint32Array;
+  readonly #head: BigUint64Array;
+  readonly #live: Int32Array;
+  /** Within a batch on the stack: the following slot + 1 (0 ends the batch). */
   readonly #next: Uint32Array;
-  readonly #live: Uint32Array;
-  /**
-   * The epoch this holder last saw, which `free` compare-and-swaps the live word from without
-   * loading the shared one first; `#release` reads the shared one before it pushes, so a stale
-   * value is caught there (see `free`).
-   */
-  #epoch: number;
-  /**
-   * The head as this holder last saw or wrote it: `alloc` and `free` compare-and-swap against it
-   * instead of loading the head first. From one thread it is the head; when another holder moved
-   * the head, the compare-and-swap fails and returns the head, and the call goes on from that. A
-   * compare-and-swap succeeds only on this exact value, so no call acts on a head it did not see;
-   * the tag makes "the same value again" take 2^32 pushes and pops, as for any pop.
-   */
-  #top: bigint;
-  /** `peakAllocated` as this holder last saw it: the shared word only grows, so an `alloc` that stays at or below it need not touch that word. */
-  #peakSeen = 0;
+  /** On a batch's first slot: the next batch's first slot + 1 (0: none). */
+  readonly #link: Uint32Array;
+  /** Every holder record's words (others' are read only by `alloc`'s stealing and by `stats`). */
+  readonly #records: Uint32Array;
+  /** This holder's record: words and cache entries, and its f64 counters. */
+  readonly #record: Uint32Array;
+  readonly #counts: Float64Array;
+  /** The whole bookkeeping as f64s: every record's counters (`stats`, `reset`) and `PEAK_BEFORE`. */
+  readonly #f64: Float64Array;
+  readonly #holder: number;
+  /** `holder << 2 | CACHED`: the low bits of this holder's parked slots. */
+  readonly #cachedBits: number;
   #destroyed = false;
 
-  /** A new pool, or (with `memory` and `state`) another holder of an existing one. */
-  constructor(layout: FixedPoolLayout, memory?: SharedArrayBuffer, state?: SharedArrayBuffer) {
+  /**
+   * A new pool (`state` undefined), or another holder of an existing one; `adopt` takes over the
+   * record of a holder that was collected, only to end it.
+   */
+  constructor(layout: FixedPoolLayout, memory?: SharedArrayBuffer, state?: SharedArrayBuffer, adopt?: number) {
     this.objectSize = layout.objectSize;
     this.slotSize = layout.slotSize;
     this.capacity = layout.capacity;
@@ -116,25 +155,57 @@ export class SharedJsFixedPool implements SharedFixedPool {
     this.dataOffset = layout.dataOffset;
     const fresh = state === undefined;
     this.memory = memory ?? reserveShared(layout.byteLength);
-    this.#state = state ?? reserveShared(stateBytes(layout.capacity));
+    const bytes = stateBytes(layout.capacity);
+    this.#state = state ?? reserveShared(bytes);
+    const records = recordsAt();
+    const arrays = records + MAX_HOLDERS * RECORD_BYTES;
+    this.#words = new Uint32Array(this.#state, 0, records / 4);
     this.#head = new BigUint64Array(this.#state, HEAD_LINE * LINE, 1);
-    this.#words = new Uint32Array(this.#state, 0, (HEADER_LINES * LINE) / 4);
-    this.#next = new Uint32Array(this.#state, HEADER_LINES * LINE, layout.capacity);
-    this.#live = new Uint32Array(this.#state, HEADER_LINES * LINE + 4 * layout.capacity, layout.capacity);
-    if (fresh) Atomics.store(this.#words, EPOCH, 1);
-    this.#epoch = Atomics.load(this.#words, EPOCH);
-    this.#top = Atomics.load(this.#head, 0);
+    this.#records = new Uint32Array(this.#state, records, MAX_HOLDERS * RECORD_WORDS);
+    this.#next = new Uint32Array(this.#state, arrays, layout.capacity);
+    this.#link = new Uint32Array(this.#state, arrays + 4 * layout.capacity, layout.capacity);
+    this.#live = new Int32Array(this.#state, arrays + 8 * layout.capacity, layout.capacity);
+    if (fresh) {
+      Atomics.store(this.#words, EPOCH, 1);
+      writeIdentity(this.#state, this.memory, POOL_KIND, SHARED_FIXED_POOL_FORMAT, {
+        objectSize: layout.objectSize,
+        slotSize: layout.slotSize,
+        capacity: layout.capacity,
+        align: layout.align,
+        dataOffset: layout.dataOffset,
+        bufferSize: 0,
+        memoryBytes: this.memory.byteLength,
+        stateBytes: bytes,
+        tag: newTag(),
+      });
+    }
+    this.#holder = adopt ?? this.#claim();
+    this.#record = new Uint32Array(this.#state, records + this.#holder * RECORD_BYTES, RECORD_WORDS);
+    this.#counts = new Float64Array(this.#state, records + this.#holder * RECORD_BYTES, LINE / 8);
+    this.#f64 = new Float64Array(this.#state, 0, (records + MAX_HOLDERS * RECORD_BYTES) / 8);
+    this.#cachedBits = (this.#holder << 2) | CACHED;
+    if (adopt === undefined) {
+      droppedHolders.register(this, { layout, memory: this.memory, state: this.#state, holder: this.#holder }, this);
+    }
   }
 
-  /** Another holder of the pool `descriptor` came from (`backend.attachFixedPool`). */
+  /**
+   * Another holder of the pool `descriptor` came from (`backend.attachFixedPool`). The geometry
+   * comes from the bookkeeping, which the descriptor must match field by field.
+   */
   static attach(descriptor: unknown): SharedJsFixedPool {
-    const { layout, descriptor: d } = attachedFixedPoolLayout(descriptor, 'js', SHARED_FIXED_POOL_FORMAT);
-    const state = d.state;
-    if (!(state instanceof SharedArrayBuffer)) throw invalidType('descriptor.state', 'a SharedArrayBuffer', state);
-    if (state.byteLength !== stateBytes(layout.capacity)) {
-      throw invalidRange('descriptor.state.byteLength', `${stateBytes(layout.capacity)} for this capacity`, state.byteLength);
+    const { descriptor: d } = attachedFixedPoolLayout(descriptor, 'js', SHARED_FIXED_POOL_FORMAT);
+    const recorded = verifyIdentity(d, POOL_KIND, SHARED_FIXED_POOL_FORMAT, ['objectSize', 'capacity', 'align']);
+    const layout = fixedPoolLayout(recorded.objectSize, recorded.capacity, { align: recorded.align }, recorded.memoryBytes);
+    if (
+      layout.slotSize !== recorded.slotSize ||
+      layout.dataOffset !== recorded.dataOffset ||
+      layout.byteLength !== recorded.memoryBytes ||
+      stateBytes(layout.capacity) !== recorded.stateBytes
+    ) {
+      throw invalidRange('descriptor.state', "a pool's bookkeeping whose geometry is consistent", 'a damaged identity line');
     }
-    return new SharedJsFixedPool(layout, d.memory, state);
+    return new SharedJsFixedPool(layout, d.memory, d.state as SharedArrayBuffer);
   }
 
   get destroyed(): boolean {
@@ -157,106 +228,71 @@ export class SharedJsFixedPool implements SharedFixedPool {
 
   alloc(): number {
     SharedJsFixedPool.#check(this, 'alloc');
-    const words = this.#words;
-    const head = this.#head;
-    let top = this.#top;
-    for (;;) {
-      const epoch = Atomics.load(words, EPOCH);
-      let index1 = topOf(top);
-      // An empty stack is never taken on trust: that would hand out an untouched slot while
-      // another holder's frees wait on the stack.
-      if (index1 === 0) index1 = topOf((top = Atomics.load(head, 0)));
-      let index: number;
-      if (index1 !== 0) {
-        // A plain read, not an Atomics one: `top` came from an atomic access of the head that read
-        // (directly or through the pops since) the compare-and-swap that pushed this slot after
-        // writing its `next`, so that write happens before this read. A later write means the slot
-        // was popped and pushed again since, which moved the tag: the compare-and-swap below fails
-        // and the value read is dropped. Keep the tag, move it on, and put `next` in the low half.
-        const popped = headAfter(top, this.#next[index1 - 1]!);
-        const seen = Atomics.compareExchange(head, 0, top, popped);
-        if (seen !== top) {
-          top = seen;
-          continue;
+    const record = this.#record;
+    let n = record[COUNT]!;
+    if (n !== 0) {
+      const epochBits = record[HOLDER_EPOCH]! << EPOCH_SHIFT;
+      const parked = epochBits | this.#cachedBits;
+      const live = this.#live;
+      // Only this holder writes its cache, so plain accesses; the compare-and-swap is what decides
+      // (an entry another holder stole since is no longer parked here and is dropped).
+      while (n !== 0) {
+        const index = record[ENTRIES + --n]!;
+        if (Atomics.compareExchange(live, index, parked, epochBits | LIVE) === parked) {
+          record[COUNT] = n;
+          this.#counted();
+          return this.dataOffset + index * this.slotSize;
         }
-        this.#top = popped;
-        index = index1 - 1;
-      } else {
-        const untouched = Atomics.load(words, UNTOUCHED);
-        if (untouched >= this.capacity) {
-          // Full, if the stack is still empty now (`untouched` only grows until a reset).
-          const now = Atomics.load(head, 0);
-          if (now !== top || Atomics.load(words, EPOCH) !== epoch) {
-            top = now;
-            continue;
-          }
-          countOne(words, FAILED);
-          return 0;
-        }
-        if (Atomics.compareExchange(words, UNTOUCHED, untouched, untouched + 1) !== untouched) {
-          top = Atomics.load(head, 0);
-          continue;
-        }
-        index = untouched;
       }
-      Atomics.store(this.#live, index, epoch);
-      // A reset that overtook this call has made the slot free again: take another.
-      if (Atomics.load(words, EPOCH) !== epoch) continue;
-      this.#epoch = epoch;
-      const allocated = Atomics.add(words, ALLOCATED, 1) + 1;
-      if (allocated > this.#peakSeen) this.#raisePeak(allocated);
-      countOne(words, ALLOC_COUNT);
-      return this.dataOffset + index * this.slotSize;
+      record[COUNT] = 0;
     }
+    return this.#allocSlow();
   }
 
   free(handle: number): void {
     SharedJsFixedPool.#check(this, 'free');
     const index = this.#slotIndex(handle);
     if (index < 0) throw notASlot('handle', handle, this);
-    let epoch = this.#epoch;
-    if (Atomics.compareExchange(this.#live, index, epoch, 0) !== epoch) {
-      // A double free, or another holder reset the pool since this one last looked: look again.
-      const current = Atomics.load(this.#words, EPOCH);
-      if (current === epoch || Atomics.compareExchange(this.#live, index, current, 0) !== current) {
-        this.#epoch = current;
-        throw doubleFree('handle', handle);
-      }
-      this.#epoch = epoch = current;
-    }
-    // `#release` reads the shared epoch. If it is still `epoch`, it was `epoch` from when this holder
-    // saw it until now (it only moves on), so the live word this call took was the handle's stamp.
-    // If it moved, either a reset came since this holder last looked (the word was a stale stamp
-    // of a slot the reset released) or one overtook this call: the slot is free under the new
-    // epoch either way, so this free is of a handle that is no longer live. Clearing a stale stamp
-    // to 0 changes nothing, as 0 is never an epoch.
-    if (!this.#release(index, epoch)) {
-      this.#epoch = Atomics.load(this.#words, EPOCH);
+    const record = this.#record;
+    const epochBits = record[HOLDER_EPOCH]! << EPOCH_SHIFT;
+    // The one shared write of a free: of several frees of one handle, in any holders, one wins.
+    if (Atomics.compareExchange(this.#live, index, epochBits | LIVE, epochBits | this.#cachedBits) !== (epochBits | LIVE)) {
       throw doubleFree('handle', handle);
     }
+    this.#park(index);
+    const counts = this.#counts;
+    counts[FREES]!++;
+    counts[NET]!--;
   }
 
   reset(): void {
     SharedJsFixedPool.#check(this, 'reset');
     const words = this.#words;
     if (Atomics.compareExchange(words, RESETTING, 0, 1) !== 0) throw busy('FixedPool', 'reset', 'another reset is running');
-    // The epoch moves first: a call that read the old one sees the change and retries or stands
-    // down (alloc and free check it after touching the stack), so no slot is handed out twice.
+    const peak = this.#peakBound();
     let epoch = Atomics.load(words, EPOCH) + 1;
-    if (epoch === PENDING) {
-      // Once in 2^32 resets: old stamps could match the new epoch, so clear them (amortised O(1)).
+    if (epoch === EPOCH_LIMIT) {
+      // Once in 2^22 resets: old live words could match the new epoch, so clear them (amortised O(1)).
       for (let i = 0; i < this.capacity; i++) Atomics.store(this.#live, i, 0);
       epoch = 1;
     }
     Atomics.store(words, EPOCH, epoch);
-    this.#epoch = epoch;
     for (;;) {
-      const top = Atomics.load(this.#head, 0);
-      if (Atomics.compareExchange(this.#head, 0, top, headAfter(top, 0)) === top) break;
+      const head = Atomics.load(this.#head, 0);
+      if (Atomics.compareExchange(this.#head, 0, head, headAfter(head, 0)) === head) break;
     }
-    this.#top = Atomics.load(this.#head, 0);
     Atomics.store(words, UNTOUCHED, 0);
-    addCount(words, RELEASED, Atomics.exchange(words, ALLOCATED, 0));
+    const f64 = this.#f64;
+    f64[PEAK_BEFORE] = peak;
+    // Quiescence is the caller's: no holder is in a call, so their records are written here.
+    const records = this.#records;
+    for (let r = 0; r < MAX_HOLDERS; r++) {
+      const at = r * RECORD_WORDS;
+      records[at + HOLDER_EPOCH] = epoch;
+      records[at + COUNT] = 0;
+      f64[countAt(r) + NET] = 0;
+      f64[countAt(r) + PEAK] = 0;
+    }
     Atomics.store(words, RESETTING, 0);
   }
 
@@ -276,9 +312,10 @@ export class SharedJsFixedPool implements SharedFixedPool {
     SharedJsFixedPool.#check(this, 'freeMany');
     const n = checkBatch('handles', handles, count, this.memory.byteLength);
     const live = this.#live;
-    const epoch = Atomics.load(this.#words, EPOCH);
-    // Pass 1 claims every slot (PENDING is never an epoch, so a duplicate fails as already free);
-    // on the first refusal it gives the claimed ones back and throws, having freed nothing.
+    const epochBits = this.#record[HOLDER_EPOCH]! << EPOCH_SHIFT;
+    const claimed = epochBits | (this.#holder << 2) | PENDING;
+    // Pass 1 claims every slot (a duplicate then fails as already free); on the first refusal it
+    // gives the claimed ones back and throws, having freed nothing.
     let k = 0;
     let refusal: Error | undefined;
     for (; k < n; k++) {
@@ -288,53 +325,75 @@ export class SharedJsFixedPool implements SharedFixedPool {
         refusal = notASlot(`handles[${k}]`, handle, this);
         break;
       }
-      if (Atomics.compareExchange(live, index, epoch, PENDING) !== epoch) {
+      if (Atomics.compareExchange(live, index, epochBits | LIVE, claimed) !== (epochBits | LIVE)) {
         refusal = doubleFree(`handles[${k}]`, handle);
         break;
       }
     }
     if (refusal !== undefined) {
-      for (let j = 0; j < k; j++) Atomics.store(live, this.#slotIndex(handles[j]!), epoch);
+      for (let j = 0; j < k; j++) Atomics.store(live, this.#slotIndex(handles[j]!), epochBits | LIVE);
       throw refusal;
     }
-    this.#epoch = epoch;
-    // Each slot is given back; where a reset overtook this call, it has released them already.
+    const counts = this.#counts;
     for (k = 0; k < n; k++) {
       const index = this.#slotIndex(handles[k]!);
-      Atomics.store(live, index, 0);
-      this.#release(index, epoch);
+      Atomics.store(live, index, epochBits | this.#cachedBits);
+      this.#park(index);
+      counts[FREES]!++;
+      counts[NET]!--;
     }
   }
 
-  stats(): FixedPoolStats {
+  stats(): SharedFixedPoolStats & { readonly cached: number } {
     SharedJsFixedPool.#check(this, 'stats');
-    const words = this.#words;
-    const allocated = Atomics.load(words, ALLOCATED);
-    const allocCount = readCount(words, ALLOC_COUNT);
-    return fixedPoolStatsFrom([
+    const used = Atomics.load(this.#words, RECORDS_USED);
+    const f64 = this.#f64;
+    let allocs = 0;
+    let frees = 0;
+    let failed = 0;
+    let net = 0;
+    for (let r = 0; r < used; r++) {
+      const at = countAt(r);
+      allocs += f64[at + ALLOCS]!;
+      frees += f64[at + FREES]!;
+      failed += f64[at + FAILED]!;
+      net += f64[at + NET]!;
+    }
+    // During calls the sums are a snapshot that may lag them; they never leave [0, capacity].
+    const allocated = Math.min(Math.max(net, 0), this.capacity);
+    return sharedFixedPoolStatsFrom([
       this.objectSize,
       this.slotSize,
       this.capacity,
       allocated,
       this.capacity - allocated,
-      Atomics.load(words, PEAK),
-      allocCount,
-      allocCount - allocated - readCount(words, RELEASED),
-      readCount(words, FAILED),
+      Math.max(this.#peakBound(), allocated),
+      allocs,
+      frees,
+      failed,
+      this.#parkedSlots(used),
     ]);
   }
 
   /**
-   * Ends this holder: every later call on it throws `ERR_MEMPOOL_DESTROYED`. Other holders keep
-   * the pool; the memory goes when the last holder is collected (a `SharedArrayBuffer` cannot be
-   * detached).
+   * Ends this holder: its cache goes back to the shared stack, its record to the free ones, and
+   * every later call on it throws `ERR_MEMPOOL_DESTROYED`. Other holders keep the pool; the memory
+   * goes when the last holder is collected (a `SharedArrayBuffer` cannot be detached).
    */
   destroy(): void {
+    let gone: boolean;
     try {
-      this.#destroyed = true;
+      gone = this.#destroyed;
     } catch {
       throw unboundMethod('FixedPool', 'destroy', this);
     }
+    if (gone) return;
+    this.#destroyed = true;
+    droppedHolders.unregister(this);
+    const record = this.#record;
+    // Oldest first, so the newest batch ends on top, as the cache would have handed them out.
+    while (record[COUNT]! > 0) this.#flush(Math.min(BATCH, record[COUNT]!));
+    Atomics.store(record, CLAIMED, 0);
   }
 
   [Symbol.dispose](): void {
@@ -363,40 +422,183 @@ export class SharedJsFixedPool implements SharedFixedPool {
     return index >>> 0 === index && index < this.capacity ? index : -1;
   }
 
-  /** Raises the shared `peakAllocated` to at least `allocated`, and notes what it is now. */
-  #raisePeak(allocated: number): void {
-    raiseTo(this.#words, PEAK, allocated);
-    this.#peakSeen = Atomics.load(this.#words, PEAK);
+  /** Counts one alloc on this holder's record. */
+  #counted(): void {
+    const counts = this.#counts;
+    counts[ALLOCS]!++;
+    const net = ++counts[NET]!;
+    if (net > counts[PEAK]!) counts[PEAK] = net;
+  }
+
+  /** Puts slot `index`, whose live word this call made CACHED(this holder), on top of the cache. */
+  #park(index: number): void {
+    const record = this.#record;
+    let n = record[COUNT]!;
+    if (n === CACHE_SLOTS) n = this.#flush(BATCH);
+    record[ENTRIES + n] = index;
+    record[COUNT] = n + 1;
   }
 
   /**
-   * Pushes a slot whose `live` word this call took from `epoch` to 0, and returns true; or, when
-   * the epoch has moved on (a reset released the slot), changes nothing and returns false.
+   * Moves the `take` oldest cache entries to the shared stack as one batch, and returns the count
+   * left. Each entry moves only if its CACHED -> STACKED compare-and-swap wins (one another holder
+   * stole since has gone), so a slot is on the stack at most once.
    */
-  #release(index: number, epoch: number): boolean {
-    const words = this.#words;
-    // A reset moves the epoch before the head (and the head's tag with it). So if the epoch read
-    // here is `epoch`, a push onto a head from before this read either lands before the reset's
-    // head (which then drops it) or fails; if it is not, the slot is already free.
-    if (Atomics.load(words, EPOCH) !== epoch) return false;
-    Atomics.sub(words, ALLOCATED, 1);
-    let top = this.#top;
-    for (;;) {
-      // A plain write: this call owns the slot, and the compare-and-swap below publishes it.
-      this.#next[index] = topOf(top);
-      const pushed = headAfter(top, index + 1);
-      const seen = Atomics.compareExchange(this.#head, 0, top, pushed);
-      if (seen === top) {
-        this.#top = pushed;
-        return true;
-      }
-      // The compare-and-swap read the head: the epoch is read after it, as above. A reset now
-      // has released the slot, whose count it already took from `allocated`.
-      top = seen;
-      if (Atomics.load(words, EPOCH) !== epoch) {
-        this.#top = top;
-        return true;
+  #flush(take: number): number {
+    const record = this.#record;
+    const live = this.#live;
+    const next = this.#next;
+    const epochBits = record[HOLDER_EPOCH]! << EPOCH_SHIFT;
+    const parked = epochBits | this.#cachedBits;
+    let first = -1;
+    let last = -1;
+    for (let i = 0; i < take; i++) {
+      const index = record[ENTRIES + i]!;
+      if (Atomics.compareExchange(live, index, parked, epochBits | STACKED) !== parked) continue;
+      if (last < 0) first = index;
+      else next[last] = index + 1;
+      last = index;
+    }
+    const n = record[COUNT]!;
+    record.copyWithin(ENTRIES, ENTRIES + take, ENTRIES + n);
+    record[COUNT] = n - take;
+    if (last >= 0) {
+      next[last] = 0;
+      const head = this.#head;
+      // Plain writes of `next` and `link`: the compare-and-swap that pushes the batch publishes them.
+      for (let seen = Atomics.load(head, 0); ; ) {
+        this.#link[first] = topOf(seen);
+        const was = Atomics.compareExchange(head, 0, seen, headAfter(seen, first + 1));
+        if (was === seen) break;
+        seen = was;
       }
     }
+    return n - take;
+  }
+
+  /** `alloc` with an empty cache: a batch from the stack, else an untouched slot, else stealing. */
+  #allocSlow(): number {
+    const record = this.#record;
+    const live = this.#live;
+    const words = this.#words;
+    const headWord = this.#head;
+    for (;;) {
+      const epochBits = record[HOLDER_EPOCH]! << EPOCH_SHIFT;
+      const head = Atomics.load(headWord, 0);
+      const top = topOf(head);
+      if (top !== 0) {
+        // `link` is read after the atomic load of the head that saw the push which wrote it; a
+        // later write means the batch was popped and pushed again, which moved the tag, so the
+        // compare-and-swap fails and the value read is dropped.
+        if (Atomics.compareExchange(headWord, 0, head, headAfter(head, this.#link[top - 1]!)) !== head) continue;
+        // The batch is this call's: refill the cache in the order it was pushed (oldest at the bottom).
+        const parked = epochBits | this.#cachedBits;
+        let n = 0;
+        // A batch is at most BATCH slots; the bound also ends a walk over links a damaged buffer holds.
+        for (let index = top - 1, steps = 0; steps < BATCH; steps++) {
+          // Read while the slot is still STACKED, so still this call's alone: once parked, another
+          // holder may steal it and flush it into a batch of its own, rewriting its link.
+          const following = this.#next[index]!;
+          if (Atomics.compareExchange(live, index, epochBits | STACKED, parked) === (epochBits | STACKED)) {
+            record[ENTRIES + n++] = index;
+          }
+          if (following === 0 || following > this.capacity) break;
+          index = following - 1;
+        }
+        record[COUNT] = n;
+        if (n === 0) continue;
+        return this.alloc();
+      }
+      // Fresh slots one at a time, so they go out in ascending order whichever holder asks.
+      const untouched = Atomics.load(words, UNTOUCHED);
+      if (untouched < this.capacity) {
+        if (Atomics.compareExchange(words, UNTOUCHED, untouched, untouched + 1) !== untouched) continue;
+        Atomics.store(live, untouched, epochBits | LIVE);
+        this.#counted();
+        return this.dataOffset + untouched * this.slotSize;
+      }
+      const stolen = this.#steal(epochBits);
+      if (stolen >= 0) {
+        this.#counted();
+        return this.dataOffset + stolen * this.slotSize;
+      }
+      // Full only if no batch was pushed meanwhile (every push moves the tag).
+      if (Atomics.load(headWord, 0) !== head) continue;
+      this.#counts[FAILED]!++;
+      return 0;
+    }
+  }
+
+  /**
+   * Takes a slot parked in another holder's cache (a live holder's, or one whose worker was
+   * terminated), and returns its index, or -1 when no cache has one. The other caches are read
+   * with plain, racy reads: each index is bounds-checked, and the compare-and-swap decides.
+   */
+  #steal(epochBits: number): number {
+    const used = Atomics.load(this.#words, RECORDS_USED);
+    const records = this.#records;
+    const live = this.#live;
+    for (let r = 0; r < used; r++) {
+      if (r === this.#holder) continue;
+      const at = r * RECORD_WORDS;
+      const parked = epochBits | (r << 2) | CACHED;
+      for (let i = Math.min(records[at + COUNT]!, CACHE_SLOTS); i-- > 0; ) {
+        const index = records[at + ENTRIES + i]!;
+        if (index < this.capacity && Atomics.compareExchange(live, index, parked, epochBits | LIVE) === parked) return index;
+      }
+    }
+    return -1;
+  }
+
+  /** Claims a free holder record for this holder; `ERR_MEMPOOL_BUSY` when all are taken. */
+  #claim(): number {
+    const records = this.#records;
+    for (let r = 0; r < MAX_HOLDERS; r++) {
+      const at = r * RECORD_WORDS;
+      if (Atomics.compareExchange(records, at + CLAIMED, 0, 1) !== 0) continue;
+      // A record keeps its counters from earlier holders: the pool's totals are their sums.
+      records[at + HOLDER_EPOCH] = Atomics.load(this.#words, EPOCH);
+      records[at + COUNT] = 0;
+      for (let used = Atomics.load(this.#words, RECORDS_USED); used < r + 1; ) {
+        const was = Atomics.compareExchange(this.#words, RECORDS_USED, used, r + 1);
+        if (was === used) break;
+        used = was;
+      }
+      return r;
+    }
+    throw busy('FixedPool', 'attach', `all ${MAX_HOLDERS} holder records are taken; destroy() a holder to free one`);
+  }
+
+  /**
+   * The peak: exact from one holder; with several, the sum of each record's highest net count since
+   * the last reset bounds it (the highest sum is at most the sum of the highest terms).
+   */
+  #peakBound(): number {
+    const used = Atomics.load(this.#words, RECORDS_USED);
+    let sum = 0;
+    for (let r = 0; r < used; r++) sum += this.#f64[countAt(r) + PEAK]!;
+    const before = this.#f64[PEAK_BEFORE]!;
+    return Math.max(before, Math.min(sum, this.capacity));
+  }
+
+  /** Distinct slots parked in the caches of records below `used` (a stale entry repeats a slot or names one no longer parked). */
+  #parkedSlots(used: number): number {
+    const records = this.#records;
+    const live = this.#live;
+    const epochBits = Atomics.load(this.#words, EPOCH) << EPOCH_SHIFT;
+    let parked = 0;
+    for (let r = 0; r < used; r++) {
+      const at = r * RECORD_WORDS;
+      const word = epochBits | (r << 2) | CACHED;
+      const n = Math.min(records[at + COUNT]!, CACHE_SLOTS);
+      for (let i = 0; i < n; i++) {
+        const index = records[at + ENTRIES + i]!;
+        if (index >= this.capacity || Atomics.load(live, index) !== word) continue;
+        let repeated = false;
+        for (let j = i + 1; j < n && !repeated; j++) repeated = records[at + ENTRIES + j] === index;
+        if (!repeated) parked++;
+      }
+    }
+    return parked;
   }
 }
