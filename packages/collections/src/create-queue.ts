@@ -35,11 +35,12 @@ function makeQueue(memory: SharedArrayBuffer, mode: QueueMode, capacity: number)
 }
 
 /**
- * A queue of up to `capacity` handles (rounded up to a power of two, at most 2^26) in a new
+ * A queue of up to `capacity` handles (rounded up to a power of two from 2, at most 2^26) in a new
  * `SharedArrayBuffer`; `share()` it to workers, which `attachHandleQueue()` it.
  */
 export function createHandleQueue(capacity: number, options?: HandleQueueOptions): HandleQueue {
-  const cells = 2 ** Math.ceil(Math.log2(checkInteger('capacity', capacity, 1, MAX_QUEUE_CAPACITY)));
+  // At least 2 cells: with one, Vyukov's sequence numbers cannot tell a full cell from a free one.
+  const cells = Math.max(2, 2 ** Math.ceil(Math.log2(checkInteger('capacity', capacity, 1, MAX_QUEUE_CAPACITY))));
   if (options !== undefined && (typeof options !== 'object' || options === null))
     throw invalidType('options', 'an object or undefined', options);
   const mode = checkMode('options.mode', options?.mode ?? 'mpmc');
@@ -66,7 +67,7 @@ export function attachHandleQueue(descriptor: unknown): HandleQueue {
   if (d['format'] !== QUEUE_FORMAT)
     throw invalidRange('descriptor.format', `${QUEUE_FORMAT} (made by another version of @mempool/collections)`, d['format']);
   const mode = checkMode('descriptor.mode', d['mode']);
-  const capacity = checkInteger('descriptor.capacity', d['capacity'], 1, MAX_QUEUE_CAPACITY);
+  const capacity = checkInteger('descriptor.capacity', d['capacity'], 2, MAX_QUEUE_CAPACITY);
   if ((capacity & (capacity - 1)) !== 0) throw invalidRange('descriptor.capacity', 'a power of two', capacity);
   const memory = d['memory'];
   if (typeof SharedArrayBuffer === 'undefined' || !(memory instanceof SharedArrayBuffer))

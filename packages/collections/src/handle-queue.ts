@@ -95,10 +95,11 @@ export abstract class HandleQueue {
    * when `timeoutMs` passes.
    */
   pop(timeoutMs = Number.POSITIVE_INFINITY): number {
+    checkTimeout(timeoutMs);
     const first = this.tryPop();
     if (first !== 0) return first;
     const words = this.words;
-    const deadline = performance.now() + checkTimeout(timeoutMs);
+    const deadline = performance.now() + timeoutMs;
     // Announce first, then read the word, then try again: a push between the two sees the count
     // and bumps the word, so the wait below returns at once instead of missing it.
     Atomics.add(words, W_POP_WAITERS, 1);
@@ -121,9 +122,10 @@ export abstract class HandleQueue {
    * gets closed, or `timeoutMs` passes.
    */
   push(handle: number, timeoutMs = Number.POSITIVE_INFINITY): boolean {
+    checkTimeout(timeoutMs);
     if (this.tryPush(handle)) return true;
     const words = this.words;
-    const deadline = performance.now() + checkTimeout(timeoutMs);
+    const deadline = performance.now() + timeoutMs;
     Atomics.add(words, W_PUSH_WAITERS, 1);
     try {
       for (;;) {
@@ -188,9 +190,8 @@ export abstract class HandleQueue {
   }
 }
 
-function checkTimeout(ms: number): number {
+function checkTimeout(ms: number): void {
   if (typeof ms !== 'number' || !(ms >= 0)) throw invalidRange('timeoutMs', 'a number of milliseconds, 0 or more', ms);
-  return ms;
 }
 
 /** Writes a new queue's fixed words. */

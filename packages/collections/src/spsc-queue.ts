@@ -41,9 +41,10 @@ export class SpscHandleQueue extends HandleQueue {
   tryPop(): number {
     const words = this.words;
     const head = Atomics.load(words, W_HEAD);
-    if (head === this.tailSeen) {
+    // Signed: a consumer role handed to this object from another leaves its copy behind the head.
+    if (((this.tailSeen - head) | 0) <= 0) {
       this.tailSeen = Atomics.load(words, W_TAIL);
-      if (head === this.tailSeen) return 0;
+      if (this.tailSeen === head) return 0;
     }
     const handle = this.cells[head & this.mask]!;
     Atomics.store(words, W_HEAD, (head + 1) | 0);
