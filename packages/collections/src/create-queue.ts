@@ -44,7 +44,8 @@ export function createHandleQueue(capacity: number, options?: HandleQueueOptions
   if (options !== undefined && (typeof options !== 'object' || options === null))
     throw invalidType('options', 'an object or undefined', options);
   const mode = checkMode('options.mode', options?.mode ?? 'mpmc');
-  if (!SHARED_MEMORY_AVAILABLE) throw invalidRange('createHandleQueue()', `called where SharedArrayBuffer exists (${NO_SHARED_MEMORY})`, 'none');
+  if (!SHARED_MEMORY_AVAILABLE)
+    throw invalidRange('createHandleQueue()', `called where SharedArrayBuffer exists (${NO_SHARED_MEMORY})`, 'none');
   const memory = new SharedArrayBuffer(queueBytes(modeWord(mode), cells));
   const words = new Int32Array(memory);
   initQueueWords(words, modeWord(mode), cells);
@@ -73,11 +74,16 @@ export function attachHandleQueue(descriptor: unknown): HandleQueue {
   if (typeof SharedArrayBuffer === 'undefined' || !(memory instanceof SharedArrayBuffer))
     throw invalidType('descriptor.memory', 'a SharedArrayBuffer', memory);
   const bytes = queueBytes(modeWord(mode), capacity);
-  if (memory.byteLength !== bytes) throw invalidRange('descriptor.memory.byteLength', `${bytes} for this mode and capacity`, memory.byteLength);
+  if (memory.byteLength !== bytes)
+    throw invalidRange('descriptor.memory.byteLength', `${bytes} for this mode and capacity`, memory.byteLength);
   const words = new Int32Array(memory);
   if (words[W_MAGIC] !== MAGIC || words[W_FORMAT] !== QUEUE_FORMAT)
     throw invalidRange('descriptor.memory', "a HandleQueue's buffer (its header does not say so)", 'another buffer');
   if (words[W_MODE] !== modeWord(mode) || words[W_CAPACITY] !== capacity)
-    throw invalidRange('descriptor', `the mode and capacity its buffer records (${words[W_MODE] === MODE_SPSC ? 'spsc' : 'mpmc'}, ${words[W_CAPACITY]})`, `${mode}, ${capacity}`);
+    throw invalidRange(
+      'descriptor',
+      `the mode and capacity its buffer records (${words[W_MODE] === MODE_SPSC ? 'spsc' : 'mpmc'}, ${words[W_CAPACITY]})`,
+      `${mode}, ${capacity}`,
+    );
   return makeQueue(memory, mode, capacity);
 }

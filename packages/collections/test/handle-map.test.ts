@@ -29,10 +29,10 @@ describe('HandleMap', () => {
   it('grows by rehashing and keeps every entry', () => {
     const m = new HandleMap();
     const start = m.capacity;
-    for (let k = 0; k < 10_000; k++) m.set(k * 2654435761 >>> 0, k + 1);
+    for (let k = 0; k < 10_000; k++) m.set((k * 2654435761) >>> 0, k + 1);
     expect(m.capacity).toBeGreaterThan(start);
     expect(m.size).toBe(10_000);
-    for (let k = 0; k < 10_000; k++) expect(m.get(k * 2654435761 >>> 0)).toBe(k + 1);
+    for (let k = 0; k < 10_000; k++) expect(m.get((k * 2654435761) >>> 0)).toBe(k + 1);
     expect(m.byteLength).toBe(m.capacity * 8);
   });
 
@@ -148,29 +148,33 @@ describe('HandleMap', () => {
 
   it('behaves as Map<number, number> for any sequence of calls (fast-check, shrinking)', () => {
     fc.assert(
-      fc.property(fc.option(fc.integer({ min: 0, max: 64 }), { nil: undefined }), fc.array(command, { maxLength: 300 }), (hint, commands) => {
-        const m = new HandleMap(hint);
-        const model = new Map<number, number>();
-        for (const c of commands) {
-          if (c.op === 'set') {
-            m.set(c.key, c.handle);
-            model.set(c.key, c.handle);
-          } else if (c.op === 'delete') {
-            expect(m.delete(c.key)).toBe(model.delete(c.key));
-          } else if (c.op === 'get') {
-            expect(m.get(c.key)).toBe(model.get(c.key) ?? 0);
-            expect(m.has(c.key)).toBe(model.has(c.key));
-          } else if (c.op === 'iterate') {
-            expect(sorted(m)).toEqual(sorted(model));
-          } else {
-            m.clear();
-            model.clear();
+      fc.property(
+        fc.option(fc.integer({ min: 0, max: 64 }), { nil: undefined }),
+        fc.array(command, { maxLength: 300 }),
+        (hint, commands) => {
+          const m = new HandleMap(hint);
+          const model = new Map<number, number>();
+          for (const c of commands) {
+            if (c.op === 'set') {
+              m.set(c.key, c.handle);
+              model.set(c.key, c.handle);
+            } else if (c.op === 'delete') {
+              expect(m.delete(c.key)).toBe(model.delete(c.key));
+            } else if (c.op === 'get') {
+              expect(m.get(c.key)).toBe(model.get(c.key) ?? 0);
+              expect(m.has(c.key)).toBe(model.has(c.key));
+            } else if (c.op === 'iterate') {
+              expect(sorted(m)).toEqual(sorted(model));
+            } else {
+              m.clear();
+              model.clear();
+            }
+            expect(m.size).toBe(model.size);
           }
-          expect(m.size).toBe(model.size);
-        }
-        for (const [k, h] of model) expect(m.get(k)).toBe(h);
-        expect(sorted(m)).toEqual(sorted(model));
-      }),
+          for (const [k, h] of model) expect(m.get(k)).toBe(h);
+          expect(sorted(m)).toEqual(sorted(model));
+        },
+      ),
       { numRuns: 300 },
     );
   });

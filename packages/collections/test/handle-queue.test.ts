@@ -173,7 +173,8 @@ describe.each(MODES)('HandleQueue %s, one thread', (mode) => {
   });
 
   it('refuses bad capacities and options', () => {
-    for (const c of [0, -1, 1.5, 2 ** 26 + 1, '8']) expect(() => createHandleQueue(c as number, { mode })).toThrow(expect.objectContaining(coded));
+    for (const c of [0, -1, 1.5, 2 ** 26 + 1, '8'])
+      expect(() => createHandleQueue(c as number, { mode })).toThrow(expect.objectContaining(coded));
     expect(() => createHandleQueue(8, { mode: 'fifo' as QueueMode })).toThrow(expect.objectContaining(coded));
     expect(() => createHandleQueue(8, 'spsc' as never)).toThrow(expect.objectContaining(coded));
   });

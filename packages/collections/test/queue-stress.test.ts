@@ -39,12 +39,17 @@ async function stress(plan: Plan): Promise<void> {
   const producers = Array.from({ length: plan.producers }, (_, p) =>
     run({ ...common, role: 'producer', producer: p + 1, seed: plan.seed + 7919 * (p + 1) }),
   );
-  const consumers = Array.from({ length: plan.consumers }, (_, c) => run({ ...common, role: 'consumer', seed: plan.seed + 104729 * (c + 1) }));
+  const consumers = Array.from({ length: plan.consumers }, (_, c) =>
+    run({ ...common, role: 'consumer', seed: plan.seed + 104729 * (c + 1) }),
+  );
   const pushed = await Promise.all(producers);
   queue.close();
   const popped = await Promise.all(consumers);
   expect(pushed.reduce((a, b) => a + b, 0)).toBe(plan.producers * plan.count);
-  expect(popped.reduce((a, b) => a + b, 0), `seed ${plan.seed}`).toBe(plan.producers * plan.count);
+  expect(
+    popped.reduce((a, b) => a + b, 0),
+    `seed ${plan.seed}`,
+  ).toBe(plan.producers * plan.count);
   const tallies = new Uint8Array(tally);
   const lost = tallies.indexOf(0);
   const twice = tallies.findIndex((t) => t > 1);
