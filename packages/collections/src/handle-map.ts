@@ -12,8 +12,8 @@ const MIN_BITS = 3;
 const MAX_BITS = 30;
 /**
  * Grow when an insert would pass 3/4 of the cells. Linear probing then averages 2.5 cells per
- * present key (the same cache line almost always) and 8.5 per absent one; 1/2 costs twice the
- * bytes for about 1 ns per lookup less at 1M keys (bench `index.*`).
+ * present key (20 bytes: almost always the cache line the probe starts in) and 8.5 per absent
+ * one. Growing at 1/2 would double the bytes per entry for the sizes just past a power of two.
  */
 const MAX_LOAD = 0.75;
 /** Most entries a map can hold. */
@@ -21,8 +21,9 @@ export const HANDLE_MAP_MAX_SIZE = Math.floor(2 ** MAX_BITS * MAX_LOAD);
 
 /**
  * An id index off the JavaScript heap: u32 keys to handles (non-null u32), in one `Uint32Array` of
- * `[key, handle]` cells (a lookup reads one 8-byte cell, so the probe and the answer share a cache
- * line; two separate arrays measured slower). Open addressing with linear probing over a power of
+ * `[key, handle]` cells: a probe reads the key and the answer from one cache line, where keys
+ * and handles in two arrays touch two lines (an A/B of both layouts at 1M-10M keys under the
+ * helpers' load was within its noise; the one-line layout is kept for the unloaded case). Open addressing with linear probing over a power of
  * two, Fibonacci hashing, growth by rehashing into a new buffer, and backward-shift deletion, so
  * deletes leave no tombstones however long the churn. A cell whose handle is 0 is empty, which is
  * why 0 (the null handle) cannot be stored and why `get` returns it for a missing key.

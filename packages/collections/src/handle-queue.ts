@@ -31,6 +31,13 @@ type WaitAsync = (
   timeout?: number,
 ) => { async: false; value: 'not-equal' | 'timed-out' } | { async: true; value: Promise<'ok' | 'timed-out'> };
 
+/**
+ * Tries before a blocking call announces itself and sleeps: the other side is usually a few
+ * hundred nanoseconds from freeing a cell or filling one, far less than a futex sleep and wake
+ * (microseconds), so a short spin keeps both sides out of the kernel. Measured in bench `queue.*`.
+ */
+const SPINS = 256;
+
 /** Polls when `Atomics.waitAsync` is missing (Firefox before 145, older Safari): 1 ms, doubling to 16. */
 const POLL_MAX_MS = 16;
 
@@ -96,8 +103,10 @@ export abstract class HandleQueue {
    */
   pop(timeoutMs = Number.POSITIVE_INFINITY): number {
     checkTimeout(timeoutMs);
-    const first = this.tryPop();
-    if (first !== 0) return first;
+    for (let i = 0; i < SPINS; i++) {
+      const h = this.tryPop();
+      if (h !== 0) return h;
+    }
     const words = this.words;
     const deadline = performance.now() + timeoutMs;
     // Announce first, then read the word, then try again: a push between the two sees the count
@@ -123,7 +132,7 @@ export abstract class HandleQueue {
    */
   push(handle: number, timeoutMs = Number.POSITIVE_INFINITY): boolean {
     checkTimeout(timeoutMs);
-    if (this.tryPush(handle)) return true;
+    for (let i = 0; i < SPINS; i++) if (this.tryPush(handle)) return true;
     const words = this.words;
     const deadline = performance.now() + timeoutMs;
     Atomics.add(words, W_PUSH_WAITERS, 1);

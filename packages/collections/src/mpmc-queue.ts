@@ -18,7 +18,7 @@ export class MpmcHandleQueue extends HandleQueue {
   tryPush(handle: number): boolean {
     if (typeof handle !== 'number' || handle >>> 0 !== handle || handle === 0) throw badHandle(handle);
     const words = this.words;
-    if (Atomics.load(words, W_CLOSED) !== 0) return false;
+    if (words[W_CLOSED] !== 0) return false; // a plain read: a close seen one push late is still a close
     const mask = this.mask;
     let pos = Atomics.load(words, W_TAIL);
     for (;;) {
