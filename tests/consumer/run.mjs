@@ -13,7 +13,14 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const fixtures = fileURLToPath(new URL('./project/', import.meta.url));
-const PUBLISHED = ['packages/api', 'packages/backend-js', 'packages/backend-wasm', 'packages/backend-native', 'conformance'];
+const PUBLISHED = [
+  'packages/api',
+  'packages/backend-js',
+  'packages/backend-wasm',
+  'packages/backend-native',
+  'packages/collections',
+  'conformance',
+];
 // The consumer's own tools, at the majors the repository uses.
 const TOOLS = ['typescript@~5.9.3', 'vitest@^4.1.12', 'esbuild@^0.25'];
 
@@ -82,6 +89,7 @@ try {
     if (existsSync(join(dir, 'build'))) throw new Error(`${dir}/build exists: the addon was compiled at install`);
     return run('node', ['native-prebuild.mjs'], project);
   });
+  check('@mempool/collections: a HandleMap, and a HandleQueue between two workers', () => run('node', ['use-collections.mjs'], project));
   check("loadBackend for 'js', 'wasm', 'native', and 'auto' (js on Node 20)", () => run('node', ['load-backend.mjs'], project));
   check('TypeScript: module nodenext, skipLibCheck false', () => run('npx', ['tsc', '-p', 'tsconfig.nodenext.json'], project));
   check('TypeScript: moduleResolution bundler, skipLibCheck false', () => run('npx', ['tsc', '-p', 'tsconfig.bundler.json'], project));

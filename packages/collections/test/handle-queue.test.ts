@@ -91,16 +91,6 @@ describe.each(MODES)('HandleQueue %s, one thread', (mode) => {
     expect(await q.popAsync()).toBe(0);
   });
 
-  it('pop and push time out with 0 and false', () => {
-    const q = createHandleQueue(1, { mode });
-    expect(q.capacity).toBe(2);
-    expect(q.pop(5)).toBe(0);
-    expect(q.push(8, 0)).toBe(true);
-    expect(q.push(16, 0)).toBe(true);
-    expect(q.push(24, 5)).toBe(false);
-    expect([q.tryPop(), q.tryPop(), q.tryPop()]).toEqual([8, 16, 0]);
-  });
-
   it('popAsync resolves when a handle arrives, and closing wakes it with 0', async () => {
     const q = createHandleQueue(8, { mode });
     const first = q.popAsync();
