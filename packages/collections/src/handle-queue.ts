@@ -38,6 +38,9 @@ type WaitAsync = (
  */
 const SPINS = 256;
 
+/** The longest a blocked push sleeps before it looks for a free cell again (see `wakePushers`). */
+const PUSH_RECHECK_MS = 1;
+
 /** Polls when `Atomics.waitAsync` is missing (Firefox before 145, older Safari): 1 ms, doubling to 16. */
 const POLL_MAX_MS = 16;
 
@@ -45,7 +48,7 @@ const POLL_MAX_MS = 16;
  * A bounded queue of handles (non-null u32) in a `SharedArrayBuffer`, for passing handles of a
  * shared pool between workers. The non-blocking calls (`tryPush`, `tryPop`, `pushMany`, `popMany`)
  * are the variant's; blocking (`push`, `pop`, for workers) and awaited (`popAsync`, for a main
- * thread) ones are built on them here. A waiting side announces itself in a counter, so a call
+ * thread) ones are built on them here. A side about to sleep raises a flag, so a call
  * that finds nobody waiting costs one extra load and no notify.
  */
 export abstract class HandleQueue {
@@ -109,20 +112,19 @@ export abstract class HandleQueue {
     }
     const words = this.words;
     const deadline = performance.now() + timeoutMs;
-    // Announce first, then read the word, then try again: a push between the two sees the count
-    // and bumps the word, so the wait below returns at once instead of missing it.
-    Atomics.add(words, W_POP_WAITERS, 1);
-    try {
-      for (;;) {
-        const seen = Atomics.load(words, W_PUSHED);
-        const h = this.tryPop();
-        if (h !== 0 || Atomics.load(words, W_CLOSED) !== 0) return h;
-        const left = deadline - performance.now();
-        if (left <= 0) return 0;
-        Atomics.wait(words, W_PUSHED, seen, left);
-      }
-    } finally {
-      Atomics.sub(words, W_POP_WAITERS, 1);
+    for (;;) {
+      // Raise the flag, read the word, try again, and only then sleep: a push after the try sees
+      // the flag and bumps the word, so the wait returns at once instead of missing it.
+      Atomics.store(words, W_POP_WAITERS, 1);
+      const seen = Atomics.load(words, W_PUSHED);
+      const h = this.tryPop();
+      if (h !== 0 || Atomics.load(words, W_CLOSED) !== 0) return h;
+      const left = deadline - performance.now();
+      if (left <= 0) return 0;
+      // A push lowered the flag after we raised it (and woke those asleep then): raise it again,
+      // or the next push, seeing it down, would leave us asleep beside a handle.
+      if (Atomics.load(words, W_POP_WAITERS) === 0) continue;
+      Atomics.wait(words, W_PUSHED, seen, left);
     }
   }
 
@@ -135,18 +137,15 @@ export abstract class HandleQueue {
     for (let i = 0; i < SPINS; i++) if (this.tryPush(handle)) return true;
     const words = this.words;
     const deadline = performance.now() + timeoutMs;
-    Atomics.add(words, W_PUSH_WAITERS, 1);
-    try {
-      for (;;) {
-        const seen = Atomics.load(words, W_POPPED);
-        if (this.tryPush(handle)) return true;
-        if (Atomics.load(words, W_CLOSED) !== 0) return false;
-        const left = deadline - performance.now();
-        if (left <= 0) return false;
-        Atomics.wait(words, W_POPPED, seen, left);
-      }
-    } finally {
-      Atomics.sub(words, W_PUSH_WAITERS, 1);
+    for (;;) {
+      Atomics.store(words, W_PUSH_WAITERS, 1);
+      const seen = Atomics.load(words, W_POPPED);
+      if (this.tryPush(handle)) return true;
+      if (Atomics.load(words, W_CLOSED) !== 0) return false;
+      const left = deadline - performance.now();
+      if (left <= 0) return false;
+      if (Atomics.load(words, W_PUSH_WAITERS) === 0) continue; // lowered since: raise it again, as in `pop`
+      Atomics.wait(words, W_POPPED, seen, Math.min(left, PUSH_RECHECK_MS));
     }
   }
 
@@ -163,38 +162,51 @@ export abstract class HandleQueue {
     const words = this.words;
     const waitAsync = (Atomics as unknown as { waitAsync?: WaitAsync }).waitAsync;
     let pollMs = 1;
-    Atomics.add(words, W_POP_WAITERS, 1);
-    try {
-      for (;;) {
-        const seen = Atomics.load(words, W_PUSHED);
-        const h = this.tryPop();
-        if (h !== 0 || Atomics.load(words, W_CLOSED) !== 0) return h;
-        if (typeof waitAsync === 'function') {
-          const result = waitAsync(words, W_PUSHED, seen);
-          if (result.async) await result.value;
-        } else {
-          await new Promise((resolve) => setTimeout(resolve, pollMs));
-          pollMs = Math.min(POLL_MAX_MS, pollMs * 2);
-        }
+    for (;;) {
+      Atomics.store(words, W_POP_WAITERS, 1);
+      const seen = Atomics.load(words, W_PUSHED);
+      const h = this.tryPop();
+      if (h !== 0 || Atomics.load(words, W_CLOSED) !== 0) return h;
+      if (Atomics.load(words, W_POP_WAITERS) === 0) continue; // lowered since: raise it again, as in `pop`
+      if (typeof waitAsync === 'function') {
+        const result = waitAsync(words, W_PUSHED, seen);
+        if (result.async) await result.value;
+      } else {
+        await new Promise((resolve) => setTimeout(resolve, pollMs));
+        pollMs = Math.min(POLL_MAX_MS, pollMs * 2);
       }
-    } finally {
-      Atomics.sub(words, W_POP_WAITERS, 1);
     }
   }
 
-  /** After a push: wakes `n` poppers if any announced themselves. */
-  protected wakePoppers(n: number): void {
-    if (Atomics.load(this.words, W_POP_WAITERS) !== 0) {
-      Atomics.add(this.words, W_PUSHED, 1);
-      Atomics.notify(this.words, W_PUSHED, n);
+  /**
+   * After a push: if a popper raised its flag, lower it and wake every popper. Lowering it is what
+   * keeps the cost off the pushes that follow: on a loaded machine a woken thread can take
+   * milliseconds to run, and a flag that stayed up until then would cost each of those pushes a
+   * read-modify-write and a notify. Poppers that find nothing raise it again.
+   */
+  protected wakePoppers(): void {
+    const words = this.words;
+    if (Atomics.load(words, W_POP_WAITERS) !== 0 && Atomics.exchange(words, W_POP_WAITERS, 0) !== 0) {
+      Atomics.add(words, W_PUSHED, 1);
+      Atomics.notify(words, W_PUSHED);
     }
   }
 
-  /** After a pop: wakes `n` pushers if any announced themselves. */
-  protected wakePushers(n: number): void {
-    if (Atomics.load(this.words, W_PUSH_WAITERS) !== 0) {
-      Atomics.add(this.words, W_POPPED, 1);
-      Atomics.notify(this.words, W_POPPED, n);
+  /**
+   * After a pop: as `wakePoppers`, once half the queue is free. Waking a pusher at every pop would
+   * have it fill the one free cell and sleep again, a futex round trip per handle; a pusher that
+   * waits anyway re-checks every `PUSH_RECHECK_MS` (a consumer that pops a few and stops leaves it
+   * that long at most).
+   */
+  protected wakePushers(): void {
+    const words = this.words;
+    if (
+      Atomics.load(words, W_PUSH_WAITERS) !== 0 &&
+      this.size <= this.capacity >>> 1 &&
+      Atomics.exchange(words, W_PUSH_WAITERS, 0) !== 0
+    ) {
+      Atomics.add(words, W_POPPED, 1);
+      Atomics.notify(words, W_POPPED);
     }
   }
 }

@@ -29,7 +29,7 @@ export class MpmcHandleQueue extends HandleQueue {
         if (seen === pos) {
           words[cell + 1] = handle | 0;
           Atomics.store(words, cell, (pos + 1) | 0);
-          this.wakePoppers(1);
+          this.wakePoppers();
           return true;
         }
         pos = seen;
@@ -53,7 +53,7 @@ export class MpmcHandleQueue extends HandleQueue {
         if (seen === pos) {
           const handle = words[cell + 1]! >>> 0;
           Atomics.store(words, cell, (pos + mask + 1) | 0);
-          this.wakePushers(1);
+          this.wakePushers();
           return handle;
         }
         pos = seen;

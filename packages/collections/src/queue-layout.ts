@@ -9,8 +9,9 @@ export const W_FORMAT = 1;
 export const W_MODE = 2;
 export const W_CAPACITY = 3;
 export const W_CLOSED = 4;
-/** Poppers inside a blocking or awaited pop: a push bumps `W_PUSHED` and notifies only if any. */
+/** 1 while a popper may be asleep: the next push lowers it, bumps `W_PUSHED` and notifies. */
 export const W_POP_WAITERS = 5;
+/** 1 while a pusher may be asleep, as `W_POP_WAITERS`. */
 export const W_PUSH_WAITERS = 6;
 /** The word blocked poppers wait on. */
 export const W_PUSHED = 7;

@@ -36,7 +36,7 @@ export class SpscHandleQueue extends HandleQueue {
     }
     this.cells[tail & this.mask] = handle;
     Atomics.store(words, W_TAIL, (tail + 1) | 0);
-    this.wakePoppers(1);
+    this.wakePoppers();
     return true;
   }
 
@@ -50,7 +50,7 @@ export class SpscHandleQueue extends HandleQueue {
     }
     const handle = this.cells[head & this.mask]!;
     Atomics.store(words, W_HEAD, (head + 1) | 0);
-    this.wakePushers(1);
+    this.wakePushers();
     return handle;
   }
 
@@ -68,7 +68,7 @@ export class SpscHandleQueue extends HandleQueue {
     for (let k = 0; k < n; k++) cells[(tail + k) & mask] = handles[s + k]!;
     if (n > 0) {
       Atomics.store(words, W_TAIL, (tail + n) | 0);
-      this.wakePoppers(n);
+      this.wakePoppers();
     }
     return n;
   }
@@ -85,7 +85,7 @@ export class SpscHandleQueue extends HandleQueue {
     for (let k = 0; k < n; k++) out[s + k] = cells[(head + k) & mask]!;
     if (n > 0) {
       Atomics.store(words, W_HEAD, (head + n) | 0);
-      this.wakePushers(n);
+      this.wakePushers();
     }
     return n;
   }
