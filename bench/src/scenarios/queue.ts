@@ -42,7 +42,10 @@ function start(task: QueueTask, transfer: MessagePort[]): Promise<number> {
 async function timeRun(run: Run, ops: number): Promise<number> {
   const control = new SharedArrayBuffer(CONTROL_BYTES);
   const words = new Int32Array(control);
-  const queue = run.carrier === 'post' || run.carrier === 'ring' ? undefined : createHandleQueue(1024, { mode: run.carrier === 'mpmc' ? 'mpmc' : 'spsc' });
+  const queue =
+    run.carrier === 'post' || run.carrier === 'ring'
+      ? undefined
+      : createHandleQueue(1024, { mode: run.carrier === 'mpmc' ? 'mpmc' : 'spsc' });
   const producers: Promise<number>[] = [];
   const consumers: Promise<number>[] = [];
   for (let p = 0; p < run.pairs; p++) {

@@ -200,11 +200,7 @@ export abstract class HandleQueue {
    */
   protected wakePushers(): void {
     const words = this.words;
-    if (
-      Atomics.load(words, W_PUSH_WAITERS) !== 0 &&
-      this.size <= this.capacity >>> 1 &&
-      Atomics.exchange(words, W_PUSH_WAITERS, 0) !== 0
-    ) {
+    if (Atomics.load(words, W_PUSH_WAITERS) !== 0 && this.size <= this.capacity >>> 1 && Atomics.exchange(words, W_PUSH_WAITERS, 0) !== 0) {
       Atomics.add(words, W_POPPED, 1);
       Atomics.notify(words, W_POPPED);
     }
