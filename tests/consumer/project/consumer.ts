@@ -3,6 +3,7 @@ import { ErrorCode, loadBackend, type Arena, type Backend, type FixedPool, type 
 import { backend as js, createArena, createFixedPool } from '@mempool/backend-js';
 import wasm from '@mempool/backend-wasm';
 import { backend as native } from '@mempool/backend-native';
+import { attachHandleQueue, createHandleQueue, HandleMap, type HandleQueue, type HandleQueueDescriptor } from '@mempool/collections';
 import { registerConformanceSuite, type ConformanceOptions } from '@mempool/conformance';
 
 const backends: readonly Backend[] = [js, wasm, native];
@@ -25,3 +26,11 @@ const options: ConformanceOptions = { groups: ['testTable', 'determinism'] };
 registerConformanceSuite(await import('@mempool/backend-js'), options);
 
 export { arena, backends, code, handle, stats };
+
+// @mempool/collections over a backend's handles.
+const byId = new HandleMap(16);
+byId.set(7, handle);
+const found: number = byId.get(7);
+const queue: HandleQueue = createHandleQueue(8, { mode: 'spsc' });
+const shared: HandleQueueDescriptor = queue.share();
+export const collections = [found, attachHandleQueue(shared).tryPush(found), queue.popAsync()] as const;
