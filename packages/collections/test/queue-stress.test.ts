@@ -12,6 +12,8 @@ interface Plan {
   readonly count: number;
   readonly batch: number;
   readonly seed: number;
+  /** Consumers spin on `tryPop` and never sleep: the most contention on the head. */
+  readonly spin?: boolean;
 }
 
 /** Runs one worker to its end; its message is how many handles it pushed or popped. */
@@ -40,7 +42,7 @@ async function stress(plan: Plan): Promise<void> {
     run({ ...common, role: 'producer', producer: p + 1, seed: plan.seed + 7919 * (p + 1) }),
   );
   const consumers = Array.from({ length: plan.consumers }, (_, c) =>
-    run({ ...common, role: 'consumer', seed: plan.seed + 104729 * (c + 1) }),
+    run({ ...common, role: 'consumer', seed: plan.seed + 104729 * (c + 1), spin: plan.spin === true }),
   );
   const pushed = await Promise.all(producers);
   queue.close();
@@ -66,6 +68,10 @@ describe('HandleQueue across workers', () => {
 
   it('MPMC: 3 producers, 3 consumers, no handle lost or duplicated', { timeout: 60_000 }, async () => {
     await stress({ mode: 'mpmc', producers: 3, consumers: 3, capacity: 32, count: 60_000, batch: 8, seed });
+  });
+
+  it('MPMC: 2 producers, 3 spinning consumers racing for every cell', { timeout: 60_000 }, async () => {
+    await stress({ mode: 'mpmc', producers: 2, consumers: 3, capacity: 4, count: 50_000, batch: 4, seed, spin: true });
   });
 
   it('MPMC: 4 producers, 1 consumer through a queue of 2 cells', { timeout: 60_000 }, async () => {
