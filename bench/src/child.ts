@@ -9,9 +9,11 @@ import { arenaCases } from './scenarios/arena.js';
 import { baselineCases, BASELINES, type BaselineName } from './scenarios/baselines.js';
 import { churnEvents, runChurn } from './scenarios/churn.js';
 import { fieldCases } from './scenarios/fields.js';
+import { indexFigures, INDEX_SUBJECTS, type IndexSubject } from './scenarios/index-map.js';
 import { floorCases, FLOORS, type FloorName } from './scenarios/floors.js';
 import { orderBookEvents, runOrderBook } from './scenarios/orderbook.js';
 import { poolCases } from './scenarios/pool.js';
+import { queueFigures } from './scenarios/queue.js';
 import { sharedFigures } from './scenarios/shared.js';
 import { FLOOR_SUBJECT } from './subjects.js';
 import { SWEEP_SUBJECTS } from './sweep-subjects.js';
@@ -69,6 +71,13 @@ const KINDS: Record<string, (parts: string[]) => Promise<Result>> = {
     if (!(AUTO_ORDER as readonly string[]).includes(name)) throw new Error(`unknown backend ${name}`);
     return sharedFigures(`@mempool/backend-${name}`, budget);
   },
+  // The id index alone: one index and size per process.
+  index: async ([name = '', size = '']) => {
+    if (!(name in INDEX_SUBJECTS) || !(Number(size) > 0)) throw new Error(`unknown index subject ${name} or size ${size}`);
+    return { figures: await indexFigures(name as IndexSubject, Number(size), budget.quick), skipped: [] };
+  },
+  // Handles between workers: the queue, postMessage and the hand-written ring.
+  queue: async () => queueFigures(budget),
   sweep: async ([workload = '', key = '', size = '']) => {
     const subject = SWEEP_SUBJECTS.find((s) => s.key === key);
     const live = Number(size);

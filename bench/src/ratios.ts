@@ -132,6 +132,28 @@ export function computeRatios(figures: readonly Figure[]): RatioResult[] {
           : `each ${b} alloc and free is one crossing into ${b === 'wasm' ? 'WebAssembly' : 'the addon'}, and those crossings alone come to more than 1/50 of MemPool's cost per object; through \`allocMany\`/\`freeMany\` (the supplementary row) the same churn meets it.`,
       ),
     ),
+    because(
+      ratio(
+        find,
+        'collections: HandleMap get at 1M keys at most 0.5x Map.get',
+        t('index.get.1M', 'HandleMap'),
+        t('index.get.1M', 'Map'),
+        '<=',
+        0.5,
+      ),
+      "at a million keys both tables are far larger than the caches, so each lookup is a cache miss on either; the HandleMap's is one miss, the Map's a bucket and then its entry chain.",
+    ),
+    because(
+      ratio(
+        find,
+        'collections: HandleQueue SPSC, 1 producer + 1 consumer, at least 20x the handles per second of postMessage',
+        t('queue.1p1c', 'postMessage'),
+        t('queue.1p1c', 'HandleQueue spsc'),
+        '>=',
+        20,
+      ),
+      "Node 20's V8 does not inline `Atomics` calls (about 20 ns each, `Atomics.load` included) and a push and a pop make five, so a handle costs 60-70 ns in one thread before any cache line moves between cores; on a loaded two-core machine the two workers also rarely run at once, and each time the queue runs empty or full the handoff waits for the scheduler. Batches (`pushMany`/`popMany`, the supplementary row) amortise both.",
+    ),
     // Context, not targets. The C library linked statically with -flto, where gcc may inline the
     // fast paths into the caller: the same two floors.
     supplementary(
@@ -249,5 +271,15 @@ export function computeRatios(figures: readonly Figure[]): RatioResult[] {
         ),
       ),
     ]),
+    supplementary(
+      ratio(
+        find,
+        'collections: HandleQueue SPSC with batches of 64 vs postMessage, 1 + 1',
+        t('queue.1p1c', 'postMessage'),
+        t('queue.1p1c', 'HandleQueue spsc, batches of 64'),
+        '>=',
+        20,
+      ),
+    ),
   ];
 }

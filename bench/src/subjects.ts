@@ -1,4 +1,5 @@
 import { AUTO_ORDER } from '@mempool/api';
+import { indexSizes, INDEX_SUBJECTS } from './scenarios/index-map.js';
 import { SWEEP_SUBJECTS } from './sweep-subjects.js';
 import { sweepSizes, type SweepWorkload } from './sweep.js';
 
@@ -36,6 +37,14 @@ export function subjectsFor(quick: boolean): SubjectSpec[] {
     ...AUTO_ORDER.map((b) => ({ id: `backend:${b}`, title: `backend ${b}: fixed pool and arena` })),
     ...AUTO_ORDER.map((b) => ({ id: `fields:${b}`, title: `fields ${b}: layout accessors vs hand-written indexing` })),
     ...AUTO_ORDER.map((b) => ({ id: `shared:${b}`, title: `backend ${b}: shared pool, 1 and 2 workers` })),
+    ...indexSizes(quick).flatMap((size) =>
+      Object.entries(INDEX_SUBJECTS).map(([key, name]) => ({
+        id: `index:${key}:${size}`,
+        title: `id index, ${size.toLocaleString('en-US')} keys: ${name}`,
+        nodeFlags: ['--expose-gc'],
+      })),
+    ),
+    { id: 'queue', title: 'handle queue between workers vs postMessage and the hand-written ring' },
     ...sweepSpecs('orderbook', quick),
     ...sweepSpecs('churn', quick),
   ];

@@ -1,7 +1,7 @@
 import { AUTO_ORDER, createRecordPool, loadBackend, type BackendName } from '@mempool/api';
 import { MemPool } from '@thi.ng/malloc';
 import { ObjectChurn, PooledObjectChurn, SlotChurn, type ChurnFactory } from './scenarios/churn.js';
-import { HashIndex } from './scenarios/hash-index.js';
+import { HandleMap } from '@mempool/collections';
 import {
   IdIndex,
   LayoutBook,
@@ -99,10 +99,10 @@ export const SWEEP_SUBJECTS: readonly SweepSubject[] = [
     key: 'js-layout-hash',
     name: 'js, layout, hash index',
     about:
-      "the js backend's pool of `OrderLayout` records (fields by name), handles in an open-addressing hash index of typed arrays: for ids too sparse to index an array",
+      "the js backend's pool of `OrderLayout` records (fields by name), handles in `@mempool/collections`' `HandleMap` (open addressing over one typed array): for ids too sparse to index an array",
     orderbook: async () => {
       const backend = await loadBackend('js');
-      return (capacity) => new LayoutBook(createRecordPool(backend, OrderLayout, capacity), new HashIndex(capacity));
+      return (capacity) => new LayoutBook(createRecordPool(backend, OrderLayout, capacity), new HandleMap(capacity));
     },
   },
 ];

@@ -13,6 +13,9 @@ if (!existsSync(executablePath)) {
 }
 
 export default defineConfig({
+  // Cross-origin isolation, so the page has SharedArrayBuffer: @mempool/collections' queue needs it,
+  // and the backends' shared allocators are then checked in Chromium as well.
+  server: { headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } },
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 120_000,

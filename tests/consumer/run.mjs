@@ -20,6 +20,7 @@ const PUBLISHED = [
   'packages/backend-js',
   'packages/backend-wasm',
   'packages/backend-native',
+  'packages/collections',
   'conformance',
 ];
 // The consumer's own tools, at the majors the repository uses.
@@ -91,6 +92,7 @@ try {
     return run('node', ['native-prebuild.mjs'], project);
   });
   check('struct layouts from @mempool/layout, the same objects through @mempool/api', () => run('node', ['use-layout.mjs'], project));
+  check('@mempool/collections: a HandleMap, and a HandleQueue between two workers', () => run('node', ['use-collections.mjs'], project));
   check("loadBackend for 'js', 'wasm', 'native', and 'auto' (js on Node 20)", () => run('node', ['load-backend.mjs'], project));
   check('TypeScript: module nodenext, skipLibCheck false', () => run('npx', ['tsc', '-p', 'tsconfig.nodenext.json'], project));
   check('TypeScript: moduleResolution bundler, skipLibCheck false', () => run('npx', ['tsc', '-p', 'tsconfig.bundler.json'], project));

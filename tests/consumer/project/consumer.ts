@@ -3,6 +3,7 @@ import { ErrorCode, loadBackend, type Arena, type Backend, type FixedPool, type 
 import { backend as js, createArena, createFixedPool } from '@mempool/backend-js';
 import wasm from '@mempool/backend-wasm';
 import { backend as native } from '@mempool/backend-native';
+import { attachHandleQueue, createHandleQueue, HandleMap, type HandleQueue, type HandleQueueDescriptor } from '@mempool/collections';
 import { registerConformanceSuite, type ConformanceOptions } from '@mempool/conformance';
 import { defineLayout } from '@mempool/layout';
 
@@ -31,3 +32,11 @@ const x: number = points.x.get(handle);
 points.id.set(handle, 1n);
 
 export { arena, backends, code, handle, stats, x };
+
+// @mempool/collections over a backend's handles.
+const byId = new HandleMap(16);
+byId.set(7, handle);
+const found: number = byId.get(7);
+const queue: HandleQueue = createHandleQueue(8, { mode: 'spsc' });
+const shared: HandleQueueDescriptor = queue.share();
+export const collections = [found, attachHandleQueue(shared).tryPush(found), queue.popAsync()] as const;
