@@ -30,7 +30,7 @@ _Static_assert(sizeof(struct mp_arena_state) == 64, "one cache line");
 struct MP_SharedArena {
     unsigned char *base;
     size_t limit; /* data_offset + buffer_size */
-    size_t data_offset = 0;
+    size_t data_offset;
     struct mp_arena_state *state;
     void *bookkeeping;
     void *raw_memory, *raw_bookkeeping; /* what mp_shared_arena_create allocated; NULL otherwise */
