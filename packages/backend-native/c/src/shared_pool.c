@@ -618,7 +618,8 @@ int mp_shared_pool_stats(const MP_SharedPool *pool, MP_SharedPoolStats *out) {
     out->alloc_count = (size_t)allocs;
     out->free_count = (size_t)frees;
     out->failed_allocs = (size_t)failed;
-    out->cached = cached;
+    /* Stale entries (stolen slots) still count in their cache until it drops them: clamp. */
+    out->cached = cached < out->available ? cached : out->available;
     out->holders = holders;
     return MP_OK;
 }
