@@ -48,7 +48,7 @@ function buildHarness(): string | undefined {
     if (made) return made;
   }
   mkdirSync(BUILD_DIR, { recursive: true });
-  return step('gcc', ['-O2', '-std=c11', '-o', HARNESS_BIN, HARNESS_SRC, `-I${INCLUDE_DIR}`, LIBRARY, '-lm'], 'gcc (harness)');
+  return step('gcc', ['-O2', '-std=c11', '-pthread', '-o', HARNESS_BIN, HARNESS_SRC, `-I${INCLUDE_DIR}`, LIBRARY, '-lm'], 'gcc (harness)');
 }
 
 /**
@@ -74,7 +74,7 @@ function buildLtoHarness(): string | undefined {
   if (archived) return archived;
   return step(
     'gcc',
-    ['-O3', '-flto', '-std=c11', '-o', HARNESS_LTO_BIN, HARNESS_SRC, `-I${INCLUDE_DIR}`, lib, '-lm'],
+    ['-O3', '-flto', '-std=c11', '-pthread', '-o', HARNESS_LTO_BIN, HARNESS_SRC, `-I${INCLUDE_DIR}`, lib, '-lm'],
     'gcc -flto (harness)',
   );
 }
@@ -90,7 +90,13 @@ interface HarnessLine {
   ops: number;
 }
 
-function runHarness(bin: string, subject: string, mode: 'all' | 'malloc' | 'library', budget: Budget, preload?: string): Figure[] | string {
+function runHarness(
+  bin: string,
+  subject: string,
+  mode: 'all' | 'malloc' | 'library' | 'threads',
+  budget: Budget,
+  preload?: string,
+): Figure[] | string {
   const iters = budget.quick ? 200_000 : 2_000_000;
   const reps = budget.quick ? 9 : 31;
   const env = { ...process.env };
@@ -122,6 +128,37 @@ function runHarness(bin: string, subject: string, mode: 'all' | 'malloc' | 'libr
 const logFigure = (log: (line: string) => void, f: Figure) =>
   log(`    ${f.subject.padEnd(15)} ${f.scenario.padEnd(16)} ${f.nsPerOp.toFixed(2).padStart(9)} ns/op  ±${f.rmePercent.toFixed(1)}%`);
 
+/** M pairs per second from a threads row's ns per pair (of all its threads together). */
+const mPairs = (f: Figure) => 1000 / f.nsPerOp;
+
+/**
+ * Private pools against one shared pool from 1 and 2 C threads (issue 18's target: the shared pool
+ * at 2 threads >= 1.6x its 1-thread throughput). The ratio is logged with the private pools' own,
+ * which shows what the machine gave two threads on this run.
+ */
+function runThreads(figures: Figure[], skipped: Skip[], budget: Budget, log: (line: string) => void): void {
+  const rows = runHarness(HARNESS_BIN, 'C library', 'threads', budget);
+  if (typeof rows === 'string') {
+    skipped.push({ scenario: 'c.shared.pairs.*', subject: 'C shared pool', reason: rows });
+    log(`    C threads skipped: ${rows}`);
+    return;
+  }
+  const byScenario = new Map<string, Figure>();
+  for (const f of rows) {
+    const subject = f.scenario.startsWith('c.shared.') ? 'C shared pool' : 'C private pools';
+    const figure = { ...f, subject, extra: { ...f.extra, mPairsPerSecond: mPairs(f) } };
+    byScenario.set(f.scenario, figure);
+    figures.push(figure);
+    logFigure(log, figure);
+  }
+  const scaling = (kind: string) => {
+    const one = byScenario.get(`c.${kind}.pairs.1t`);
+    const two = byScenario.get(`c.${kind}.pairs.2t`);
+    return one && two ? (mPairs(two) / mPairs(one)).toFixed(2) : '?';
+  };
+  log(`    2 threads / 1 thread: shared pool ${scaling('shared')}x (target >= 1.6x), private pools ${scaling('private')}x`);
+}
+
 /**
  * The C library and malloc from C: glibc with the floors and the library, the library again built
  * with -O3 -flto, then each LD_PRELOAD allocator that is installed (a missing one is skipped, with the
@@ -146,6 +183,7 @@ export function runC(budget: Budget, log: (line: string) => void): { figures: Fi
       logFigure(log, { ...f, subject });
     }
   }
+  runThreads(figures, skipped, budget, log);
   const lto = buildLtoHarness();
   const ltoFigures = lto ?? runHarness(HARNESS_LTO_BIN, 'C library (LTO)', 'library', budget);
   if (typeof ltoFigures === 'string') {

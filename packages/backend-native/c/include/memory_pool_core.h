@@ -17,9 +17,9 @@
  * detected in O(1) and refused with a status, never acted on.
  *
  * Sizes. sizeof the opaque structs, on x86-64 (see mp_fixed_pool_struct_size()/mp_arena_struct_size()):
- *   MP_FixedPool: 120 bytes + 8 bytes per slot (free stack + live epoch, both uint32_t) + 16 bytes
+ *   MP_FixedPool: 112 bytes + 8 bytes per slot (free stack + live epoch, both uint32_t) + 16 bytes
  *                 + the buffer
- *   MP_Arena:      80 bytes + the buffer
+ *   MP_Arena:      72 bytes + the buffer
  * A thread-safe pool's bookkeeping is mp_shared_pool_bookkeeping_bytes(capacity, max_holders):
  * 320 bytes + 192 per holder + 8 per slot; a thread-safe arena's is 192 bytes.
  * The buffer itself is data_offset + payload bytes, plus up to (alignment - 1) bytes of slack.
