@@ -16,7 +16,9 @@
  *   linked through next[], pushed with one compare-and-swap of the tagged 64-bit head. The last
  *   slot of a batch carries a flag in its word, so a popper knows where the batch ends.
  * - One holder alone: its cache is a LIFO, the older half goes to the stack and comes back in
- *   order, fresh slots come from `untouched` one by one: the unshared pool's offsets and stats.
+ *   order: the unshared pool's offsets and stats. Fresh slots come from `untouched` a
+ *   half-cache at a time into the (then empty) cache, lowest on top, so they still go out in
+ *   ascending order, and the live words two holders use sit on different cache lines.
  * - reset (quiescent) swaps the epoch to 0 while it works, so a call that meets it sees "busy",
  *   bumps the epoch (every word of the old one reads FREE) and empties stack and caches: O(holders).
  */
@@ -45,7 +47,10 @@ struct mp_holder_record {
     _Atomic uint32_t count; /* entries in the cache (others read it when they steal) */
     /* Written by the owner only (a relaxed load and store, no read-modify-write); stats sums them. */
     _Atomic uint64_t alloc_count, free_count, failed_allocs;
-    unsigned char pad[64 - 32];
+    /* This holder's allocs minus its frees since reset (negative when it frees others' slots) and
+     * the highest it reached: with one holder, the pool's allocated count and its peak. */
+    _Atomic int64_t level, peak;
+    unsigned char pad[64 - 48];
     _Atomic uint32_t entries[CACHE]; /* slot indices, the last freed on top */
 };
 _Static_assert(sizeof(struct mp_holder_record) == 192, "three cache lines");
@@ -58,7 +63,8 @@ struct mp_pool_state {
     uint32_t peak_before;       /* reset's only */
     uint64_t released_by_reset; /* reset's only */
     _Atomic uint64_t retired_alloc, retired_free, retired_failed; /* detached holders' counters */
-    unsigned char pad1[64 - 40];
+    _Atomic uint64_t retired_peak; /* the sum of detached holders' peaks since reset */
+    unsigned char pad1[64 - 48];
     _Atomic uint64_t head; /* tag << 32 | (first slot of the top batch + 1), 0 when empty */
     unsigned char pad2[56];
 };
@@ -219,6 +225,16 @@ static inline void mp_count(_Atomic uint64_t *counter) {
     atomic_store_explicit(counter, atomic_load_explicit(counter, RELAXED) + 1, RELAXED);
 }
 
+static inline void mp_level_up(struct mp_holder_record *r) {
+    int64_t level = atomic_load_explicit(&r->level, RELAXED) + 1;
+    atomic_store_explicit(&r->level, level, RELAXED);
+    if (level > atomic_load_explicit(&r->peak, RELAXED)) atomic_store_explicit(&r->peak, level, RELAXED);
+}
+
+static inline void mp_level_down(struct mp_holder_record *r) {
+    atomic_store_explicit(&r->level, atomic_load_explicit(&r->level, RELAXED) - 1, RELAXED);
+}
+
 /* ---- the shared stack of batches ---- */
 
 /* Moves the cache's `take` oldest entries to the shared stack as one batch (the ones still CACHED
@@ -337,19 +353,26 @@ static uint32_t mp_steal(MP_SharedPoolHolder *h, uint32_t e) {
     return MP_NO_INDEX;
 }
 
-/* The next untouched slot made LIVE, or MP_NO_INDEX: one at a time, so with one holder the peak is
- * max(peak_before, untouched) exactly, as in the unshared pool. */
-static uint32_t mp_take_untouched(MP_SharedPoolHolder *h, uint32_t e) {
+/* Moves up to HALF untouched slots into the (empty) cache, the lowest on top: 1, or 0 when every
+ * slot has been handed out since reset. A run of consecutive slots keeps one holder's live words
+ * on cache lines of their own. */
+static int mp_take_untouched(MP_SharedPoolHolder *h, uint32_t e) {
     _Atomic uint32_t *untouched = &h->pool->state->untouched;
-    uint32_t u = atomic_load_explicit(untouched, RELAXED);
-    while (u < h->capacity) {
-        if (atomic_compare_exchange_weak_explicit(untouched, &u, u + 1, RELAXED, RELAXED)) {
-            /* Its word is of an older epoch (or 0): nobody else can reach the slot. */
-            atomic_store_explicit(&h->live[u], e | W_LIVE, RELAXED);
-            return u;
-        }
+    uint32_t u = atomic_load_explicit(untouched, RELAXED), k;
+    do {
+        if (u >= h->capacity) return 0;
+        k = h->capacity - u < HALF ? h->capacity - u : HALF;
+    } while (!atomic_compare_exchange_weak_explicit(untouched, &u, u + k, RELAXED, RELAXED));
+    struct mp_holder_record *r = h->record;
+    MP_ASSERT(atomic_load_explicit(&r->count, RELAXED) == 0);
+    for (uint32_t j = 0; j < k; j++) {
+        uint32_t slot = u + k - 1 - j;
+        /* Its word is of an older epoch (or 0): nobody else can reach the slot yet. */
+        atomic_store_explicit(&h->live[slot], e | h->cached_bits, RELAXED);
+        atomic_store_explicit(&r->entries[j], slot, RELAXED);
     }
-    return MP_NO_INDEX;
+    atomic_store_explicit(&r->count, k, RELAXED);
+    return 1;
 }
 
 /* alloc once the cache is empty: stack, untouched, steal, the stack once more, then full. */
@@ -357,10 +380,9 @@ MP_COLD static uint32_t mp_alloc_slow(MP_SharedPoolHolder *h, uint32_t epoch) {
     if (epoch == 0) return MP_NO_INDEX; /* a reset is under way: nothing handed out, nothing counted */
     uint32_t e = epoch << EPOCH_SHIFT;
     uint32_t s;
-    while (mp_refill(h, e)) {
+    while (mp_refill(h, e) || mp_take_untouched(h, e)) {
         if ((s = mp_cache_take(h, e)) != MP_NO_INDEX) return s;
     }
-    if ((s = mp_take_untouched(h, e)) != MP_NO_INDEX) return s;
     if ((s = mp_steal(h, e)) != MP_NO_INDEX) return s;
     while (mp_refill(h, e)) {
         if ((s = mp_cache_take(h, e)) != MP_NO_INDEX) return s;
@@ -374,7 +396,10 @@ static inline uint32_t mp_holder_alloc(MP_SharedPoolHolder *h) {
     uint32_t epoch = atomic_load_explicit(h->epoch, RELAXED);
     uint32_t s = mp_cache_take(h, epoch << EPOCH_SHIFT);
     if (s == MP_NO_INDEX) s = mp_alloc_slow(h, epoch);
-    if (s != MP_NO_INDEX) mp_count(&h->record->alloc_count);
+    if (s != MP_NO_INDEX) {
+        mp_count(&h->record->alloc_count);
+        mp_level_up(h->record);
+    }
     return s;
 }
 
@@ -415,6 +440,7 @@ static inline void mp_cache_put(MP_SharedPoolHolder *h, uint32_t e, uint32_t s) 
     atomic_store_explicit(&r->entries[n], s, RELAXED);
     atomic_store_explicit(&r->count, n + 1, RELAXED);
     mp_count(&r->free_count);
+    mp_level_down(r);
 }
 
 /* Why a free was refused: not a slot, a reset under way, or a slot that is not live. */
@@ -500,6 +526,8 @@ MP_SharedPoolHolder *mp_shared_pool_attach(MP_SharedPool *pool, int *status) {
         atomic_store_explicit(&r->alloc_count, 0, RELAXED);
         atomic_store_explicit(&r->free_count, 0, RELAXED);
         atomic_store_explicit(&r->failed_allocs, 0, RELAXED);
+        atomic_store_explicit(&r->level, 0, RELAXED);
+        atomic_store_explicit(&r->peak, 0, RELAXED);
         MP_SharedPoolHolder *h = &pool->holders[id];
         *h = (MP_SharedPoolHolder){
             .live = pool->live,
@@ -532,6 +560,7 @@ int mp_shared_pool_detach(MP_SharedPoolHolder *holder) {
     atomic_fetch_add_explicit(&st->retired_alloc, atomic_load_explicit(&r->alloc_count, RELAXED), RELAXED);
     atomic_fetch_add_explicit(&st->retired_free, atomic_load_explicit(&r->free_count, RELAXED), RELAXED);
     atomic_fetch_add_explicit(&st->retired_failed, atomic_load_explicit(&r->failed_allocs, RELAXED), RELAXED);
+    atomic_fetch_add_explicit(&st->retired_peak, (uint64_t)atomic_load_explicit(&r->peak, RELAXED), RELAXED);
     atomic_store_explicit(&r->alloc_count, 0, RELAXED);
     atomic_store_explicit(&r->free_count, 0, RELAXED);
     atomic_store_explicit(&r->failed_allocs, 0, RELAXED);
@@ -544,11 +573,12 @@ int mp_shared_pool_detach(MP_SharedPoolHolder *holder) {
 
 /* The counters summed over holders and retired ones. */
 static void mp_sums(const MP_SharedPool *pool, uint64_t *allocs, uint64_t *frees, uint64_t *failed, size_t *cached,
-                    size_t *holders) {
+                    size_t *holders, uint64_t *peak) {
     /* Frees first: every free counted had its allocation counted before it. */
     uint64_t f = atomic_load_explicit(&pool->state->retired_free, RELAXED);
     uint64_t a = atomic_load_explicit(&pool->state->retired_alloc, RELAXED);
     uint64_t x = atomic_load_explicit(&pool->state->retired_failed, RELAXED);
+    uint64_t p = atomic_load_explicit(&pool->state->retired_peak, RELAXED);
     size_t c = 0, n = 0;
     for (uint32_t id = 0; id < pool->max_holders; id++) {
         struct mp_holder_record *r = &pool->records[id];
@@ -561,6 +591,8 @@ static void mp_sums(const MP_SharedPool *pool, uint64_t *allocs, uint64_t *frees
         if (atomic_load_explicit(&r->claimed, RELAXED) == 0) continue;
         a += atomic_load_explicit(&r->alloc_count, RELAXED);
         x += atomic_load_explicit(&r->failed_allocs, RELAXED);
+        int64_t holder_peak = atomic_load_explicit(&r->peak, RELAXED);
+        p += holder_peak > 0 ? (uint64_t)holder_peak : 0;
         uint32_t count = atomic_load_explicit(&r->count, RELAXED);
         c += count < CACHE ? count : CACHE;
     }
@@ -569,6 +601,7 @@ static void mp_sums(const MP_SharedPool *pool, uint64_t *allocs, uint64_t *frees
     *failed = x;
     *cached = c;
     *holders = n;
+    *peak = p < pool->capacity ? p : pool->capacity;
 }
 
 int mp_shared_pool_reset(MP_SharedPool *pool) {
@@ -578,16 +611,20 @@ int mp_shared_pool_reset(MP_SharedPool *pool) {
     if (epoch == 0 || !atomic_compare_exchange_strong_explicit(&st->epoch, &epoch, 0, memory_order_acq_rel, RELAXED)) {
         return MP_ERR_BUSY;
     }
-    uint64_t allocs, frees, failed;
+    uint64_t allocs, frees, failed, peak;
     size_t cached, holders;
-    mp_sums(pool, &allocs, &frees, &failed, &cached, &holders);
+    mp_sums(pool, &allocs, &frees, &failed, &cached, &holders, &peak);
     st->released_by_reset = allocs - frees;
-    uint32_t untouched = atomic_load_explicit(&st->untouched, RELAXED);
-    if (untouched > st->peak_before) st->peak_before = untouched;
+    if (peak > st->peak_before) st->peak_before = (uint32_t)peak;
     atomic_store_explicit(&st->untouched, 0, RELAXED);
+    atomic_store_explicit(&st->retired_peak, 0, RELAXED);
     uint64_t head = atomic_load_explicit(&st->head, RELAXED);
     atomic_store_explicit(&st->head, (head & ~(uint64_t)0xFFFFFFFFu) + TAG_STEP, RELAXED);
-    for (uint32_t id = 0; id < pool->max_holders; id++) atomic_store_explicit(&pool->records[id].count, 0, RELAXED);
+    for (uint32_t id = 0; id < pool->max_holders; id++) {
+        atomic_store_explicit(&pool->records[id].count, 0, RELAXED);
+        atomic_store_explicit(&pool->records[id].level, 0, RELAXED);
+        atomic_store_explicit(&pool->records[id].peak, 0, RELAXED);
+    }
     uint32_t next = epoch + 1;
     if (next == EPOCH_LIMIT) {
         /* Once every 2^22 - 2 resets: words of an old round could match the new epoch. */
@@ -602,19 +639,18 @@ int mp_shared_pool_stats(const MP_SharedPool *pool, MP_SharedPoolStats *out) {
     if (out == NULL) return MP_ERR_NULL_POINTER;
     memset(out, 0, sizeof *out);
     if (pool == NULL) return MP_ERR_NULL_POINTER;
-    uint64_t allocs, frees, failed;
+    uint64_t allocs, frees, failed, peak;
     size_t cached, holders;
-    mp_sums(pool, &allocs, &frees, &failed, &cached, &holders);
+    mp_sums(pool, &allocs, &frees, &failed, &cached, &holders, &peak);
     uint64_t settled = frees + pool->state->released_by_reset;
     uint64_t allocated = allocs <= settled ? 0 : allocs - settled;
     if (allocated > pool->capacity) allocated = pool->capacity;
-    uint32_t untouched = atomic_load_explicit(&pool->state->untouched, RELAXED);
     out->object_size = pool->object_size;
     out->slot_size = pool->slot_size;
     out->capacity = pool->capacity;
     out->allocated = (size_t)allocated;
     out->available = pool->capacity - (size_t)allocated;
-    out->peak_allocated = untouched > pool->state->peak_before ? untouched : pool->state->peak_before;
+    out->peak_allocated = peak > pool->state->peak_before ? (size_t)peak : pool->state->peak_before;
     out->alloc_count = (size_t)allocs;
     out->free_count = (size_t)frees;
     out->failed_allocs = (size_t)failed;
