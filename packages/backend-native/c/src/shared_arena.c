@@ -33,7 +33,7 @@ struct MP_SharedArena {
     size_t data_offset;
     struct mp_arena_state *state;
     void *bookkeeping;
-    void *raw_memory, *raw_bookkeeping; /* what mp_shared_arena_create allocated; NULL otherwise */
+    void *raw_memory, *raw_bookkeeping; /* what mp_shared_arena_create allocated (mp_owned); NULL otherwise */
 };
 
 size_t mp_shared_arena_bookkeeping_bytes(void) { return ARENA_BOOKKEEPING; }
@@ -79,28 +79,23 @@ MP_SharedArena *mp_shared_arena_create(size_t buffer_size, size_t align) {
     size_t data_offset = 0, normal = align;
     size_t limit = mp_arena_geometry(buffer_size, &normal, &data_offset);
     if (limit == 0) return NULL;
-    void *raw_memory = NULL, *raw_bookkeeping = NULL;
-    unsigned char *memory = mp_buffer_new(limit, data_offset, &raw_memory);
-    unsigned char *bookkeeping = memory == NULL ? NULL : mp_buffer_new(ARENA_BOOKKEEPING, MP_SHARED_LINE, &raw_bookkeeping);
-    MP_SharedArena *arena = bookkeeping == NULL ? NULL
-                                                : mp_shared_arena_create_in(memory, limit, bookkeeping, ARENA_BOOKKEEPING,
-                                                                            buffer_size, align, NULL);
+    struct mp_owned o;
+    if (!mp_owned_new(&o, limit, data_offset, ARENA_BOOKKEEPING)) return NULL;
+    MP_SharedArena *arena = mp_shared_arena_create_in(o.memory, limit, o.bookkeeping, ARENA_BOOKKEEPING, buffer_size,
+                                                    align, NULL);
     if (arena == NULL) {
-        free(raw_memory);
-        free(raw_bookkeeping);
+        mp_owned_free(&o);
         return NULL;
     }
-    arena->raw_memory = raw_memory;
-    arena->raw_bookkeeping = raw_bookkeeping;
+    arena->raw_memory = o.raw_memory;
+    arena->raw_bookkeeping = o.raw_bookkeeping;
     return arena;
 }
 
 MP_SharedArena *mp_shared_arena_open(void *memory, size_t memory_bytes, void *bookkeeping, size_t bookkeeping_bytes,
                                      int *status) {
-    if (memory == NULL || bookkeeping == NULL) return mp_status(status, MP_ERR_NULL_POINTER), NULL;
-    if (((uintptr_t)bookkeeping & (MP_SHARED_LINE - 1)) != 0) return mp_status(status, MP_ERR_INVALID_ARGUMENT), NULL;
     struct mp_shared_header h;
-    int read = mp_header_read(bookkeeping, bookkeeping_bytes, MP_SHARED_KIND_ARENA, memory_bytes, &h);
+    int read = mp_header_read(memory, bookkeeping, bookkeeping_bytes, MP_SHARED_KIND_ARENA, memory_bytes, &h);
     if (read != MP_OK) return mp_status(status, read), NULL;
     size_t align = h.align, data_offset = 0;
     size_t limit = h.align == 0 || (uint64_t)(size_t)h.object_size != h.object_size

@@ -68,9 +68,12 @@ static inline int mp_shared_buffers_check(const void *memory, size_t memory_byte
     return MP_OK;
 }
 
-/* Copies the header once and checks what every kind shares; the geometry is the caller's to check. */
-static inline int mp_header_read(const void *bookkeeping, size_t bookkeeping_bytes, uint32_t kind, size_t memory_bytes,
-                                 struct mp_shared_header *out) {
+/* What open does first: copies the header once and checks what every kind shares; the geometry is
+ * the caller's to check. */
+static inline int mp_header_read(const void *memory, const void *bookkeeping, size_t bookkeeping_bytes, uint32_t kind,
+                                 size_t memory_bytes, struct mp_shared_header *out) {
+    if (memory == NULL || bookkeeping == NULL) return MP_ERR_NULL_POINTER;
+    if (((uintptr_t)bookkeeping & (MP_SHARED_LINE - 1)) != 0) return MP_ERR_INVALID_ARGUMENT;
     if (bookkeeping_bytes < sizeof *out) return MP_ERR_INVALID_ARGUMENT;
     memcpy(out, bookkeeping, sizeof *out);
     if (out->magic != MP_SHARED_MAGIC || out->format != MP_SHARED_FORMAT || out->kind != kind) return MP_ERR_INVALID_ARGUMENT;
@@ -85,6 +88,28 @@ static inline void mp_header_seal(void *bookkeeping, struct mp_shared_header *h)
     h->format = MP_SHARED_FORMAT;
     h->check = mp_header_check(h);
     memcpy(bookkeeping, h, sizeof *h);
+}
+
+/* The buffers of an allocator the library makes for itself: the memory (aligned as the plain
+ * allocators' buffers are) and the bookkeeping, both zeroed. */
+struct mp_owned {
+    unsigned char *memory, *bookkeeping;
+    void *raw_memory, *raw_bookkeeping; /* what free() takes */
+};
+
+/* 1, or 0 with nothing allocated. */
+static inline int mp_owned_new(struct mp_owned *o, size_t memory_bytes, size_t alignment, size_t bookkeeping_bytes) {
+    memset(o, 0, sizeof *o);
+    o->memory = mp_buffer_new(memory_bytes, alignment, &o->raw_memory);
+    if (o->memory != NULL) o->bookkeeping = mp_buffer_new(bookkeeping_bytes, MP_SHARED_LINE, &o->raw_bookkeeping);
+    if (o->bookkeeping != NULL) return 1;
+    free(o->raw_memory);
+    return 0;
+}
+
+static inline void mp_owned_free(const struct mp_owned *o) {
+    free(o->raw_memory);
+    free(o->raw_bookkeeping);
 }
 
 #endif

@@ -96,7 +96,7 @@ struct MP_SharedPool {
     uint32_t capacity, data_offset, max_holders;
     uint8_t slot_shift;
     void *bookkeeping;
-    void *raw_memory, *raw_bookkeeping; /* what mp_shared_pool_create allocated; NULL otherwise */
+    void *raw_memory, *raw_bookkeeping; /* what mp_shared_pool_create allocated (mp_owned); NULL otherwise */
     MP_SharedPoolHolder holders[];      /* [max_holders], this handle's views of the records */
 };
 
@@ -170,28 +170,23 @@ MP_SharedPool *mp_shared_pool_create(size_t object_size, size_t capacity, size_t
     size_t byte_length = mp_pool_geometry(object_size, capacity, &normal, &slot_size, &data_offset);
     size_t needed = mp_shared_pool_bookkeeping_bytes(capacity, max_holders);
     if (byte_length == 0 || needed == 0) return NULL;
-    void *raw_memory = NULL, *raw_bookkeeping = NULL;
-    unsigned char *memory = mp_buffer_new(byte_length, data_offset, &raw_memory);
-    unsigned char *bookkeeping = memory == NULL ? NULL : mp_buffer_new(needed, MP_SHARED_LINE, &raw_bookkeeping);
-    MP_SharedPool *pool = bookkeeping == NULL ? NULL
-                                              : mp_shared_pool_create_in(memory, byte_length, bookkeeping, needed,
-                                                                         object_size, capacity, align, max_holders, NULL);
+    struct mp_owned o;
+    if (!mp_owned_new(&o, byte_length, data_offset, needed)) return NULL;
+    MP_SharedPool *pool = mp_shared_pool_create_in(o.memory, byte_length, o.bookkeeping, needed,
+                                                  object_size, capacity, align, max_holders, NULL);
     if (pool == NULL) {
-        free(raw_memory);
-        free(raw_bookkeeping);
+        mp_owned_free(&o);
         return NULL;
     }
-    pool->raw_memory = raw_memory;
-    pool->raw_bookkeeping = raw_bookkeeping;
+    pool->raw_memory = o.raw_memory;
+    pool->raw_bookkeeping = o.raw_bookkeeping;
     return pool;
 }
 
 MP_SharedPool *mp_shared_pool_open(void *memory, size_t memory_bytes, void *bookkeeping, size_t bookkeeping_bytes,
                                    int *status) {
-    if (memory == NULL || bookkeeping == NULL) return mp_status(status, MP_ERR_NULL_POINTER), NULL;
-    if (((uintptr_t)bookkeeping & (MP_SHARED_LINE - 1)) != 0) return mp_status(status, MP_ERR_INVALID_ARGUMENT), NULL;
     struct mp_shared_header h;
-    int read = mp_header_read(bookkeeping, bookkeeping_bytes, MP_SHARED_KIND_POOL, memory_bytes, &h);
+    int read = mp_header_read(memory, bookkeeping, bookkeeping_bytes, MP_SHARED_KIND_POOL, memory_bytes, &h);
     if (read != MP_OK) return mp_status(status, read), NULL;
     /* The geometry must be what the creator would have computed from its own arguments. */
     size_t align = h.align, slot_size = 0, data_offset = 0;

@@ -18,6 +18,8 @@
 
 #include <stdio.h>
 
+#include "random.h"
+
 static int failures, checks;
 #define CHECK(cond)                                                                   \
     do {                                                                              \
@@ -28,14 +30,6 @@ static int failures, checks;
         }                                                                             \
     } while (0)
 
-static uint64_t next_random(uint64_t *state) { /* xorshift64* */
-    uint64_t x = *state;
-    x ^= x >> 12;
-    x ^= x << 25;
-    x ^= x >> 27;
-    *state = x;
-    return x * 0x2545F4914F6CDD1DULL;
-}
 
 /* ---------------- same: one holder is the unshared pool ---------------- */
 

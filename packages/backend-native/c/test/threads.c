@@ -39,6 +39,7 @@
 #include <time.h>
 
 #include "memory_pool_core.h"
+#include "random.h"
 
 #define THREADS 8
 #define OPS 100000
@@ -58,14 +59,6 @@ static void fail(const char *what, unsigned thread, unsigned long long detail) {
     pthread_mutex_unlock(&g_report);
 }
 
-static uint64_t next_random(uint64_t *state) { /* xorshift64* */
-    uint64_t x = *state;
-    x ^= x >> 12;
-    x ^= x << 25;
-    x ^= x >> 27;
-    *state = x;
-    return x * 0x2545F4914F6CDD1DULL;
-}
 
 /* ---------------- pool ---------------- */
 
