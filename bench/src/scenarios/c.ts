@@ -88,6 +88,8 @@ interface HarnessLine {
   rme: number;
   samples: number;
   ops: number;
+  /** Threads rows: the median CPU ns per pair, summed over the threads. */
+  cpu?: number;
 }
 
 function runHarness(
@@ -120,7 +122,7 @@ function runHarness(
         p99NsPerOp: r.p99,
         samples: r.samples,
         opsPerSample: r.ops,
-        extra: { meanNs: r.mean, statistic: 'median of samples' },
+        extra: { meanNs: r.mean, statistic: 'median of samples', ...(r.cpu === undefined ? {} : { cpuNsPerPair: r.cpu }) },
       } satisfies Figure;
     });
 }
@@ -151,12 +153,20 @@ function runThreads(figures: Figure[], skipped: Skip[], budget: Budget, log: (li
     figures.push(figure);
     logFigure(log, figure);
   }
-  const scaling = (kind: string) => {
+  const scaling = (kind: string, by: (f: Figure, threads: number) => number) => {
     const one = byScenario.get(`c.${kind}.pairs.1t`);
     const two = byScenario.get(`c.${kind}.pairs.2t`);
-    return one && two ? (mPairs(two) / mPairs(one)).toFixed(2) : '?';
+    return one && two ? (by(two, 2) / by(one, 1)).toFixed(2) : '?';
   };
-  log(`    2 threads / 1 thread: shared pool ${scaling('shared')}x (target >= 1.6x), private pools ${scaling('private')}x`);
+  // With a core per thread: threads * 1000 / CPU ns per pair (what a loaded machine hides).
+  const onCores = (f: Figure, threads: number) => {
+    const cpu = f.extra?.['cpuNsPerPair'];
+    return typeof cpu === 'number' && cpu > 0 ? (threads * 1000) / cpu : Number.NaN;
+  };
+  log(
+    `    2 threads / 1 thread: shared pool ${scaling('shared', mPairs)}x (target >= 1.6x), private pools ${scaling('private', mPairs)}x;` +
+      ` from CPU time per pair (a core each): shared ${scaling('shared', onCores)}x, private ${scaling('private', onCores)}x`,
+  );
 }
 
 /**
