@@ -244,7 +244,7 @@ typedef struct MP_SharedPoolStats {
     size_t alloc_count;
     size_t free_count;
     size_t failed_allocs;  /* allocs that found no free slot anywhere */
-    size_t cached;         /* free slots parked in holders' caches (a bound while calls run) */
+    size_t cached;         /* free slots parked in holders' caches (a snapshot while calls run) */
     size_t holders;        /* attached holders */
 } MP_SharedPoolStats;
 
@@ -268,8 +268,8 @@ MP_NODISCARD MP_SharedPool *mp_shared_pool_open(void *memory, size_t memory_byte
 /* Frees the handle (and the buffers mp_shared_pool_create made). Its holders end with it: detach
  * them first to give their caches back. NULL is a no-op. */
 void mp_shared_pool_destroy(MP_SharedPool *pool);
-/* A holder for the calling thread: NULL with *status MP_ERR_OUT_OF_MEMORY when every holder record
- * is taken (MP_ERR_NULL_POINTER for NULL). One thread at a time uses a holder. */
+/* A holder for the calling thread: NULL with *status MP_ERR_BUSY when every holder record is taken
+ * (until one detaches), MP_ERR_NULL_POINTER for NULL. One thread at a time uses a holder. */
 MP_NODISCARD MP_SharedPoolHolder *mp_shared_pool_attach(MP_SharedPool *pool, int *status);
 /* Gives the holder's cached slots back to the pool and frees its record; the holder is gone.
  * MP_ERR_BUSY (and no change) while a reset runs. */

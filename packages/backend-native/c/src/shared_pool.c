@@ -540,7 +540,8 @@ MP_SharedPoolHolder *mp_shared_pool_attach(MP_SharedPool *pool, int *status) {
         mp_status(status, MP_OK);
         return h;
     }
-    return mp_status(status, MP_ERR_OUT_OF_MEMORY), NULL;
+    /* Every record taken (as js and wasm): busy until a holder detaches. */
+    return mp_status(status, MP_ERR_BUSY), NULL;
 }
 
 int mp_shared_pool_detach(MP_SharedPoolHolder *holder) {
@@ -588,8 +589,13 @@ static void mp_sums(const MP_SharedPool *pool, uint64_t *allocs, uint64_t *frees
         x += atomic_load_explicit(&r->failed_allocs, RELAXED);
         int64_t holder_peak = atomic_load_explicit(&r->peak, RELAXED);
         p += holder_peak > 0 ? (uint64_t)holder_peak : 0;
+        /* The entries whose slot is still parked there (a stolen one's word says otherwise). */
         uint32_t count = atomic_load_explicit(&r->count, RELAXED);
-        c += count < CACHE ? count : CACHE;
+        uint32_t parked = (atomic_load_explicit(&pool->state->epoch, RELAXED) << EPOCH_SHIFT) | W_CACHED | id;
+        for (uint32_t k = 0; k < count && k < CACHE; k++) {
+            uint32_t s = atomic_load_explicit(&r->entries[k], RELAXED);
+            c += s < pool->capacity && atomic_load_explicit(&pool->live[s], RELAXED) == parked;
+        }
     }
     *allocs = a;
     *frees = f;
@@ -649,7 +655,7 @@ int mp_shared_pool_stats(const MP_SharedPool *pool, MP_SharedPoolStats *out) {
     out->alloc_count = (size_t)allocs;
     out->free_count = (size_t)frees;
     out->failed_allocs = (size_t)failed;
-    /* Stale entries (stolen slots) still count in their cache until it drops them: clamp. */
+    /* A slot freed again by the holder it was stolen from can sit twice in that cache: clamp. */
     out->cached = cached < out->available ? cached : out->available;
     out->holders = holders;
     return MP_OK;

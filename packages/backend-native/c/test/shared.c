@@ -165,7 +165,7 @@ static void holders(void) {
     MP_SharedPoolHolder *a = mp_shared_pool_attach(pool, &status);
     CHECK(a != NULL && status == MP_OK);
     MP_SharedPoolHolder *b = mp_shared_pool_attach(pool, NULL), *c = mp_shared_pool_attach(pool, NULL);
-    CHECK(b != NULL && c != NULL && mp_shared_pool_attach(pool, &status) == NULL && status == MP_ERR_OUT_OF_MEMORY);
+    CHECK(b != NULL && c != NULL && mp_shared_pool_attach(pool, &status) == NULL && status == MP_ERR_BUSY);
     CHECK(mp_shared_pool_detach(c) == MP_OK && mp_shared_pool_detach(c) == MP_ERR_INVALID_HANDLE);
     CHECK((c = mp_shared_pool_attach(pool, NULL)) != NULL);
     CHECK(mp_shared_pool_attach(NULL, &status) == NULL && status == MP_ERR_NULL_POINTER);
@@ -208,6 +208,23 @@ static void holders(void) {
     CHECK(mp_shared_pool_create(8, 4, 8, MP_SHARED_MAX_HOLDERS + 1) == NULL && mp_shared_arena_create(0, 8) == NULL);
     CHECK(mp_shared_pool_alloc(NULL) == NULL && mp_shared_pool_free(NULL, mine[0]) == MP_ERR_NULL_POINTER);
     CHECK(mp_shared_pool_free(a, NULL) == MP_OK && mp_shared_pool_reset(NULL) == MP_ERR_NULL_POINTER);
+    mp_shared_pool_destroy(pool);
+}
+
+/* stats.cached counts the slots still parked, not the entries a steal left stale. */
+static void cached_exact(void) {
+    MP_SharedPool *pool = mp_shared_pool_create(32, 48, 8, 3);
+    MP_SharedPoolHolder *a = mp_shared_pool_attach(pool, NULL), *b = mp_shared_pool_attach(pool, NULL);
+    MP_SharedPoolHolder *c = mp_shared_pool_attach(pool, NULL);
+    void *mine[32], *theirs[16], *taken[4];
+    CHECK(mp_shared_pool_alloc_many(a, mine, 32) == 32 && mp_shared_pool_alloc_many(b, theirs, 16) == 16);
+    for (int i = 0; i < 20; i++) CHECK(mp_shared_pool_free(a, mine[i]) == MP_OK);
+    CHECK(mp_shared_pool_alloc_many(c, taken, 4) == 4); /* taken from a's cache: 4 of its entries go stale */
+    for (int i = 0; i < 16; i++) CHECK(mp_shared_pool_free(b, theirs[i]) == MP_OK);
+    CHECK(mp_shared_pool_detach(b) == MP_OK); /* b's 16 go to the shared stack */
+    MP_SharedPoolStats s;
+    mp_shared_pool_stats(pool, &s);
+    CHECK(s.allocated == 16 && s.available == 32 && s.cached == 16);
     mp_shared_pool_destroy(pool);
 }
 
@@ -357,6 +374,7 @@ int main(void) {
     }
     same_arena(0x5678);
     holders();
+    cached_exact();
     header();
     busy();
     printf("shared: %d checks, %d failed\n", checks, failures);
