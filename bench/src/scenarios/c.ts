@@ -48,7 +48,7 @@ function buildHarness(): string | undefined {
     if (made) return made;
   }
   mkdirSync(BUILD_DIR, { recursive: true });
-  return step('gcc', ['-O2', '-std=c11', '-o', HARNESS_BIN, HARNESS_SRC, `-I${INCLUDE_DIR}`, LIBRARY, '-lm'], 'gcc (harness)');
+  return step('gcc', ['-O2', '-std=c11', '-pthread', '-o', HARNESS_BIN, HARNESS_SRC, `-I${INCLUDE_DIR}`, LIBRARY, '-lm'], 'gcc (harness)');
 }
 
 /**
@@ -74,7 +74,7 @@ function buildLtoHarness(): string | undefined {
   if (archived) return archived;
   return step(
     'gcc',
-    ['-O3', '-flto', '-std=c11', '-o', HARNESS_LTO_BIN, HARNESS_SRC, `-I${INCLUDE_DIR}`, lib, '-lm'],
+    ['-O3', '-flto', '-std=c11', '-pthread', '-o', HARNESS_LTO_BIN, HARNESS_SRC, `-I${INCLUDE_DIR}`, lib, '-lm'],
     'gcc -flto (harness)',
   );
 }
@@ -88,9 +88,17 @@ interface HarnessLine {
   rme: number;
   samples: number;
   ops: number;
+  /** Threads rows: the median CPU ns per pair, summed over the threads. */
+  cpu?: number;
 }
 
-function runHarness(bin: string, subject: string, mode: 'all' | 'malloc' | 'library', budget: Budget, preload?: string): Figure[] | string {
+function runHarness(
+  bin: string,
+  subject: string,
+  mode: 'all' | 'malloc' | 'library' | 'threads',
+  budget: Budget,
+  preload?: string,
+): Figure[] | string {
   const iters = budget.quick ? 200_000 : 2_000_000;
   const reps = budget.quick ? 9 : 31;
   const env = { ...process.env };
@@ -114,13 +122,52 @@ function runHarness(bin: string, subject: string, mode: 'all' | 'malloc' | 'libr
         p99NsPerOp: r.p99,
         samples: r.samples,
         opsPerSample: r.ops,
-        extra: { meanNs: r.mean, statistic: 'median of samples' },
+        extra: { meanNs: r.mean, statistic: 'median of samples', ...(r.cpu === undefined ? {} : { cpuNsPerPair: r.cpu }) },
       } satisfies Figure;
     });
 }
 
 const logFigure = (log: (line: string) => void, f: Figure) =>
   log(`    ${f.subject.padEnd(15)} ${f.scenario.padEnd(16)} ${f.nsPerOp.toFixed(2).padStart(9)} ns/op  ±${f.rmePercent.toFixed(1)}%`);
+
+/** M pairs per second from a threads row's ns per pair (of all its threads together). */
+const mPairs = (f: Figure) => 1000 / f.nsPerOp;
+
+/**
+ * Private pools against one shared pool from 1 and 2 C threads (issue 18's target: the shared pool
+ * at 2 threads >= 1.6x its 1-thread throughput). The ratio is logged with the private pools' own,
+ * which shows what the machine gave two threads on this run.
+ */
+function runThreads(figures: Figure[], skipped: Skip[], budget: Budget, log: (line: string) => void): void {
+  const rows = runHarness(HARNESS_BIN, 'C library', 'threads', budget);
+  if (typeof rows === 'string') {
+    skipped.push({ scenario: 'c.shared.pairs.*', subject: 'C shared pool', reason: rows });
+    log(`    C threads skipped: ${rows}`);
+    return;
+  }
+  const byScenario = new Map<string, Figure>();
+  for (const f of rows) {
+    const subject = f.scenario.startsWith('c.shared.') ? 'C shared pool' : 'C private pools';
+    const figure = { ...f, subject, extra: { ...f.extra, mPairsPerSecond: mPairs(f) } };
+    byScenario.set(f.scenario, figure);
+    figures.push(figure);
+    logFigure(log, figure);
+  }
+  const scaling = (kind: string, by: (f: Figure, threads: number) => number) => {
+    const one = byScenario.get(`c.${kind}.pairs.1t`);
+    const two = byScenario.get(`c.${kind}.pairs.2t`);
+    return one && two ? (by(two, 2) / by(one, 1)).toFixed(2) : '?';
+  };
+  // With a core per thread: threads * 1000 / CPU ns per pair (what a loaded machine hides).
+  const onCores = (f: Figure, threads: number) => {
+    const cpu = f.extra?.['cpuNsPerPair'];
+    return typeof cpu === 'number' && cpu > 0 ? (threads * 1000) / cpu : Number.NaN;
+  };
+  log(
+    `    2 threads / 1 thread: shared pool ${scaling('shared', mPairs)}x (target >= 1.6x), private pools ${scaling('private', mPairs)}x;` +
+      ` from CPU time per pair (a core each): shared ${scaling('shared', onCores)}x, private ${scaling('private', onCores)}x`,
+  );
+}
 
 /**
  * The C library and malloc from C: glibc with the floors and the library, the library again built
@@ -146,6 +193,7 @@ export function runC(budget: Budget, log: (line: string) => void): { figures: Fi
       logFigure(log, { ...f, subject });
     }
   }
+  runThreads(figures, skipped, budget, log);
   const lto = buildLtoHarness();
   const ltoFigures = lto ?? runHarness(HARNESS_LTO_BIN, 'C library (LTO)', 'library', budget);
   if (typeof ltoFigures === 'string') {

@@ -17,11 +17,11 @@
  * detected in O(1) and refused with a status, never acted on.
  *
  * Sizes. sizeof the opaque structs, on x86-64 (see mp_fixed_pool_struct_size()/mp_arena_struct_size()):
- *   MP_FixedPool: 120 bytes + 8 bytes per slot (free stack + live epoch, both uint32_t) + 16 bytes
+ *   MP_FixedPool: 112 bytes + 8 bytes per slot (free stack + live epoch, both uint32_t) + 16 bytes
  *                 + the buffer
- *   MP_Arena:      80 bytes + the buffer
- * A shared (thread-safe) allocator adds its atomic state: about 64 bytes for a pool (whose 8 bytes
- * per slot move there) and 40 for an arena.
+ *   MP_Arena:      72 bytes + the buffer
+ * A thread-safe pool's bookkeeping is mp_shared_pool_bookkeeping_bytes(capacity, max_holders):
+ * 320 bytes + 192 per holder + 8 per slot; a thread-safe arena's is 192 bytes.
  * The buffer itself is data_offset + payload bytes, plus up to (alignment - 1) bytes of slack.
  *
  * Limits. Every buffer (header included) is at most MP_MAX_MEMORY_BYTES (2^33 bytes on 64-bit
@@ -34,18 +34,21 @@
  * returning MP_OK, as free(NULL) is.
  *
  * Threads. The library has no global state: different allocators on different threads are always
- * safe. An allocator made by mp_fixed_pool_create/_aligned/_in or mp_arena_create/_aligned/_in must
- * be used from one thread at a time. One made by a *_create_shared* function may be used from any
- * number of threads at once, lock-free (C11 atomics):
- *   - pool alloc, free, the batches and stats, and arena alloc and stats, run concurrently; no slot
- *     is handed out twice, and of several threads freeing one pointer exactly one gets MP_OK, the
- *     others MP_ERR_DOUBLE_FREE;
- *   - stats are exact whenever no call is in flight (allocated + available == capacity always);
- *   - reset, and arena mark/rewind, are for quiescent moments: they give back what every thread
- *     allocated, so the caller makes sure no other thread is in a call (or still uses what it got);
- *   - destroy, as for any object, only when no thread uses the allocator any more.
- * Used from one thread, a shared allocator gives exactly the offsets, marks and stats of an
- * unshared one (it runs the same algorithm); a call costs a few atomic operations more.
+ * safe. An MP_FixedPool or MP_Arena must be used from one thread at a time. MP_SharedPool and
+ * MP_SharedArena (below) are types of their own, used from any number of threads at once,
+ * lock-free (C11 atomics); docs/SHARED.md has the algorithm, the same in every backend:
+ *   - each thread attaches a holder (mp_shared_pool_attach) and allocates and frees through it;
+ *     the holder keeps a small cache of free slots, so a pair costs one compare-and-swap on the
+ *     slot's own word per call; no slot is handed out twice, and of several threads freeing one
+ *     pointer exactly one gets MP_OK, the others MP_ERR_DOUBLE_FREE;
+ *   - "full" means full: an alloc returns NULL only when no slot is free, in any holder's cache;
+ *   - stats are exact whenever no call is in flight (peak_allocated is a bound with several holders);
+ *   - reset, and arena rewind, are for quiescent moments; one that overlaps another reset (or a
+ *     call that sees the reset under way) gets MP_ERR_BUSY where it is detected;
+ *   - the bookkeeping is one buffer of its own, with a header written once at creation that
+ *     mp_shared_*_open verifies: a zeroed or foreign buffer, another kind or geometry, a memory
+ *     of another size or memory and bookkeeping that overlap are refused.
+ * Used from one holder, a shared pool gives exactly the offsets and stats of an unshared one.
  */
 #ifndef MEMORY_POOL_CORE_H
 #define MEMORY_POOL_CORE_H
@@ -157,23 +160,11 @@ MP_NODISCARD void *mp_fixed_pool_alloc(MP_FixedPool *pool);
 /* MP_OK; MP_ERR_INVALID_HANDLE for a pointer that is not a slot start of this pool;
  * MP_ERR_DOUBLE_FREE for a free slot; NULL ptr is MP_OK and does nothing. A refused call changes nothing. */
 int mp_fixed_pool_free(MP_FixedPool *pool, void *ptr);
-/* Every slot free again, O(1). On a shared pool, only when no other call is in flight. */
+/* Every slot free again, O(1). */
 int mp_fixed_pool_reset(MP_FixedPool *pool);
 int mp_fixed_pool_stats(const MP_FixedPool *pool, MP_FixedPoolStats *out);
-/* Frees the pool and its buffer (not a caller-provided one). NULL is a no-op. On a shared pool,
- * only once no thread uses it any more. */
+/* Frees the pool and its buffer (not a caller-provided one). NULL is a no-op. */
 void mp_fixed_pool_destroy(MP_FixedPool *pool);
-
-/* The thread-safe pool (see "Threads" above): mp_fixed_pool_create_aligned's arguments and result,
- * and every mp_fixed_pool_* function takes it; mp_fixed_pool_create_shared_in is the same over
- * caller-provided memory (see mp_fixed_pool_create_in). The atomic bookkeeping is allocated by the
- * library, in this process: the threads that share the pool are threads of one process. NULL as
- * the unshared creators do. */
-MP_NODISCARD MP_FixedPool *mp_fixed_pool_create_shared(size_t object_size, size_t capacity, size_t align);
-MP_NODISCARD MP_FixedPool *mp_fixed_pool_create_shared_in(void *buffer, size_t buffer_bytes, size_t object_size,
-                                                          size_t capacity, size_t align);
-/* 1 for a pool made by mp_fixed_pool_create_shared(_in), 0 otherwise (and for NULL). */
-int mp_fixed_pool_is_shared(const MP_FixedPool *pool);
 
 /* Up to `count` allocations into out[0..], stopping at the first failure (counted once).
  * Returns how many were placed. */
@@ -209,12 +200,6 @@ MP_NODISCARD MP_Arena *mp_arena_create(size_t buffer_size);
 MP_NODISCARD MP_Arena *mp_arena_create_aligned(size_t buffer_size, size_t align);
 /* The same in caller-provided memory (see mp_fixed_pool_create_in). */
 MP_NODISCARD MP_Arena *mp_arena_create_in(void *buffer, size_t buffer_bytes, size_t buffer_size, size_t align);
-/* The thread-safe arena (see "Threads" above), with mp_arena_create_aligned's and
- * mp_arena_create_in's arguments; every mp_arena_* function takes it. */
-MP_NODISCARD MP_Arena *mp_arena_create_shared(size_t buffer_size, size_t align);
-MP_NODISCARD MP_Arena *mp_arena_create_shared_in(void *buffer, size_t buffer_bytes, size_t buffer_size, size_t align);
-/* 1 for an arena made by mp_arena_create_shared(_in), 0 otherwise (and for NULL). */
-int mp_arena_is_shared(const MP_Arena *arena);
 /* data_offset + buffer_size, or 0 when the arguments are invalid or too large. */
 size_t mp_arena_required_bytes(size_t buffer_size, size_t align);
 /* `size` bytes at the lowest multiple of `align` (relative to the base, which is at least as aligned
@@ -222,8 +207,7 @@ size_t mp_arena_required_bytes(size_t buffer_size, size_t align);
  * NULL when it would not fit (counted in failed_allocs) or for size 0 / a bad align (not counted). */
 MP_NODISCARD void *mp_arena_alloc(MP_Arena *arena, size_t size, size_t align);
 MP_NODISCARD size_t mp_arena_alloc_offset(MP_Arena *arena, size_t size, size_t align);
-/* Everything allocated is gone, O(1); older marks go stale. On a shared arena, as rewind, only when
- * no other call is in flight. */
+/* Everything allocated is gone, O(1); older marks go stale. */
 int mp_arena_reset(MP_Arena *arena);
 /* (generation mod 2^20) << 33 | offset: identical to every backend's mark(). 0 for NULL. */
 uint64_t mp_arena_mark(const MP_Arena *arena);
@@ -237,6 +221,101 @@ void *mp_arena_base(const MP_Arena *arena);
 size_t mp_arena_byte_length(const MP_Arena *arena); /* data_offset + buffer_size */
 size_t mp_arena_data_offset(const MP_Arena *arena);
 size_t mp_arena_struct_size(void); /* sizeof(MP_Arena) */
+
+/* ---- Thread-safe pool: per-thread holders over one shared bookkeeping buffer. ---- */
+
+typedef struct MP_SharedPool MP_SharedPool;
+typedef struct MP_SharedPoolHolder MP_SharedPoolHolder;
+typedef struct MP_SharedArena MP_SharedArena;
+
+/* Holders a pool has when 0 is passed for max_holders, and the most it takes. */
+#define MP_SHARED_DEFAULT_HOLDERS 64
+#define MP_SHARED_MAX_HOLDERS 255
+/* Free slots a holder's cache keeps at most (half of them move to the shared stack at a time). */
+#define MP_SHARED_CACHE_SLOTS 32
+
+typedef struct MP_SharedPoolStats {
+    size_t object_size;
+    size_t slot_size;
+    size_t capacity;
+    size_t allocated;      /* allocated + available == capacity */
+    size_t available;
+    size_t peak_allocated; /* exact with one holder, an upper bound with several */
+    size_t alloc_count;
+    size_t free_count;
+    size_t failed_allocs;  /* allocs that found no free slot anywhere */
+    size_t cached;         /* free slots parked in holders' caches (a snapshot while calls run) */
+    size_t holders;        /* attached holders */
+} MP_SharedPoolStats;
+
+/* Bytes of bookkeeping for `capacity` slots and `max_holders` holders (0 means the default), or 0
+ * when the arguments are invalid. */
+size_t mp_shared_pool_bookkeeping_bytes(size_t capacity, size_t max_holders);
+/* A pool in memory and bookkeeping of its own (64-byte aligned). NULL on bad arguments or no memory. */
+MP_NODISCARD MP_SharedPool *mp_shared_pool_create(size_t object_size, size_t capacity, size_t align, size_t max_holders);
+/* A new pool over the caller's `memory` (>= mp_fixed_pool_required_bytes) and `bookkeeping`
+ * (64-byte aligned, >= mp_shared_pool_bookkeeping_bytes, not overlapping the memory), whose header
+ * it writes. NULL with *status (if not NULL) MP_ERR_NULL_POINTER, MP_ERR_INVALID_ARGUMENT or
+ * MP_ERR_OUT_OF_MEMORY; MP_OK otherwise. The caller keeps both alive until destroy. */
+MP_NODISCARD MP_SharedPool *mp_shared_pool_create_in(void *memory, size_t memory_bytes, void *bookkeeping,
+                                                     size_t bookkeeping_bytes, size_t object_size, size_t capacity,
+                                                     size_t align, size_t max_holders, int *status);
+/* Another handle on a pool made by mp_shared_pool_create(_in) (in this process or, over shared
+ * memory, in another): the geometry comes from the bookkeeping's header, which is verified against
+ * the arguments; any mismatch is NULL with *status MP_ERR_INVALID_ARGUMENT. */
+MP_NODISCARD MP_SharedPool *mp_shared_pool_open(void *memory, size_t memory_bytes, void *bookkeeping,
+                                                size_t bookkeeping_bytes, int *status);
+/* Frees the handle (and the buffers mp_shared_pool_create made). Its holders end with it: detach
+ * them first to give their caches back. NULL is a no-op. */
+void mp_shared_pool_destroy(MP_SharedPool *pool);
+/* A holder for the calling thread: NULL with *status MP_ERR_BUSY when every holder record is taken
+ * (until one detaches), MP_ERR_NULL_POINTER for NULL. One thread at a time uses a holder. */
+MP_NODISCARD MP_SharedPoolHolder *mp_shared_pool_attach(MP_SharedPool *pool, int *status);
+/* Gives the holder's cached slots back to the pool and frees its record; the holder is gone.
+ * MP_ERR_BUSY (and no change) while a reset runs. */
+int mp_shared_pool_detach(MP_SharedPoolHolder *holder);
+/* As mp_fixed_pool_alloc / _free / _offset / _many, through a holder. alloc returns NULL (not
+ * counted) while a reset runs; free returns MP_ERR_BUSY then. */
+MP_NODISCARD void *mp_shared_pool_alloc(MP_SharedPoolHolder *holder);
+int mp_shared_pool_free(MP_SharedPoolHolder *holder, void *ptr);
+MP_NODISCARD size_t mp_shared_pool_alloc_offset(MP_SharedPoolHolder *holder);
+int mp_shared_pool_free_offset(MP_SharedPoolHolder *holder, size_t offset);
+MP_NODISCARD size_t mp_shared_pool_alloc_many(MP_SharedPoolHolder *holder, void **out, size_t count);
+int mp_shared_pool_free_many(MP_SharedPoolHolder *holder, void *const *ptrs, size_t count, size_t *bad_index);
+/* Every slot free again, every cache emptied, O(holders). Only when no other call is in flight:
+ * MP_ERR_BUSY (and no change) when another reset is under way. */
+int mp_shared_pool_reset(MP_SharedPool *pool);
+int mp_shared_pool_stats(const MP_SharedPool *pool, MP_SharedPoolStats *out);
+void *mp_shared_pool_base(const MP_SharedPool *pool);
+size_t mp_shared_pool_byte_length(const MP_SharedPool *pool);
+size_t mp_shared_pool_data_offset(const MP_SharedPool *pool);
+size_t mp_shared_pool_slot_size(const MP_SharedPool *pool);
+void *mp_shared_pool_bookkeeping(const MP_SharedPool *pool);
+
+/* ---- Thread-safe arena: a bump by compare-and-swap. ---- */
+
+/* Bytes of an arena's bookkeeping. */
+size_t mp_shared_arena_bookkeeping_bytes(void);
+MP_NODISCARD MP_SharedArena *mp_shared_arena_create(size_t buffer_size, size_t align);
+/* As mp_shared_pool_create_in / _open: memory >= mp_arena_required_bytes(buffer_size, align). */
+MP_NODISCARD MP_SharedArena *mp_shared_arena_create_in(void *memory, size_t memory_bytes, void *bookkeeping,
+                                                       size_t bookkeeping_bytes, size_t buffer_size, size_t align,
+                                                       int *status);
+MP_NODISCARD MP_SharedArena *mp_shared_arena_open(void *memory, size_t memory_bytes, void *bookkeeping,
+                                                  size_t bookkeeping_bytes, int *status);
+void mp_shared_arena_destroy(MP_SharedArena *arena);
+/* As mp_arena_alloc / _offset; NULL (not counted) while a reset or rewind runs. */
+MP_NODISCARD void *mp_shared_arena_alloc(MP_SharedArena *arena, size_t size, size_t align);
+MP_NODISCARD size_t mp_shared_arena_alloc_offset(MP_SharedArena *arena, size_t size, size_t align);
+/* Quiescent moments only; MP_ERR_BUSY (and no change) when it overlaps another reset or rewind. */
+int mp_shared_arena_reset(MP_SharedArena *arena);
+uint64_t mp_shared_arena_mark(const MP_SharedArena *arena);
+int mp_shared_arena_rewind(MP_SharedArena *arena, uint64_t mark);
+int mp_shared_arena_stats(const MP_SharedArena *arena, MP_ArenaStats *out);
+void *mp_shared_arena_base(const MP_SharedArena *arena);
+size_t mp_shared_arena_byte_length(const MP_SharedArena *arena);
+size_t mp_shared_arena_data_offset(const MP_SharedArena *arena);
+void *mp_shared_arena_bookkeeping(const MP_SharedArena *arena);
 
 #ifdef __cplusplus
 }

@@ -1,28 +1,18 @@
 /* Arena (docs/ALGORITHMS.md, "Arena"): a bump pointer, a reset generation, lifetime counters.
  * Like the pool, the arena never reads or writes its buffer: it hands out addresses in it.
- * An arena made by mp_arena_create_shared bumps with a compare-and-swap loop (shared_arena.c);
- * every public function here hands it over. */
+ * The thread-safe arena is a type of its own (MP_SharedArena, shared_arena.c). */
 #include <string.h>
 
 #include "mp_internal.h"
 
 MP_Arena *mp_arena_create(size_t buffer_size) { return mp_arena_create_aligned(buffer_size, MP_DEFAULT_ALIGN); }
 
-/* Checks the arguments; data_offset + buffer_size, or 0 when they are invalid or too large. */
-static size_t mp_arena_geometry(size_t buffer_size, size_t *align, size_t *data_offset) {
-    *align = mp_normalize_align(*align);
-    if (*align == 0 || buffer_size == 0) return 0;
-    *data_offset = mp_data_offset_for(*align);
-    if (buffer_size > MP_MAX_MEMORY_BYTES - *data_offset) return 0;
-    return *data_offset + buffer_size;
-}
-
 size_t mp_arena_required_bytes(size_t buffer_size, size_t align) {
     size_t data_offset;
     return mp_arena_geometry(buffer_size, &align, &data_offset);
 }
 
-static MP_Arena *mp_arena_new(unsigned char *base, void *raw, size_t limit, size_t data_offset, int shared) {
+static MP_Arena *mp_arena_new(unsigned char *base, void *raw, size_t limit, size_t data_offset) {
     MP_Arena *arena = calloc(1, sizeof(MP_Arena));
     if (arena == NULL) return NULL;
     arena->base = base;
@@ -30,50 +20,34 @@ static MP_Arena *mp_arena_new(unsigned char *base, void *raw, size_t limit, size
     arena->end = data_offset;
     arena->limit = limit;
     arena->data_offset = data_offset;
-    if (shared && (arena->shared = mp_shared_arena_new(arena)) == NULL) {
-        free(arena);
-        return NULL;
-    }
     return arena;
 }
 
 /* An arena in its own buffer, or over the caller's `buffer` when it is not NULL. */
-static MP_Arena *mp_arena_make(void *buffer, size_t buffer_bytes, size_t buffer_size, size_t align, int shared) {
+static MP_Arena *mp_arena_make(void *buffer, size_t buffer_bytes, size_t buffer_size, size_t align) {
     size_t data_offset;
     size_t limit = mp_arena_geometry(buffer_size, &align, &data_offset);
     if (limit == 0) return NULL;
-    if (buffer != NULL) return buffer_bytes < limit ? NULL : mp_arena_new(buffer, NULL, limit, data_offset, shared);
+    if (buffer != NULL) return buffer_bytes < limit ? NULL : mp_arena_new(buffer, NULL, limit, data_offset);
     void *raw = NULL;
     unsigned char *base = mp_buffer_new(limit, data_offset, &raw);
     if (base == NULL) return NULL;
-    MP_Arena *arena = mp_arena_new(base, raw, limit, data_offset, shared);
+    MP_Arena *arena = mp_arena_new(base, raw, limit, data_offset);
     if (arena == NULL) free(raw);
     return arena;
 }
 
 MP_Arena *mp_arena_create_aligned(size_t buffer_size, size_t align) {
-    return mp_arena_make(NULL, 0, buffer_size, align, 0);
+    return mp_arena_make(NULL, 0, buffer_size, align);
 }
 
 MP_Arena *mp_arena_create_in(void *buffer, size_t buffer_bytes, size_t buffer_size, size_t align) {
     if (buffer == NULL) return NULL;
-    return mp_arena_make(buffer, buffer_bytes, buffer_size, align, 0);
+    return mp_arena_make(buffer, buffer_bytes, buffer_size, align);
 }
-
-MP_Arena *mp_arena_create_shared(size_t buffer_size, size_t align) {
-    return mp_arena_make(NULL, 0, buffer_size, align, 1);
-}
-
-MP_Arena *mp_arena_create_shared_in(void *buffer, size_t buffer_bytes, size_t buffer_size, size_t align) {
-    if (buffer == NULL) return NULL;
-    return mp_arena_make(buffer, buffer_bytes, buffer_size, align, 1);
-}
-
-int mp_arena_is_shared(const MP_Arena *arena) { return arena != NULL && arena->shared != NULL; }
 
 void mp_arena_destroy(MP_Arena *arena) {
     if (arena == NULL) return;
-    free(arena->shared);
     free(arena->raw);
     free(arena);
 }
@@ -98,14 +72,10 @@ static inline void mp_arena_keep_peak(MP_Arena *arena) { arena->peak_before = mp
 static inline uintptr_t mp_bump(MP_Arena *arena, size_t size, size_t align, uintptr_t origin);
 
 /* mp_bump off its fast path: size 0 or a bad align (0, not counted as a failure), align 0 (the
- * default), a size past any buffer (a failure), a thread-safe arena. */
+ * default), a size past any buffer (a failure). */
 MP_COLD static uintptr_t mp_bump_rare(MP_Arena *arena, size_t size, size_t align, uintptr_t origin) {
     align = mp_normalize_align(align);
     if (size == 0 || align == 0) return 0;
-    if (arena->shared != NULL) {
-        size_t start = mp_shared_arena_alloc(arena, size, align);
-        return start == 0 ? 0 : origin + start;
-    }
     if (size > MP_MAX_MEMORY_BYTES) {
         arena->failed_allocs++;
         return 0;
@@ -125,7 +95,7 @@ MP_COLD static uintptr_t mp_bump_rare(MP_Arena *arena, size_t size, size_t align
  * Rounding start up only when it is unaligned, as a branch, measured slower (1.83 ns against 1.70).
  */
 static inline uintptr_t mp_bump(MP_Arena *arena, size_t size, size_t align, uintptr_t origin) {
-    if (size - 1 >= MP_MAX_MEMORY_BYTES || align - 1 >= MP_MAX_ALIGN || arena->shared != NULL) {
+    if (size - 1 >= MP_MAX_MEMORY_BYTES || align - 1 >= MP_MAX_ALIGN) {
         return mp_bump_rare(arena, size, align, origin);
     }
     if ((align & (align - 1)) != 0) return 0;
@@ -151,10 +121,6 @@ void *mp_arena_alloc(MP_Arena *arena, size_t size, size_t align) {
 
 int mp_arena_reset(MP_Arena *arena) {
     if (arena == NULL) return MP_ERR_NULL_POINTER;
-    if (arena->shared != NULL) {
-        mp_shared_arena_reset(arena);
-        return MP_OK;
-    }
     mp_arena_keep_peak(arena);
     arena->end = arena->data_offset;
     arena->generation = (arena->generation + 1) % MP_MARK_GENERATIONS;
@@ -164,13 +130,11 @@ int mp_arena_reset(MP_Arena *arena) {
 
 uint64_t mp_arena_mark(const MP_Arena *arena) {
     if (arena == NULL) return 0;
-    if (arena->shared != NULL) return mp_shared_arena_mark(arena);
     return mp_mark_of(arena->generation, arena->end - arena->data_offset);
 }
 
 int mp_arena_rewind(MP_Arena *arena, uint64_t mark) {
     if (arena == NULL) return MP_ERR_NULL_POINTER;
-    if (arena->shared != NULL) return mp_shared_arena_rewind(arena, mark);
     if (mp_mark_generation(mark) != arena->generation || mp_mark_offset(mark) > (uint64_t)(arena->end - arena->data_offset)) {
         return MP_ERR_INVALID_HANDLE;
     }
@@ -187,10 +151,6 @@ int mp_arena_stats(const MP_Arena *arena, MP_ArenaStats *out) {
         return MP_ERR_NULL_POINTER;
     }
     out->buffer_size = arena->limit - arena->data_offset;
-    if (arena->shared != NULL) {
-        mp_shared_arena_stats(arena, out);
-        return MP_OK;
-    }
     out->offset = arena->end - arena->data_offset;
     out->remaining = arena->limit - arena->end;
     out->allocations = arena->allocations;

@@ -3,8 +3,8 @@
  * never-used slots, and one live epoch per slot, all outside the user's buffer. The pool never
  * reads or writes the buffer itself: only its address is kept, to turn pointers into offsets.
  * Names follow the TypeScript reference (packages/backend-js/src/fixed-pool.ts): liveIndex,
- * release, refusal, freeStack, untouched, liveEpoch. A pool made by mp_fixed_pool_create_shared
- * runs the same algorithm on atomics (shared_pool.c); every public function here hands it over.
+ * release, refusal, freeStack, untouched, liveEpoch. The thread-safe pool is a type of its own
+ * (MP_SharedPool, shared_pool.c), so nothing here tests for it.
  */
 #include <string.h>
 
@@ -14,102 +14,60 @@ MP_FixedPool *mp_fixed_pool_create(size_t object_size, size_t capacity) {
     return mp_fixed_pool_create_aligned(object_size, capacity, MP_DEFAULT_ALIGN);
 }
 
-/* Checks the arguments and computes the geometry; 0 when they are invalid or too large. */
-static size_t mp_pool_geometry(size_t object_size, size_t capacity, size_t *align, size_t *slot_size, size_t *data_offset) {
-    *align = mp_normalize_align(*align);
-    if (*align == 0 || object_size == 0 || capacity == 0 || capacity > MP_MAX_CAPACITY) return 0;
-    if (object_size > SIZE_MAX - (*align - 1)) return 0;
-    *slot_size = (object_size + (*align - 1)) & ~(*align - 1);
-    *data_offset = mp_data_offset_for(*align);
-    if (*slot_size > (MP_MAX_MEMORY_BYTES - *data_offset) / capacity) return 0;
-    /* The struct and its two per-slot arrays live in one block. */
-    if (capacity > (SIZE_MAX - sizeof(MP_FixedPool)) / (2 * sizeof(uint32_t)) - MP_FREE_STACK_GAP) return 0;
-    return *data_offset + capacity * *slot_size;
-}
-
 size_t mp_fixed_pool_required_bytes(size_t object_size, size_t capacity, size_t align) {
     size_t slot_size, data_offset;
     return mp_pool_geometry(object_size, capacity, &align, &slot_size, &data_offset);
 }
 
-/* The pool's bookkeeping over `base` (which `raw`, if not NULL, owns). A shared pool keeps its
- * per-slot words in its atomic state instead. */
+/* The pool's bookkeeping over `base` (which `raw`, if not NULL, owns). */
 static MP_FixedPool *mp_pool_new(unsigned char *base, void *raw, size_t object_size, size_t capacity, size_t align,
-                                 size_t slot_size, size_t data_offset, int shared) {
-    size_t per_slot_words = shared ? 0 : 2 * capacity + MP_FREE_STACK_GAP;
+                                 size_t slot_size, size_t data_offset) {
+    size_t per_slot_words = 2 * capacity + MP_FREE_STACK_GAP;
     MP_FixedPool *pool = calloc(1, sizeof(MP_FixedPool) + per_slot_words * sizeof(uint32_t));
     if (pool == NULL) return NULL;
     pool->first_slot = base + data_offset;
     pool->raw = raw;
-    if (!shared) {
-        pool->live_epoch = (uint32_t *)(void *)(pool + 1);
-        pool->free_stack = pool->live_epoch + capacity + MP_FREE_STACK_GAP;
-    }
+    pool->live_epoch = (uint32_t *)(void *)(pool + 1);
+    pool->free_stack = pool->live_epoch + capacity + MP_FREE_STACK_GAP;
     pool->object_size = object_size;
     pool->slot_size = slot_size;
     pool->data_offset = (uint32_t)data_offset;
     pool->capacity = (uint32_t)capacity;
     pool->epoch = 1;
     pool->align = (uint16_t)align;
-    /* slot_size = odd << slot_shift, and the inverse of odd modulo 2^W for mp_slot_index: Newton's
-     * iteration x *= 2 - odd * x doubles the correct low bits, from 3 (odd * odd == 1 mod 8). */
-    uint8_t shift = 0;
-    while (((slot_size >> shift) & 1) == 0) shift++;
-    size_t odd = slot_size >> shift;
-    size_t inverse = odd;
-    for (int bits = 3; bits < (int)(sizeof(size_t) * 8); bits *= 2) inverse *= 2 - odd * inverse;
-    MP_ASSERT(odd * inverse == 1);
-    pool->slot_shift = shift;
-    pool->slot_inverse = inverse;
-    if (shared && (pool->shared = mp_shared_pool_new(pool)) == NULL) {
-        free(pool);
-        return NULL;
-    }
+    pool->slot_inverse = mp_slot_inverse(slot_size, &pool->slot_shift);
     return pool;
 }
 
 /* A pool in its own buffer, or over the caller's `buffer` when it is not NULL. */
 static MP_FixedPool *mp_pool_create(void *buffer, size_t buffer_bytes, size_t object_size, size_t capacity,
-                                    size_t align, int shared) {
+                                    size_t align) {
     size_t slot_size, data_offset;
     size_t byte_length = mp_pool_geometry(object_size, capacity, &align, &slot_size, &data_offset);
     if (byte_length == 0) return NULL;
     if (buffer != NULL) {
         if (buffer_bytes < byte_length) return NULL;
-        return mp_pool_new(buffer, NULL, object_size, capacity, align, slot_size, data_offset, shared);
+        return mp_pool_new(buffer, NULL, object_size, capacity, align, slot_size, data_offset);
     }
     void *raw = NULL;
     unsigned char *base = mp_buffer_new(byte_length, data_offset, &raw);
     if (base == NULL) return NULL;
-    MP_FixedPool *pool = mp_pool_new(base, raw, object_size, capacity, align, slot_size, data_offset, shared);
+    MP_FixedPool *pool = mp_pool_new(base, raw, object_size, capacity, align, slot_size, data_offset);
     if (pool == NULL) free(raw);
     return pool;
 }
 
 MP_FixedPool *mp_fixed_pool_create_aligned(size_t object_size, size_t capacity, size_t align) {
-    return mp_pool_create(NULL, 0, object_size, capacity, align, 0);
+    return mp_pool_create(NULL, 0, object_size, capacity, align);
 }
 
 MP_FixedPool *mp_fixed_pool_create_in(void *buffer, size_t buffer_bytes, size_t object_size, size_t capacity, size_t align) {
     if (buffer == NULL) return NULL;
-    return mp_pool_create(buffer, buffer_bytes, object_size, capacity, align, 0);
+    return mp_pool_create(buffer, buffer_bytes, object_size, capacity, align);
 }
-
-MP_FixedPool *mp_fixed_pool_create_shared(size_t object_size, size_t capacity, size_t align) {
-    return mp_pool_create(NULL, 0, object_size, capacity, align, 1);
-}
-
-MP_FixedPool *mp_fixed_pool_create_shared_in(void *buffer, size_t buffer_bytes, size_t object_size, size_t capacity,
-                                             size_t align) {
-    if (buffer == NULL) return NULL;
-    return mp_pool_create(buffer, buffer_bytes, object_size, capacity, align, 1);
-}
-
-int mp_fixed_pool_is_shared(const MP_FixedPool *pool) { return pool != NULL && pool->shared != NULL; }
 
 void mp_fixed_pool_destroy(MP_FixedPool *pool) {
     if (pool == NULL) return;
-    free(pool->shared);
     free(pool->raw);
     free(pool);
 }
@@ -124,17 +82,12 @@ void mp_fixed_pool_destroy(MP_FixedPool *pool) {
         MP_ASSERT((pool)->epoch >= 1 && (pool)->epoch < MP_PENDING);                     \
     } while (0)
 
-/* alloc when every slot is taken: counted as a failure. Out of line, as is the thread-safe
- * variant's call, so that alloc's fast path needs no stack frame. */
+/* alloc when every slot is taken: counted as a failure. Out of line, so that alloc's fast path
+ * needs no stack frame. */
 MP_COLD static uintptr_t mp_alloc_failed(MP_FixedPool *pool) {
     pool->failed_allocs++;
     MP_POOL_CONSISTENT(pool);
     return 0;
-}
-
-MP_COLD static uintptr_t mp_alloc_shared(MP_FixedPool *pool, uintptr_t origin) {
-    size_t offset = mp_shared_pool_alloc(pool, SIZE_MAX);
-    return offset == 0 ? 0 : origin + (offset - pool->data_offset);
 }
 
 /*
@@ -145,7 +98,6 @@ MP_COLD static uintptr_t mp_alloc_shared(MP_FixedPool *pool, uintptr_t origin) {
  * exported function into another.
  */
 static inline uintptr_t mp_alloc_at(MP_FixedPool *pool, uintptr_t origin) {
-    if (pool->shared != NULL) return mp_alloc_shared(pool, origin);
     uint32_t index;
     size_t free_top = mp_free_top(pool);
     if (MP_LIKELY(free_top > 0)) { /* the steady state: a freed slot again */
@@ -198,23 +150,17 @@ static inline int mp_free_at(MP_FixedPool *pool, size_t rel) {
 
 int mp_fixed_pool_free_offset(MP_FixedPool *pool, size_t offset) {
     if (pool == NULL) return MP_ERR_NULL_POINTER;
-    if (pool->shared != NULL) return mp_shared_pool_free(pool, offset);
     return mp_free_at(pool, offset - pool->data_offset);
 }
 
 int mp_fixed_pool_free(MP_FixedPool *pool, void *ptr) {
     if (pool == NULL) return MP_ERR_NULL_POINTER;
     if (ptr == NULL) return MP_OK;
-    if (pool->shared != NULL) return mp_shared_pool_free(pool, mp_offset_of(pool, ptr));
     return mp_free_at(pool, (size_t)((uintptr_t)ptr - (uintptr_t)pool->first_slot));
 }
 
 int mp_fixed_pool_reset(MP_FixedPool *pool) {
     if (pool == NULL) return MP_ERR_NULL_POINTER;
-    if (pool->shared != NULL) {
-        mp_shared_pool_reset(pool);
-        return MP_OK;
-    }
     pool->released_by_reset += mp_allocated_slots(pool);
     if (pool->untouched > pool->peak_before) pool->peak_before = pool->untouched;
     pool->pops = pool->pushes; /* an empty free stack */
@@ -236,10 +182,6 @@ int mp_fixed_pool_stats(const MP_FixedPool *pool, MP_FixedPoolStats *out) {
     out->object_size = pool->object_size;
     out->slot_size = pool->slot_size;
     out->capacity = pool->capacity;
-    if (pool->shared != NULL) {
-        mp_shared_pool_stats(pool, out);
-        return MP_OK;
-    }
     uint32_t allocated = mp_allocated_slots(pool);
     out->allocated = allocated;
     out->available = (size_t)pool->capacity - allocated;
@@ -268,15 +210,10 @@ size_t mp_fixed_pool_alloc_many_u32(MP_FixedPool *pool, uint32_t *out, size_t co
     size_t placed = 0;
     while (placed < count) {
         /* An offset past 2^32 - 1 cannot be stored: stop before handing it out (nothing counted). */
-        size_t offset;
-        if (pool->shared != NULL) {
-            offset = mp_shared_pool_alloc(pool, 0xFFFFFFFFu);
-        } else {
-            size_t free_top = mp_free_top(pool);
-            uint32_t next = free_top > 0 ? pool->free_stack[free_top - 1] : pool->untouched;
-            if (next < pool->capacity && pool->data_offset + (size_t)next * pool->slot_size > 0xFFFFFFFFu) break;
-            offset = mp_alloc_at(pool, pool->data_offset);
-        }
+        size_t free_top = mp_free_top(pool);
+        uint32_t next = free_top > 0 ? pool->free_stack[free_top - 1] : pool->untouched;
+        if (next < pool->capacity && pool->data_offset + (size_t)next * pool->slot_size > 0xFFFFFFFFu) break;
+        size_t offset = mp_alloc_at(pool, pool->data_offset);
         if (offset == 0) break;
         out[placed++] = (uint32_t)offset;
     }
@@ -308,7 +245,6 @@ static inline uint32_t mp_index_of(const MP_FixedPool *pool, size_t offset) {
 static int mp_free_batch(MP_FixedPool *pool, const void *items, enum mp_batch_kind kind, size_t count, size_t *bad_index) {
     if (pool == NULL) return MP_ERR_NULL_POINTER;
     if (items == NULL && count > 0) return MP_ERR_NULL_POINTER;
-    if (pool->shared != NULL) return mp_shared_pool_free_batch(pool, items, kind, count, bad_index);
     /* Pass 1: check every entry and claim its slot, so a duplicate reads as a double free. */
     for (size_t k = 0; k < count; k++) {
         size_t offset = mp_batch_offset(pool, items, kind, k);

@@ -1,5 +1,6 @@
-/* What the C library's sources share (not installed): the allocators' structs, the checks and
- * helpers every file uses, and the thread-safe variants' entry points. */
+/* What the C library's sources share (not installed): the allocators' structs, and the checks,
+ * geometry and helpers every file uses (the thread-safe allocators' own types are in
+ * shared_pool.c and shared_arena.c). */
 #ifndef MP_INTERNAL_H
 #define MP_INTERNAL_H
 
@@ -45,9 +46,6 @@
 /* The index mp_live_index and friends answer for "no slot". */
 #define MP_NO_INDEX UINT32_MAX
 
-struct mp_shared_pool;
-struct mp_shared_arena;
-
 /*
  * The pool's state. Laid out for the alloc+free pair (measured by bench/src/c/harness.c):
  * - What alloc and free read comes first (bytes 0 to 79), what only create, reset and stats use last.
@@ -70,7 +68,6 @@ struct MP_FixedPool {
                                 * subtraction less for free(ptr) and alloc, see mp_pool_base) */
     uint32_t *live_epoch; /* [capacity]: == epoch exactly when the slot is allocated */
     uint32_t *free_stack; /* [capacity]: freed slot indices, last freed on top */
-    struct mp_shared_pool *shared; /* the atomic state of a thread-safe pool; NULL otherwise */
     size_t pops;          /* written by alloc: taken off the free stack (reset sets it to pushes) */
     size_t slot_size;     /* odd_part << slot_shift */
     size_t pushes;        /* written by free: frees over the pool's life (free_count) */
@@ -101,7 +98,6 @@ static inline uint32_t mp_allocated_slots(const MP_FixedPool *pool) {
 
 struct MP_Arena {
     unsigned char *base; /* aligned buffer: header, then the data region */
-    struct mp_shared_arena *shared; /* the atomic state of a thread-safe arena; NULL otherwise */
     size_t end;          /* offset of the first free byte, from data_offset to limit */
     size_t limit;        /* data_offset + buffer_size */
     size_t data_offset;
@@ -188,20 +184,62 @@ static inline size_t mp_batch_offset(const MP_FixedPool *pool, const void *items
  * capacity * slot_size <= MP_MAX_MEMORY_BYTES. An address below the first slot wraps around to a
  * huge `rel`, never a multiple below capacity * slot_size. So one comparison checks it all.
  */
-static inline uint32_t mp_slot_at(const MP_FixedPool *pool, size_t rel) {
+static inline uint32_t mp_slot_quotient(size_t rel, size_t slot_size, size_t slot_inverse, unsigned slot_shift,
+                                        uint32_t capacity) {
     size_t quotient;
-    if (pool->slot_inverse == 1) {
+    if (slot_inverse == 1) {
         /* A power of two: a mask and a shift, shorter than the multiply and rotate (the index
          * freed here is the next alloc's, so its latency is on the path of an alloc+free loop:
          * with the multiply the bench's pair measured 4.3 ns against 3.4). */
-        if ((rel & (pool->slot_size - 1)) != 0) return MP_NO_INDEX;
-        quotient = rel >> pool->slot_shift;
+        if ((rel & (slot_size - 1)) != 0) return MP_NO_INDEX;
+        quotient = rel >> slot_shift;
     } else {
-        size_t product = rel * pool->slot_inverse;
-        unsigned k = pool->slot_shift;
+        size_t product = rel * slot_inverse;
+        unsigned k = slot_shift;
         quotient = (product >> k) | (product << ((sizeof(size_t) * 8 - k) & (sizeof(size_t) * 8 - 1)));
     }
-    return quotient < pool->capacity ? (uint32_t)quotient : MP_NO_INDEX;
+    return quotient < capacity ? (uint32_t)quotient : MP_NO_INDEX;
+}
+
+static inline uint32_t mp_slot_at(const MP_FixedPool *pool, size_t rel) {
+    return mp_slot_quotient(rel, pool->slot_size, pool->slot_inverse, pool->slot_shift, pool->capacity);
+}
+
+/* slot_size = odd << *shift, and the inverse of odd modulo 2^W for mp_slot_quotient: Newton's
+ * iteration x *= 2 - odd * x doubles the correct low bits, from 3 (odd * odd == 1 mod 8). */
+static inline size_t mp_slot_inverse(size_t slot_size, uint8_t *shift) {
+    uint8_t k = 0;
+    while (((slot_size >> k) & 1) == 0) k++;
+    size_t odd = slot_size >> k;
+    size_t inverse = odd;
+    for (int bits = 3; bits < (int)(sizeof(size_t) * 8); bits *= 2) inverse *= 2 - odd * inverse;
+    MP_ASSERT(odd * inverse == 1);
+    *shift = k;
+    return inverse;
+}
+
+/* A pool's geometry from its arguments: data_offset + capacity * slot_size (the buffer's bytes),
+ * or 0 when they are invalid or too large. *align is normalised. */
+static inline size_t mp_pool_geometry(size_t object_size, size_t capacity, size_t *align, size_t *slot_size,
+                                      size_t *data_offset) {
+    *align = mp_normalize_align(*align);
+    if (*align == 0 || object_size == 0 || capacity == 0 || capacity > MP_MAX_CAPACITY) return 0;
+    if (object_size > SIZE_MAX - (*align - 1)) return 0;
+    *slot_size = (object_size + (*align - 1)) & ~(*align - 1);
+    *data_offset = mp_data_offset_for(*align);
+    if (*slot_size > (MP_MAX_MEMORY_BYTES - *data_offset) / capacity) return 0;
+    /* The unshared pool's struct and its two per-slot arrays live in one block. */
+    if (capacity > (SIZE_MAX - sizeof(MP_FixedPool)) / (2 * sizeof(uint32_t)) - MP_FREE_STACK_GAP) return 0;
+    return *data_offset + capacity * *slot_size;
+}
+
+/* An arena's: data_offset + buffer_size, or 0 when the arguments are invalid or too large. */
+static inline size_t mp_arena_geometry(size_t buffer_size, size_t *align, size_t *data_offset) {
+    *align = mp_normalize_align(*align);
+    if (*align == 0 || buffer_size == 0) return 0;
+    *data_offset = mp_data_offset_for(*align);
+    if (buffer_size > MP_MAX_MEMORY_BYTES - *data_offset) return 0;
+    return *data_offset + buffer_size;
 }
 
 /* The slot index at `offset` from the base, or MP_NO_INDEX. */
@@ -223,29 +261,5 @@ static inline uint64_t mp_mark_generation(uint64_t mark) { return mark >> MP_MAR
 static inline uint64_t mp_mark_offset(uint64_t mark) {
     return mark & (((uint64_t)1 << MP_MARK_OFFSET_BITS) - 1);
 }
-
-/* ---- the thread-safe variants (shared_pool.c, shared_arena.c), called by the public functions
- * of fixed_pool.c and arena.c when `shared` is set. Same arguments, checked by the caller.
- * MP_HIDDEN keeps them out of the shared library's exported symbols. ---- */
-#if defined(__GNUC__) || defined(__clang__)
-#define MP_HIDDEN __attribute__((visibility("hidden")))
-#else
-#define MP_HIDDEN
-#endif
-
-MP_HIDDEN struct mp_shared_pool *mp_shared_pool_new(MP_FixedPool *pool);
-MP_HIDDEN size_t mp_shared_pool_alloc(MP_FixedPool *pool, size_t max_offset);
-MP_HIDDEN int mp_shared_pool_free(MP_FixedPool *pool, size_t offset);
-MP_HIDDEN int mp_shared_pool_free_batch(MP_FixedPool *pool, const void *items, enum mp_batch_kind kind, size_t count,
-                              size_t *bad_index);
-MP_HIDDEN void mp_shared_pool_reset(MP_FixedPool *pool);
-MP_HIDDEN void mp_shared_pool_stats(const MP_FixedPool *pool, MP_FixedPoolStats *out);
-
-MP_HIDDEN struct mp_shared_arena *mp_shared_arena_new(const MP_Arena *arena);
-MP_HIDDEN size_t mp_shared_arena_alloc(MP_Arena *arena, size_t size, size_t align);
-MP_HIDDEN void mp_shared_arena_reset(MP_Arena *arena);
-MP_HIDDEN uint64_t mp_shared_arena_mark(const MP_Arena *arena);
-MP_HIDDEN int mp_shared_arena_rewind(MP_Arena *arena, uint64_t mark);
-MP_HIDDEN void mp_shared_arena_stats(const MP_Arena *arena, MP_ArenaStats *out);
 
 #endif

@@ -19,27 +19,18 @@ static int failures = 0;
         }                                                                \
     } while (0)
 
-static uint32_t epoch_of(const MP_FixedPool *pool) {
-    return pool->shared != NULL ? atomic_load(&pool->shared->epoch) : pool->epoch;
-}
-
-static uint32_t live_epoch_of(const MP_FixedPool *pool, uint32_t i) {
-    return pool->shared != NULL ? atomic_load(&pool->shared->live_epoch[i]) : pool->live_epoch[i];
-}
-
 static void wrap(MP_FixedPool *pool) {
     CHECK(pool != NULL);
     if (pool == NULL) return;
-    if (pool->shared != NULL) atomic_store(&pool->shared->epoch, MP_PENDING - 1); /* the next reset wraps */
-    else pool->epoch = MP_PENDING - 1;
+    pool->epoch = MP_PENDING - 1; /* the next reset wraps */
     void *a = mp_fixed_pool_alloc(pool);
     void *b = mp_fixed_pool_alloc(pool);
     CHECK(a != NULL && b != NULL);
     CHECK(mp_fixed_pool_free(pool, b) == MP_OK);
 
     CHECK(mp_fixed_pool_reset(pool) == MP_OK);
-    CHECK(epoch_of(pool) == 1);
-    for (uint32_t i = 0; i < pool->capacity; i++) CHECK(live_epoch_of(pool, i) == 0);
+    CHECK(pool->epoch == 1);
+    for (uint32_t i = 0; i < pool->capacity; i++) CHECK(pool->live_epoch[i] == 0);
     CHECK(mp_fixed_pool_free(pool, a) == MP_ERR_DOUBLE_FREE);
     CHECK(mp_fixed_pool_free(pool, b) == MP_ERR_DOUBLE_FREE);
 
@@ -53,9 +44,34 @@ static void wrap(MP_FixedPool *pool) {
     mp_fixed_pool_destroy(pool);
 }
 
+/* The thread-safe pool's epoch has 22 bits (its live words pack state and holder beside it). */
+static void wrap_shared(void) {
+    MP_SharedPool *pool = mp_shared_pool_create(16, 4, 8, 2);
+    MP_SharedPoolHolder *h = mp_shared_pool_attach(pool, NULL);
+    CHECK(pool != NULL && h != NULL);
+    if (h == NULL) return;
+    atomic_store(&pool->state->epoch, EPOCH_LIMIT - 1); /* the next reset wraps */
+    void *a = mp_shared_pool_alloc(h);
+    void *b = mp_shared_pool_alloc(h);
+    CHECK(a != NULL && b != NULL);
+    CHECK(mp_shared_pool_free(h, b) == MP_OK);
+    CHECK(mp_shared_pool_reset(pool) == MP_OK);
+    CHECK(atomic_load(&pool->state->epoch) == 1);
+    for (uint32_t i = 0; i < pool->capacity; i++) CHECK(atomic_load(&pool->live[i]) == 0);
+    CHECK(mp_shared_pool_free(h, a) == MP_ERR_DOUBLE_FREE);
+    CHECK(mp_shared_pool_free(h, b) == MP_ERR_DOUBLE_FREE);
+    CHECK(mp_shared_pool_alloc(h) == a);
+    CHECK(mp_shared_pool_alloc(h) == b);
+    CHECK(mp_shared_pool_alloc(h) != NULL);
+    CHECK(mp_shared_pool_alloc(h) != NULL);
+    CHECK(mp_shared_pool_alloc(h) == NULL);
+    CHECK(mp_shared_pool_free(h, a) == MP_OK);
+    mp_shared_pool_destroy(pool);
+}
+
 int main(void) {
     wrap(mp_fixed_pool_create(16, 4));
-    wrap(mp_fixed_pool_create_shared(16, 4, 8));
+    wrap_shared();
     printf("epoch wrap: %s\n", failures == 0 ? "2 passed, 0 failed" : "failed");
     return failures == 0 ? 0 : 1;
 }

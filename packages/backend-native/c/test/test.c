@@ -27,33 +27,6 @@ static int g_passed, g_failed, g_row_checks, g_short_rows;
  * result is dropped, and GCC does not accept a (void) cast for it). */
 static void dropped(const void *p) { (void)p; }
 
-/* The suite runs twice: on the allocators of mp_*_create*, then (g_shared) on their thread-safe
- * twins (mp_*_create_shared*), which must give the same pointers, offsets, marks and stats from
- * one thread: on the second run every creator below makes the twin. */
-static int g_shared;
-
-static MP_FixedPool *pool_create(size_t object_size, size_t capacity, size_t align) {
-    return g_shared ? mp_fixed_pool_create_shared(object_size, capacity, align)
-                    : mp_fixed_pool_create_aligned(object_size, capacity, align);
-}
-static MP_FixedPool *pool_create_in(void *buffer, size_t bytes, size_t object_size, size_t capacity, size_t align) {
-    return g_shared ? mp_fixed_pool_create_shared_in(buffer, bytes, object_size, capacity, align)
-                    : mp_fixed_pool_create_in(buffer, bytes, object_size, capacity, align);
-}
-static MP_Arena *arena_create(size_t buffer_size, size_t align) {
-    return g_shared ? mp_arena_create_shared(buffer_size, align) : mp_arena_create_aligned(buffer_size, align);
-}
-static MP_Arena *arena_create_in(void *buffer, size_t bytes, size_t buffer_size, size_t align) {
-    return g_shared ? mp_arena_create_shared_in(buffer, bytes, buffer_size, align)
-                    : mp_arena_create_in(buffer, bytes, buffer_size, align);
-}
-#define mp_fixed_pool_create(object_size, capacity) pool_create(object_size, capacity, MP_DEFAULT_ALIGN)
-#define mp_fixed_pool_create_aligned pool_create
-#define mp_fixed_pool_create_in pool_create_in
-#define mp_arena_create(buffer_size) arena_create(buffer_size, MP_DEFAULT_ALIGN)
-#define mp_arena_create_aligned arena_create
-#define mp_arena_create_in arena_create_in
-
 static void run_row(const char *name, int expected, void (*row)(void)) {
     g_row_checks = 0;
     int failed_before = g_failed;
@@ -461,33 +434,6 @@ static void struct_sizes(void) {
     CHECK(mp_arena_struct_size() <= 80);
 }
 
-/* The thread-safe twins' own row: they are what they say, and they keep the unshared batch rules. */
-static void shared_twins(void) {
-    MP_FixedPool *plain = mp_fixed_pool_create_aligned(8, 4, 8); /* shared too on the second run */
-    MP_FixedPool *pool = mp_fixed_pool_create_shared(8, 4, 8);
-    MP_Arena *arena = mp_arena_create_shared(64, 8);
-    CHECK(mp_fixed_pool_is_shared(pool) == 1 && mp_fixed_pool_is_shared(plain) == g_shared);
-    CHECK(mp_arena_is_shared(arena) == 1 && mp_fixed_pool_is_shared(NULL) == 0 && mp_arena_is_shared(NULL) == 0);
-    CHECK(mp_fixed_pool_create_shared(0, 4, 8) == NULL && mp_fixed_pool_create_shared(8, 4, 3) == NULL);
-    CHECK(mp_arena_create_shared(0, 8) == NULL && mp_fixed_pool_create_shared_in(NULL, 1024, 8, 4, 8) == NULL);
-    /* The same calls on both give the same offsets and stats, reuse included. */
-    uint32_t a[4], b[4];
-    CHECK(mp_fixed_pool_alloc_many_u32(plain, a, 3) == 3 && mp_fixed_pool_alloc_many_u32(pool, b, 3) == 3);
-    CHECK(mp_fixed_pool_free_many_u32(plain, a, 2, NULL) == MP_OK && mp_fixed_pool_free_many_u32(pool, b, 2, NULL) == MP_OK);
-    CHECK(mp_fixed_pool_alloc_offset(plain) == 72 && mp_fixed_pool_alloc_offset(pool) == 72);
-    MP_FixedPoolStats sp, ss;
-    mp_fixed_pool_stats(plain, &sp);
-    mp_fixed_pool_stats(pool, &ss);
-    CHECK(memcmp(&sp, &ss, sizeof sp) == 0 && ss.allocated == 2 && ss.free_count == 2);
-    size_t bad = 9;
-    uint32_t dup[2] = {72, 72};
-    CHECK(mp_fixed_pool_free_many_u32(pool, dup, 2, &bad) == MP_ERR_DOUBLE_FREE && bad == 1);
-    CHECK(mp_fixed_pool_free_offset(pool, 72) == MP_OK && mp_fixed_pool_free_offset(pool, 72) == MP_ERR_DOUBLE_FREE);
-    mp_fixed_pool_destroy(plain);
-    mp_fixed_pool_destroy(pool);
-    mp_arena_destroy(arena);
-}
-
 /* free finds a slot by multiplying by the inverse of slot_size's odd part, not by dividing: every
  * offset of the buffer and past it, for slot sizes odd, even, and powers of two, must be a slot
  * start (freed once, then a double free) or refused as not a handle. */
@@ -598,7 +544,6 @@ static int run_suite(void) {
     run_row("Marks and rewind", 10, marks_and_rewind);
     run_row("Batches", 12, batches);
     run_row("Caller-provided memory", 9, caller_memory);
-    run_row("Shared twins", 10, shared_twins);
     run_row("Struct sizes", 2, struct_sizes);
     run_row("Slot index by multiply", 9, slot_index_by_multiply);
     run_row("Derived counters", 8, derived_counters);
@@ -610,9 +555,6 @@ int main(void) {
     printf("memory_pool_core %s C suite\n", mp_version());
     int table = run_suite();
     printf("test table: %d checks\n", table);
-    g_shared = 1;
-    printf("-- again on the thread-safe allocators (mp_*_create_shared*) --\n");
-    run_suite();
     if (g_short_rows > 0) printf("%d row(s) with fewer checks than the table\n", g_short_rows);
     printf("%d passed, %d failed\n", g_passed, g_failed);
     return g_failed == 0 && g_short_rows == 0 ? 0 : 1;

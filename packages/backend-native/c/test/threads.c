@@ -2,16 +2,22 @@
  * The thread-safe allocators under real concurrency: `make test` runs this under ThreadSanitizer
  * and under AddressSanitizer + UndefinedBehaviorSanitizer.
  *
- *   pool   THREADS threads (more than the cores) x OPS random operations each on one shared pool
- *          too small for all of them (so it runs full when they overlap): single alloc/free and
- *          batches; then the same on a pool of 4 slots, where every call meets at the stack's head.
- *          Each thread stamps every slot it holds with its id and a sequence number and checks the
- *          stamp before freeing it, so a slot handed out twice shows up as a stamp overwritten
- *          (and, under TSan, as a data race). At the end: every free returned MP_OK, the stats
- *          add up (allocated 0, alloc_count = free_count = the threads' successes, failed_allocs
- *          = their failures), and all `capacity` slots come back, distinct (conservation).
- *   race   RACE_ROUNDS rounds of RACERS threads freeing the same live offset at once, half of
- *          them through free_many: exactly one MP_OK per round, the rest MP_ERR_DOUBLE_FREE.
+ *   pool   THREADS threads (more than the cores), each through its own holder, x OPS random
+ *          operations on one shared pool too small for all of them (so it runs full when they
+ *          overlap, and allocs take slots parked in other holders' caches): single alloc/free and
+ *          batches; then the same on a pool of 4 slots, where every call meets every other. Half
+ *          of the threads detach and attach a new holder mid-run. Each thread stamps every slot
+ *          it holds with its id and a sequence number and checks the stamp before freeing it, so
+ *          a slot handed out twice shows up as a stamp overwritten (and, under TSan, as a data
+ *          race). The odd threads end without detaching (as a killed worker would). At the end:
+ *          every free returned MP_OK, the stats add up (allocated 0, alloc_count = free_count =
+ *          the threads' successes, failed_allocs = their failures), and a new holder gets all
+ *          `capacity` slots back, distinct, though many sit in abandoned caches (full means full).
+ *   parked THREADS threads each allocate and free PARKED slots (which stay in their caches) and
+ *          end without detaching: one more holder still gets every slot, each once.
+ *   race   RACE_ROUNDS rounds of RACERS threads, each with its own holder, freeing the same live
+ *          offset at once, half of them through free_many: exactly one MP_OK per round, the rest
+ *          MP_ERR_DOUBLE_FREE.
  *   handoff PAIRS producers allocate slots and stamp them, PAIRS consumers (other threads) check
  *          the stamps and free the slots, OPS each through a ring per pair, on one pool with fewer
  *          slots than the rings hold: what one thread wrote must reach the next, through the pool.
@@ -33,6 +39,7 @@
 #include <time.h>
 
 #include "memory_pool_core.h"
+#include "random.h"
 
 #define THREADS 8
 #define OPS 100000
@@ -52,14 +59,6 @@ static void fail(const char *what, unsigned thread, unsigned long long detail) {
     pthread_mutex_unlock(&g_report);
 }
 
-static uint64_t next_random(uint64_t *state) { /* xorshift64* */
-    uint64_t x = *state;
-    x ^= x >> 12;
-    x ^= x << 25;
-    x ^= x >> 27;
-    *state = x;
-    return x * 0x2545F4914F6CDD1DULL;
-}
 
 /* ---------------- pool ---------------- */
 
@@ -70,7 +69,8 @@ typedef struct Stamp {
 } Stamp;
 
 typedef struct PoolWorker {
-    MP_FixedPool *pool;
+    MP_SharedPool *pool;
+    MP_SharedPoolHolder *holder;
     unsigned id, held_max;
     pthread_t handle;
     size_t allocs, failed, frees;
@@ -93,12 +93,24 @@ static void *pool_worker(void *arg) {
     uint32_t sequence[HELD];
     unsigned count = 0;
     uint32_t next_sequence = 0;
+    MP_SharedPoolHolder *holder = mp_shared_pool_attach(w->pool, NULL);
+    if (holder == NULL) {
+        fail("attach", w->id, 0);
+        return NULL;
+    }
     for (unsigned op = 0; op < OPS; op++) {
         uint64_t r = next_random(&rng);
+        if (op == OPS / 2 && w->id % 2 == 0) { /* a holder detached mid-run, its cache given back */
+            if (mp_shared_pool_detach(holder) != MP_OK) fail("detach", w->id, 0);
+            if ((holder = mp_shared_pool_attach(w->pool, NULL)) == NULL) {
+                fail("attach again", w->id, 0);
+                return NULL;
+            }
+        }
         int want_alloc = count == 0 || (count < w->held_max && (r & 1));
         if (want_alloc && (r & 0x30) == 0 && count + 2 <= w->held_max) {
             void *pair[2];
-            size_t placed = mp_fixed_pool_alloc_many(w->pool, pair, 2);
+            size_t placed = mp_shared_pool_alloc_many(holder, pair, 2);
             w->allocs += placed;
             if (placed < 2) w->failed++;
             for (size_t k = 0; k < placed; k++) {
@@ -108,7 +120,7 @@ static void *pool_worker(void *arg) {
                 count++;
             }
         } else if (want_alloc) {
-            Stamp *slot = mp_fixed_pool_alloc(w->pool);
+            Stamp *slot = mp_shared_pool_alloc(holder);
             if (slot == NULL) {
                 w->failed++;
                 continue;
@@ -123,14 +135,14 @@ static void *pool_worker(void *arg) {
             for (unsigned k = count - 2; k < count; k++)
                 if (!stamp_holds(held[k], w->id, sequence[k])) fail("stamp overwritten (batch)", w->id, sequence[k]);
             size_t bad = 0;
-            int status = mp_fixed_pool_free_many(w->pool, (void *const *)&held[count - 2], 2, &bad);
+            int status = mp_shared_pool_free_many(holder, (void *const *)&held[count - 2], 2, &bad);
             if (status != MP_OK) fail("free_many refused a live pair", w->id, (unsigned long long)-status);
             else w->frees += 2;
             count -= 2;
         } else {
             unsigned k = (unsigned)((r >> 8) % count);
             if (!stamp_holds(held[k], w->id, sequence[k])) fail("stamp overwritten", w->id, sequence[k]);
-            int status = mp_fixed_pool_free(w->pool, held[k]);
+            int status = mp_shared_pool_free(holder, held[k]);
             if (status != MP_OK) fail("free refused a live slot", w->id, (unsigned long long)-status);
             else w->frees++;
             held[k] = held[count - 1];
@@ -141,9 +153,11 @@ static void *pool_worker(void *arg) {
     while (count > 0) {
         count--;
         if (!stamp_holds(held[count], w->id, sequence[count])) fail("stamp overwritten (drain)", w->id, sequence[count]);
-        if (mp_fixed_pool_free(w->pool, held[count]) != MP_OK) fail("free refused a live slot (drain)", w->id, count);
+        if (mp_shared_pool_free(holder, held[count]) != MP_OK) fail("free refused a live slot (drain)", w->id, count);
         else w->frees++;
     }
+    /* The odd threads leave their holder attached, its cache full of free slots: a killed worker. */
+    if (w->id % 2 == 0 && mp_shared_pool_detach(holder) != MP_OK) fail("detach at the end", w->id, 0);
     return NULL;
 }
 
@@ -153,10 +167,24 @@ static int compare_pointers(const void *a, const void *b) {
 }
 
 /* `capacity` slots, each thread holding up to `held_max`: */
+/* Every slot comes back to one more holder, each once (conservation), wherever the others left them. */
+static void all_back(MP_SharedPool *pool, uint32_t capacity, const char *what) {
+    MP_SharedPoolHolder *h = mp_shared_pool_attach(pool, NULL);
+    void *all[POOL_CAPACITY + 1];
+    size_t n = h == NULL ? 0 : mp_shared_pool_alloc_many(h, all, capacity + 1);
+    if (n != capacity) fail(what, 0, n);
+    qsort(all, n, sizeof all[0], compare_pointers);
+    for (size_t i = 1; i < n; i++)
+        if (all[i] == all[i - 1]) fail("conservation: a slot twice", 0, i);
+    MP_SharedPoolStats s;
+    mp_shared_pool_stats(pool, &s);
+    if (s.allocated != capacity || s.available != 0) fail("all back: stats", 0, s.allocated);
+}
+
 static void pool_stress(uint32_t capacity, unsigned held_max) {
-    MP_FixedPool *pool = mp_fixed_pool_create_shared(sizeof(Stamp), capacity, 8);
+    MP_SharedPool *pool = mp_shared_pool_create(sizeof(Stamp), capacity, 8, 2 * THREADS);
     if (pool == NULL) {
-        fail("mp_fixed_pool_create_shared", 0, 0);
+        fail("mp_shared_pool_create", 0, 0);
         return;
     }
     PoolWorker workers[THREADS];
@@ -171,28 +199,57 @@ static void pool_stress(uint32_t capacity, unsigned held_max) {
         failed += workers[i].failed;
         frees += workers[i].frees;
     }
-    MP_FixedPoolStats s;
-    mp_fixed_pool_stats(pool, &s);
+    MP_SharedPoolStats s;
+    mp_shared_pool_stats(pool, &s);
     if (s.allocated != 0 || s.available != capacity) fail("quiescent stats: allocated", 0, s.allocated);
+    if (s.holders != THREADS / 2) fail("quiescent stats: holders left attached", 0, s.holders);
     if (s.alloc_count != allocs || s.free_count != frees || allocs != frees) fail("quiescent stats: counts", 0, s.alloc_count);
     if (s.failed_allocs != failed) fail("quiescent stats: failed_allocs", 0, s.failed_allocs);
     /* (Whether it ran full depends on the schedule: reported, not required.) */
     if (s.peak_allocated > capacity) fail("peak past capacity", 0, s.peak_allocated);
-    /* Conservation: every slot comes back, each once. */
-    void *all[POOL_CAPACITY + 1];
-    size_t n = mp_fixed_pool_alloc_many(pool, all, capacity + 1);
-    if (n != capacity) fail("conservation: slots back", 0, n);
-    qsort(all, n, sizeof all[0], compare_pointers);
-    for (size_t i = 1; i < n; i++)
-        if (all[i] == all[i - 1]) fail("conservation: a slot twice", 0, i);
-    printf("pool:  %d threads x %d ops, up to %u slots each: %zu allocs, %zu frees, %zu failed (pool full), peak %zu of %u\n",
-           THREADS, OPS, held_max, allocs, frees, failed, s.peak_allocated, (unsigned)capacity);
-    mp_fixed_pool_destroy(pool);
+    size_t cached = s.cached;
+    all_back(pool, capacity, "conservation: slots back");
+    printf("pool:  %d threads x %d ops, up to %u slots each: %zu allocs, %zu frees, %zu failed (pool full), peak %zu of %u, "
+           "%zu left in abandoned caches, all back\n",
+           THREADS, OPS, held_max, allocs, frees, failed, s.peak_allocated, (unsigned)capacity, cached);
+    mp_shared_pool_destroy(pool);
+}
+
+/* ---------------- parked: slots in the caches of threads that are gone ---------------- */
+
+#define PARKED 5 /* below the cache's size: no flush, every freed slot stays parked */
+
+static void *parker(void *arg) {
+    MP_SharedPool *pool = arg;
+    MP_SharedPoolHolder *h = mp_shared_pool_attach(pool, NULL);
+    void *mine[PARKED];
+    if (h == NULL || mp_shared_pool_alloc_many(h, mine, PARKED) != PARKED) {
+        fail("parked: alloc", 0, 0);
+        return NULL;
+    }
+    for (int i = 0; i < PARKED; i++)
+        if (mp_shared_pool_free(h, mine[i]) != MP_OK) fail("parked: free", 0, (unsigned long long)i);
+    return NULL; /* no detach */
+}
+
+static void parked(void) {
+    MP_SharedPool *pool = mp_shared_pool_create(sizeof(Stamp), THREADS * PARKED, 8, THREADS + 1);
+    pthread_t threads[THREADS];
+    for (unsigned i = 0; i < THREADS; i++) pthread_create(&threads[i], NULL, parker, pool);
+    for (unsigned i = 0; i < THREADS; i++) pthread_join(threads[i], NULL);
+    MP_SharedPoolStats s;
+    mp_shared_pool_stats(pool, &s);
+    if (s.cached != THREADS * PARKED || s.allocated != 0) fail("parked: stats", 0, s.cached);
+    all_back(pool, THREADS * PARKED, "parked: full before every slot was taken");
+    printf("parked: %d threads left %d free slots each in their caches: all %d taken by one more holder\n", THREADS,
+           PARKED, THREADS * PARKED);
+    mp_shared_pool_destroy(pool);
 }
 
 /* ---------------- race: many threads free one offset ---------------- */
 
-static MP_FixedPool *g_race_pool;
+static MP_SharedPool *g_race_pool;
+static MP_SharedPoolHolder *g_racers[RACERS];
 static size_t g_race_offset;
 static int g_race_status[RACERS];
 /* The racers spin on `g_round` (a barrier's wake-ups come one by one) and the main thread races
@@ -202,10 +259,10 @@ static _Atomic int g_round, g_finished;
 
 static void race_once(unsigned id) {
     if (id % 2 == 0) {
-        g_race_status[id] = mp_fixed_pool_free_offset(g_race_pool, g_race_offset);
+        g_race_status[id] = mp_shared_pool_free_offset(g_racers[id], g_race_offset);
     } else {
-        uint32_t one = (uint32_t)g_race_offset;
-        g_race_status[id] = mp_fixed_pool_free_many_u32(g_race_pool, &one, 1, NULL);
+        void *one = (unsigned char *)mp_shared_pool_base(g_race_pool) + g_race_offset;
+        g_race_status[id] = mp_shared_pool_free_many(g_racers[id], &one, 1, NULL);
     }
     atomic_fetch_add(&g_finished, 1);
 }
@@ -221,12 +278,15 @@ static void *racer(void *arg) {
 }
 
 static void free_race(void) {
-    g_race_pool = mp_fixed_pool_create_shared(32, 4, 8);
+    g_race_pool = mp_shared_pool_create(32, 4, 8, RACERS);
+    for (unsigned i = 0; i < RACERS; i++) g_racers[i] = mp_shared_pool_attach(g_race_pool, NULL);
     pthread_t racers[RACERS];
     for (unsigned i = 1; i < RACERS; i++) pthread_create(&racers[i], NULL, racer, (void *)(uintptr_t)i);
     int rounds_ok = 0;
     for (int round = 1; round <= RACE_ROUNDS; round++) {
-        g_race_offset = mp_fixed_pool_alloc_offset(g_race_pool);
+        /* The freed slots sit in the racers' caches: after 4 rounds this alloc steals them. */
+        g_race_offset = mp_shared_pool_alloc_offset(g_racers[0]);
+        if (g_race_offset == 0) fail("race: pool full", 0, (unsigned long long)round);
         atomic_store(&g_finished, 0);
         atomic_store(&g_round, round);
         race_once(0);
@@ -240,11 +300,11 @@ static void free_race(void) {
         else fail("race: MP_OK count", 0, (unsigned long long)ok);
     }
     for (unsigned i = 1; i < RACERS; i++) pthread_join(racers[i], NULL);
-    MP_FixedPoolStats s;
-    mp_fixed_pool_stats(g_race_pool, &s);
+    MP_SharedPoolStats s;
+    mp_shared_pool_stats(g_race_pool, &s);
     if (s.allocated != 0 || s.free_count != RACE_ROUNDS) fail("race: stats", 0, s.free_count);
     printf("race:  %d threads free one offset, %d rounds: exactly one MP_OK in %d\n", RACERS, RACE_ROUNDS, rounds_ok);
-    mp_fixed_pool_destroy(g_race_pool);
+    mp_shared_pool_destroy(g_race_pool);
 }
 
 /* ---------------- producer / consumer: one thread allocates and fills, another frees ---------------- */
@@ -253,7 +313,7 @@ static void free_race(void) {
 #define RING 64 /* a power of two */
 
 typedef struct Channel {
-    MP_FixedPool *pool;
+    MP_SharedPool *pool;
     unsigned id;
     pthread_t producer, consumer;
     _Atomic size_t head, tail; /* single producer, single consumer ring of offsets */
@@ -266,10 +326,11 @@ static uint32_t channel_thread(const Channel *c) { return 1000 + c->id; }
 
 static void *producer(void *arg) {
     Channel *c = arg;
-    unsigned char *base = mp_fixed_pool_base(c->pool);
-    for (uint32_t n = 0; n < OPS; n++) {
+    unsigned char *base = mp_shared_pool_base(c->pool);
+    MP_SharedPoolHolder *h = mp_shared_pool_attach(c->pool, NULL);
+    for (uint32_t n = 0; n < OPS && h != NULL; n++) {
         size_t offset;
-        while ((offset = mp_fixed_pool_alloc_offset(c->pool)) == 0) sched_yield(); /* full: wait for frees */
+        while ((offset = mp_shared_pool_alloc_offset(h)) == 0) sched_yield(); /* full: wait for frees */
         stamp((Stamp *)(void *)(base + offset), channel_thread(c), n);
         size_t head = atomic_load_explicit(&c->head, memory_order_relaxed);
         while (head - atomic_load_explicit(&c->tail, memory_order_acquire) == RING) sched_yield();
@@ -277,27 +338,30 @@ static void *producer(void *arg) {
         atomic_store_explicit(&c->head, head + 1, memory_order_release);
         c->produced++;
     }
+    if (mp_shared_pool_detach(h) != MP_OK) fail("handoff: producer detach", c->id, 0);
     return NULL;
 }
 
 static void *consumer(void *arg) {
     Channel *c = arg;
-    const unsigned char *base = mp_fixed_pool_base(c->pool);
-    for (uint32_t n = 0; n < OPS; n++) {
+    const unsigned char *base = mp_shared_pool_base(c->pool);
+    MP_SharedPoolHolder *h = mp_shared_pool_attach(c->pool, NULL);
+    for (uint32_t n = 0; n < OPS && h != NULL; n++) {
         size_t tail = atomic_load_explicit(&c->tail, memory_order_relaxed);
         while (atomic_load_explicit(&c->head, memory_order_acquire) == tail) sched_yield();
         size_t offset = c->ring[tail % RING];
         atomic_store_explicit(&c->tail, tail + 1, memory_order_release);
         if (!stamp_holds((const Stamp *)(const void *)(base + offset), channel_thread(c), n)) fail("handoff: stamp overwritten", c->id, n);
-        if (mp_fixed_pool_free_offset(c->pool, offset) != MP_OK) fail("handoff: free refused", c->id, n);
+        if (mp_shared_pool_free_offset(h, offset) != MP_OK) fail("handoff: free refused", c->id, n);
         else c->consumed++;
     }
+    if (mp_shared_pool_detach(h) != MP_OK) fail("handoff: consumer detach", c->id, 0);
     return NULL;
 }
 
 static void producer_consumer(void) {
     /* Fewer slots than the rings hold: producers wait on frees made by other threads. */
-    MP_FixedPool *pool = mp_fixed_pool_create_shared(sizeof(Stamp), RING, 8);
+    MP_SharedPool *pool = mp_shared_pool_create(sizeof(Stamp), RING, 8, 2 * PAIRS);
     Channel channels[PAIRS];
     for (unsigned i = 0; i < PAIRS; i++) {
         Channel *c = &channels[i];
@@ -314,11 +378,13 @@ static void producer_consumer(void) {
         if (channels[i].produced != OPS || channels[i].consumed != OPS) fail("handoff: counts", i, channels[i].consumed);
         moved += channels[i].consumed;
     }
-    MP_FixedPoolStats s;
-    mp_fixed_pool_stats(pool, &s);
-    if (s.allocated != 0 || s.alloc_count != moved || s.free_count != moved) fail("handoff: stats", 0, s.allocated);
+    MP_SharedPoolStats s;
+    mp_shared_pool_stats(pool, &s);
+    if (s.allocated != 0 || s.alloc_count != moved || s.free_count != moved || s.holders != 0 || s.cached != 0) {
+        fail("handoff: stats", 0, s.allocated);
+    }
     printf("handoff: %d producers fill slots that %d consumers check and free: %zu slots moved\n", PAIRS, PAIRS, moved);
-    mp_fixed_pool_destroy(pool);
+    mp_shared_pool_destroy(pool);
 }
 
 /* ---------------- arena ---------------- */
@@ -329,7 +395,7 @@ typedef struct Region {
 } Region;
 
 typedef struct ArenaWorker {
-    MP_Arena *arena;
+    MP_SharedArena *arena;
     unsigned id;
     pthread_t handle;
     Region *regions;
@@ -339,12 +405,12 @@ typedef struct ArenaWorker {
 static void *arena_worker(void *arg) {
     ArenaWorker *w = arg;
     uint64_t rng = g_seed * 0xD1B54A32D192ED03ULL + w->id + 1;
-    unsigned char *base = mp_arena_base(w->arena);
+    unsigned char *base = mp_shared_arena_base(w->arena);
     for (unsigned op = 0; op < OPS; op++) {
         uint64_t r = next_random(&rng);
         size_t size = 1 + (size_t)(r % 24);
         size_t align = (size_t)1 << ((r >> 8) % 7); /* 1 .. 64 */
-        size_t offset = mp_arena_alloc_offset(w->arena, size, align);
+        size_t offset = mp_shared_arena_alloc_offset(w->arena, size, align);
         if (offset == 0) {
             w->failed++;
             continue;
@@ -362,12 +428,12 @@ static int compare_regions(const void *a, const void *b) {
 }
 
 static void arena_stress(void) {
-    MP_Arena *arena = mp_arena_create_shared(ARENA_BYTES, 64);
+    MP_SharedArena *arena = mp_shared_arena_create(ARENA_BYTES, 64);
     Region *regions = malloc((size_t)THREADS * OPS * sizeof(Region));
     if (arena == NULL || regions == NULL) {
-        fail("mp_arena_create_shared", 0, 0);
+        fail("mp_shared_arena_create", 0, 0);
         free(regions);
-        mp_arena_destroy(arena);
+        mp_shared_arena_destroy(arena);
         return;
     }
     ArenaWorker workers[THREADS];
@@ -384,8 +450,8 @@ static void arena_stress(void) {
         failed += workers[i].failed;
     }
     qsort(regions, total, sizeof(Region), compare_regions);
-    size_t data_offset = mp_arena_data_offset(arena), limit = mp_arena_byte_length(arena), used = 0;
-    const unsigned char *base = mp_arena_base(arena);
+    size_t data_offset = mp_shared_arena_data_offset(arena), limit = mp_shared_arena_byte_length(arena), used = 0;
+    const unsigned char *base = mp_shared_arena_base(arena);
     for (size_t i = 0; i < total; i++) {
         const Region *g = &regions[i];
         if (g->offset < data_offset || g->offset + g->size > limit || g->offset % g->align != 0) fail("arena: region out of bounds or misaligned", 0, g->offset);
@@ -398,21 +464,22 @@ static void arena_stress(void) {
         used = g->offset + g->size - data_offset;
     }
     MP_ArenaStats s;
-    mp_arena_stats(arena, &s);
+    mp_shared_arena_stats(arena, &s);
     if (s.allocations != total || s.failed_allocs != failed) fail("arena: stats counts", 0, s.allocations);
     if (s.offset < used || s.offset + s.remaining != ARENA_BYTES || s.peak_offset != s.offset) fail("arena: stats offsets", 0, s.offset);
     if (failed == 0) fail("arena: never filled up", 0, 0); /* its demand is about twice its size */
     printf("arena: %d threads x %d allocs: %zu placed, %zu refused (full), %zu of %u bytes used\n", THREADS, OPS, total, failed,
            s.offset, ARENA_BYTES);
     free(regions);
-    mp_arena_destroy(arena);
+    mp_shared_arena_destroy(arena);
 }
 
 int main(int argc, char **argv) {
     g_seed = argc > 1 ? strtoull(argv[1], NULL, 10) : (uint64_t)time(NULL);
     printf("threads: seed %llu (rerun: threads %llu)\n", (unsigned long long)g_seed, (unsigned long long)g_seed);
     pool_stress(POOL_CAPACITY, HELD); /* many slots in flight */
-    pool_stress(4, 2);                /* every call on the free stack's head: where ABA would strike */
+    pool_stress(4, 2);                /* every call meets every other, and steals */
+    parked();
     free_race();
     producer_consumer();
     arena_stress();
