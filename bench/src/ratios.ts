@@ -271,6 +271,28 @@ export function computeRatios(figures: readonly Figure[]): RatioResult[] {
         ),
       ),
     ]),
+    // The C library's shared pool from C threads (wall ns per pair of all threads together).
+    because(
+      ratio(
+        find,
+        'C: shared pool alloc/free pairs, 2 threads at least 1.6x the throughput of 1',
+        t('c.shared.pairs.1t', 'C shared pool'),
+        t('c.shared.pairs.2t', 'C shared pool'),
+        '>=',
+        1.6,
+      ),
+      "each thread's calls touch only its own holder's lines and the slots' live words; the harness logs the ratio from CPU time per pair as well, and where two private pools that share nothing also fall short (the supplementary row) the machine did not give the two threads a core each.",
+    ),
+    supplementary(
+      ratio(
+        find,
+        'C: private pools per thread, 2 threads vs 1 (the ceiling)',
+        t('c.private.pairs.1t', 'C private pools'),
+        t('c.private.pairs.2t', 'C private pools'),
+        '>=',
+        1.6,
+      ),
+    ),
     supplementary(
       ratio(
         find,
