@@ -509,11 +509,17 @@ export class SharedJsFixedPool implements SharedFixedPool {
         if (n === 0) continue;
         return this.alloc();
       }
-      // Fresh slots one at a time, so they go out in ascending order whichever holder asks.
+      // Fresh slots one at a time, so they go out in ascending order whichever holder asks. The
+      // compare-and-swap on the slot's own live word hands it out, and `untouched` follows (any
+      // call moves it on): moving `untouched` first would leave a slot taken but not yet live, whose
+      // free is refused while another holder's alloc reports full, a history no order explains.
       const untouched = Atomics.load(words, UNTOUCHED);
       if (untouched < this.capacity) {
-        if (Atomics.compareExchange(words, UNTOUCHED, untouched, untouched + 1) !== untouched) continue;
-        Atomics.store(live, untouched, epochBits | LIVE);
+        const word = Atomics.load(live, untouched);
+        const fresh = (word ^ epochBits) >>> EPOCH_SHIFT !== 0;
+        if (fresh && Atomics.compareExchange(live, untouched, word, epochBits | LIVE) !== word) continue;
+        Atomics.compareExchange(words, UNTOUCHED, untouched, untouched + 1);
+        if (!fresh) continue;
         this.#counted();
         return this.dataOffset + untouched * this.slotSize;
       }
