@@ -44,11 +44,11 @@ let bufferSize: u32 = 0;
 let limit: u64 = 0;
 
 /** A new arena: reserves and zeroes its state and writes the header. OK, INVALID_ARGUMENT or OUT_OF_MEMORY. */
-export function sharedArenaCreate(dataOffset_: u32, bufferSize_: u32, align_: u32, memoryBytes: u32): i32 {
+export function sharedArenaCreate(dataOffset_: u32, bufferSize_: u32, align_: u32, memoryBytes: u32, tag: u32): i32 {
   const bytes = <u64>(HEADER_LINES + STATE_LINES) * LINE;
   const status = reserve(bytes);
   if (status != OK) return status;
-  writeHeader(KIND_ARENA, 0, 0, 0, align_, dataOffset_, bufferSize_, memoryBytes, <u32>bytes, 0, 0);
+  writeHeader(KIND_ARENA, 0, 0, 0, align_, dataOffset_, bufferSize_, memoryBytes, <u32>bytes, 0, 0, tag);
   place();
   return OK;
 }

@@ -63,6 +63,9 @@ const TRANSIT_ROUNDS: i32 = 1 << 12;
 /** Batches between leaving a cache or the stack and reaching the other (an alloc finding nothing waits for them). */
 // @ts-ignore: decorator
 @inline function transitWord(): usize { return lineAt(HEADER_LINES + 3); }
+/** The peak folded in by the last reset (the records' peaks restart from 0 there). */
+// @ts-ignore: decorator
+@inline function storedPeakWord(): usize { return lineAt(HEADER_LINES + 3) + 8; }
 /** Holder records claimed now. */
 // @ts-ignore: decorator
 @inline function claimedWord(): usize { return lineAt(HEADER_LINES + 3) + 4; }
@@ -126,11 +129,11 @@ function place(): void {
  * A new pool: lays out and zeroes its state, writes the header and claims holder record 0. OK,
  * INVALID_ARGUMENT (its state cannot fit a wasm32 memory) or OUT_OF_MEMORY.
  */
-export function sharedPoolCreate(objectSize_: u32, slotSize_: u32, capacity_: u32, align_: u32, dataOffset_: u32, memoryBytes: u32): i32 {
+export function sharedPoolCreate(objectSize_: u32, slotSize_: u32, capacity_: u32, align_: u32, dataOffset_: u32, memoryBytes: u32, tag: u32): i32 {
   const bytes = stateBytes(capacity_);
   const status = reserve(bytes);
   if (status != OK) return status;
-  writeHeader(KIND_POOL, objectSize_, slotSize_, capacity_, align_, dataOffset_, capacity_ * slotSize_, memoryBytes, <u32>bytes, HOLDERS, CACHE);
+  writeHeader(KIND_POOL, objectSize_, slotSize_, capacity_, align_, dataOffset_, capacity_ * slotSize_, memoryBytes, <u32>bytes, HOLDERS, CACHE, tag);
   atomic.store<u32>(epochWord(), 1);
   place();
   atomic.store<u32>(recordAt(0) + R_CLAIMED, 1);
@@ -181,12 +184,13 @@ export function sharedPoolAttach(): i32 {
 }
 
 /**
- * Refills this holder's empty cache, as CACHED(self): a batch from the stack (in the order it was
- * pushed, so one holder alone keeps last-freed-first), else up to BATCH untouched slots (the lowest
- * on top, so a fresh pool hands them out ascending). False when both are empty.
+ * Refills this holder's empty cache, as CACHED(self), with a batch from the stack (in the order it
+ * was pushed, so one holder alone keeps last-freed-first). False when the stack is empty.
  */
 function refill(epoch: u32): bool {
   const cached = (epoch << 8) | CACHED | self;
+  if (<u32>(atomic.load<u64>(headWord()) & LOW) == 0) return false;
+  // Raised before the batch leaves the stack: until it is parked, it is on no stack and in no cache.
   atomic.add<u32>(transitWord(), 1);
   while (true) {
     const top = atomic.load<u64>(headWord());
@@ -199,25 +203,12 @@ function refill(epoch: u32): bool {
     let slot1 = first1;
     while (slot1 != 0 && count < BATCH) {
       const slot = slot1 - 1;
+      // The link first: once parked, another holder may take the slot and link it into a batch of its own.
+      slot1 = atomic.load<u32>(nextAt(slot));
       atomic.store<u32>(liveAt(slot), cached);
       store<u32>(entryAt(mine, count++), slot);
-      slot1 = atomic.load<u32>(nextAt(slot));
     }
     store<u32>(mine + R_COUNT, count);
-    atomic.sub<u32>(transitWord(), 1);
-    return true;
-  }
-  while (true) {
-    const untouched = atomic.load<u32>(untouchedWord());
-    if (untouched >= capacity) break;
-    const take = min(BATCH, capacity - untouched);
-    if (atomic.cmpxchg<u32>(untouchedWord(), untouched, untouched + take) != untouched) continue;
-    for (let j: u32 = 0; j < take; j++) {
-      const slot = untouched + take - 1 - j;
-      atomic.store<u32>(liveAt(slot), cached);
-      store<u32>(entryAt(mine, j), slot);
-    }
-    store<u32>(mine + R_COUNT, take);
     atomic.sub<u32>(transitWord(), 1);
     return true;
   }
@@ -267,6 +258,13 @@ export function sharedPoolAlloc(): u32 {
       if (atomic.cmpxchg<u32>(liveAt(slot), cached, liveWord) == cached) return counted(slot);
     }
     if (refill(epoch)) continue;
+    // One untouched slot at a time, so that a fresh pool hands out ascending slots whichever holder asks.
+    const untouched = atomic.load<u32>(untouchedWord());
+    if (untouched < capacity) {
+      if (atomic.cmpxchg<u32>(untouchedWord(), untouched, untouched + 1) != untouched) continue;
+      atomic.store<u32>(liveAt(untouched), liveWord);
+      return counted(untouched);
+    }
     const stolen = steal(epoch);
     if (stolen >= 0) return counted(<u32>stolen);
     // Slots another holder is moving between its cache and the stack are in no cache and on no
@@ -363,6 +361,7 @@ export function sharedPoolReset(): i32 {
     for (let i: u32 = 0; i < capacity; i++) atomic.store<u32>(liveAt(i), 0);
     epoch = 1;
   }
+  atomic.store<u32>(storedPeakWord(), peakAllocated());
   atomic.store<u32>(epochWord(), epoch);
   while (true) {
     const top = atomic.load<u64>(headWord());
@@ -373,6 +372,7 @@ export function sharedPoolReset(): i32 {
     const record = recordAt(holder);
     atomic.store<u32>(record + R_COUNT, 0);
     atomic.store<i32>(record + R_NET, 0);
+    atomic.store<i32>(record + R_PEAK, 0);
   }
   atomic.store<u32>(resettingWord(), 0);
   return OK;
@@ -418,31 +418,52 @@ function sum32(at: usize): i64 {
   return total;
 }
 
-/** Free slots parked in holders' caches now (stale entries included: a bound, exact with one holder). */
+/**
+ * Free slots parked in holders' caches now: the distinct entries whose slot's word still says
+ * CACHED(that holder) (a stale entry, or a second entry of one slot, counts nothing).
+ */
 export function sharedPoolCached(): f64 {
+  const epoch = atomic.load<u32>(epochWord());
   let total: u32 = 0;
-  for (let holder: u32 = 0; holder < HOLDERS; holder++) total += min(atomic.load<u32>(recordAt(holder) + R_COUNT), CACHE);
+  for (let holder: u32 = 0; holder < HOLDERS; holder++) {
+    const record = recordAt(holder);
+    const count = min(atomic.load<u32>(record + R_COUNT), CACHE);
+    const cached = (epoch << 8) | CACHED | holder;
+    for (let i: u32 = 0; i < count; i++) {
+      const slot = atomic.load<u32>(entryAt(record, i));
+      if (slot >= capacity || atomic.load<u32>(liveAt(slot)) != cached) continue;
+      let first = true;
+      for (let j: u32 = 0; j < i && first; j++) first = atomic.load<u32>(entryAt(record, j)) != slot;
+      if (first) total++;
+    }
+  }
   return <f64>total;
+}
+
+/**
+ * The larger of the peak stored at the last reset and the sum of the records' highest `net` (at
+ * most `capacity`): the highest value of a sum is at most the sum of its terms' highest values, so
+ * this is an upper bound with several holders, and exact with one.
+ */
+function peakAllocated(): u32 {
+  const sum = sum32(R_PEAK);
+  return max(atomic.load<u32>(storedPeakWord()), <u32>(sum > <i64>capacity ? <i64>capacity : sum < 0 ? 0 : sum));
 }
 
 /**
  * Stats field `field` (a POOL_STAT_* index), summed over the holder records: exact whenever no
  * call is in flight (then `allocated` is the sum of the records' allocs - frees), a snapshot that
- * may lag the calls otherwise. `peakAllocated` is the sum of the records' peaks: exact with one
- * holder, an upper bound with several (capped at the capacity, never below `allocated`).
+ * may lag the calls otherwise. `peakAllocated` as `peakAllocated()` says, never below `allocated`.
  */
 export function sharedPoolStat(field: i32): f64 {
-  let net = sum32(R_NET);
+  const net = sum32(R_NET);
   const allocated = <u32>(net < 0 ? 0 : net > <i64>capacity ? <i64>capacity : net);
   if (field == POOL_STAT_OBJECT_SIZE) return <f64>objectSize;
   if (field == POOL_STAT_SLOT_SIZE) return <f64>slotSize;
   if (field == POOL_STAT_CAPACITY) return <f64>capacity;
   if (field == POOL_STAT_ALLOCATED) return <f64>allocated;
   if (field == POOL_STAT_AVAILABLE) return <f64>(capacity - allocated);
-  if (field == POOL_STAT_PEAK_ALLOCATED) {
-    const peak = sum32(R_PEAK);
-    return <f64>max(<i64>allocated, min(peak, <i64>capacity));
-  }
+  if (field == POOL_STAT_PEAK_ALLOCATED) return <f64>max(allocated, peakAllocated());
   if (field == POOL_STAT_ALLOC_COUNT) return <f64>sum64(R_ALLOCS);
   if (field == POOL_STAT_FREE_COUNT) return <f64>sum64(R_FREES);
   if (field == POOL_STAT_FAILED_ALLOCS) return <f64>sum64(R_FAILED);

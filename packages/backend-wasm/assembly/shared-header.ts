@@ -28,15 +28,21 @@ export const HEADER_MEMORY_BYTES: u32 = 9;
 export const HEADER_STATE_BYTES: u32 = 10;
 export const HEADER_HOLDERS: u32 = 11;
 export const HEADER_CACHE_SIZE: u32 = 12;
+/**
+ * A random number the creator also wrote into the first word of `memory` (its reserved header,
+ * which no handle reaches): a memory and a state that were not made together are told apart even
+ * across workers, where buffers cannot be compared by identity.
+ */
+export const HEADER_TAG: u32 = 13;
 /** Not geometry: a word attach changes to tell whether a candidate `memory` is this state's own buffer. */
-export const HEADER_PROBE: u32 = 13;
-const HEADER_WORDS: u32 = 14;
+export const HEADER_PROBE: u32 = 14;
+const HEADER_WORDS: u32 = 15;
 
 /** Lines the header takes (the allocator's own state starts after them). */
 export const HEADER_LINES: usize = 1;
 
 /** Writes the header of a new allocator (the engine has reserved its state already). */
-export function writeHeader(kind: u32, objectSize: u32, slotSize: u32, capacity: u32, align: u32, dataOffset: u32, bufferSize: u32, memoryBytes: u32, stateBytes: u32, holders: u32, cacheSize: u32): void {
+export function writeHeader(kind: u32, objectSize: u32, slotSize: u32, capacity: u32, align: u32, dataOffset: u32, bufferSize: u32, memoryBytes: u32, stateBytes: u32, holders: u32, cacheSize: u32, tag: u32): void {
   const at = lineAt(0);
   atomic.store<u32>(at + (HEADER_FORMAT << 2), FORMAT);
   atomic.store<u32>(at + (HEADER_KIND << 2), kind);
@@ -50,6 +56,7 @@ export function writeHeader(kind: u32, objectSize: u32, slotSize: u32, capacity:
   atomic.store<u32>(at + (HEADER_STATE_BYTES << 2), stateBytes);
   atomic.store<u32>(at + (HEADER_HOLDERS << 2), holders);
   atomic.store<u32>(at + (HEADER_CACHE_SIZE << 2), cacheSize);
+  atomic.store<u32>(at + (HEADER_TAG << 2), tag);
   // Last: a holder that sees the magic sees the rest.
   atomic.store<u32>(at + (HEADER_MAGIC << 2), MAGIC);
 }

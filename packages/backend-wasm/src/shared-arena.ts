@@ -21,7 +21,7 @@ import {
 import { instantiateShared, type EngineInstance, type SharedEngine } from './engine.js';
 import { MAX_MEMORY_BYTES } from './memory.js';
 import { BUSY, checkState, createRefusal, reserveShared, SHARED_FORMAT, type SharedEngineModule } from './shared-state.js';
-import { ARENA_DESCRIPTOR_FIELDS, snapshotDescriptor, verifyState } from './shared-verify.js';
+import { ARENA_DESCRIPTOR_FIELDS, newTag, snapshotDescriptor, verifyState, writeTag } from './shared-verify.js';
 import type { WasmMemory } from './webassembly.js';
 
 const MAX_U32 = 0xffffffff;
@@ -55,16 +55,21 @@ export class SharedWasmArena implements SharedArena {
     this.#align = layout.align;
     this.#backend = engineModule.name;
     let engine = attached?.engine;
+    const tag = newTag();
     if (engine === undefined) {
       engine = instantiateShared(engineModule.module);
       const refusal = createRefusal(
-        engine.exports.sharedArenaCreate(layout.dataOffset, layout.bufferSize, layout.align, layout.byteLength),
+        engine.exports.sharedArenaCreate(layout.dataOffset, layout.bufferSize, layout.align, layout.byteLength, tag),
         65536,
       );
       if (refusal) throw refusal;
     }
     this.#state = engine.memory;
-    this.memory = attached?.memory ?? reserveShared(layout.byteLength);
+    if (attached) this.memory = attached.memory;
+    else {
+      this.memory = reserveShared(layout.byteLength);
+      writeTag(this.memory, tag);
+    }
     this.#alloc = engine.exports.sharedArenaAlloc;
     this.#reset = engine.exports.sharedArenaReset;
     this.#mark = engine.exports.sharedArenaMark;

@@ -18,8 +18,18 @@ import {
 import { instantiateShared, type EngineInstance, type SharedEngine } from './engine.js';
 import { MAX_MEMORY_BYTES } from './memory.js';
 import { BUSY, checkState, createRefusal, reserveShared, SHARED_FORMAT, type SharedEngineModule } from './shared-state.js';
-import { POOL_DESCRIPTOR_FIELDS, snapshotDescriptor, verifyState } from './shared-verify.js';
+import { POOL_DESCRIPTOR_FIELDS, newTag, snapshotDescriptor, verifyState, writeTag } from './shared-verify.js';
 import type { WasmMemory } from './webassembly.js';
+
+/**
+ * The stats of `values` (FIXED_POOL_STATS_FIELDS order, then `cached`), with `cached` not
+ * enumerable so one holder's stats compare and serialise as an unshared pool's. (The api's
+ * `sharedFixedPoolStatsFrom`, issue 18, does this once for every backend: use it once it is there.)
+ */
+function sharedStatsFrom(values: readonly number[]): FixedPoolStats & { readonly cached: number } {
+  const stats = Object.defineProperty({ ...fixedPoolStatsFrom(values) }, 'cached', { value: values[values.length - 1], enumerable: false });
+  return Object.freeze(stats) as FixedPoolStats & { readonly cached: number };
+}
 
 /** Bound after destroy() in place of the engine's functions. */
 const gone = (): number => 0;
@@ -70,16 +80,21 @@ export class SharedWasmFixedPool implements SharedFixedPool {
     this.dataOffset = layout.dataOffset;
     this.#backend = engineModule.name;
     let engine = attached?.engine;
+    const tag = newTag();
     if (engine === undefined) {
       engine = instantiateShared(engineModule.module);
       const refusal = createRefusal(
-        engine.exports.sharedPoolCreate(layout.objectSize, layout.slotSize, layout.capacity, layout.align, layout.dataOffset, layout.byteLength),
+        engine.exports.sharedPoolCreate(layout.objectSize, layout.slotSize, layout.capacity, layout.align, layout.dataOffset, layout.byteLength, tag),
         12 * layout.capacity,
       );
       if (refusal) throw refusal;
     }
     this.#state = engine.memory;
-    this.memory = attached?.memory ?? reserveShared(layout.byteLength);
+    if (attached) this.memory = attached.memory;
+    else {
+      this.memory = reserveShared(layout.byteLength);
+      writeTag(this.memory, tag);
+    }
     this.#alloc = engine.exports.sharedPoolAlloc;
     this.#free = engine.exports.sharedPoolFree;
     this.#reset = engine.exports.sharedPoolReset;
@@ -208,7 +223,7 @@ export class SharedWasmFixedPool implements SharedFixedPool {
     // Then `cached` (free slots parked in holders' caches), for the api's shared stats shape.
     const values = FIXED_POOL_STATS_FIELDS.map((_, field) => this.#stat(field));
     values.push(this.#cached());
-    return fixedPoolStatsFrom(values);
+    return sharedStatsFrom(values);
   }
 
   /**

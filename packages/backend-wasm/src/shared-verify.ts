@@ -9,6 +9,16 @@ import type { SharedEngine } from './engine.js';
  * the state itself.
  */
 
+/** A new allocator's tag: random, never 0 (a zeroed memory carries none). */
+export function newTag(): number {
+  return Math.floor(Math.random() * 0xffffffff) + 1;
+}
+
+/** Writes `tag` into the first word of a new allocator's `memory` (its reserved header, which no handle reaches). */
+export function writeTag(memory: SharedArrayBuffer, tag: number): void {
+  Atomics.store(new Uint32Array(memory, 0, 1), 0, tag);
+}
+
 /** The descriptor fields an attach reads, each once, into a plain object the later checks read. */
 export function snapshotDescriptor(value: unknown, fields: readonly string[]): unknown {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
@@ -32,6 +42,7 @@ const H_ALIGN = 6;
 const H_DATA_OFFSET = 7;
 const H_BUFFER_SIZE = 8;
 const H_MEMORY_BYTES = 9;
+const H_TAG = 13;
 const KIND_POOL = 1;
 const KIND_ARENA = 2;
 
@@ -91,6 +102,9 @@ export function verifyState(engine: SharedEngine, stateBuffer: SharedArrayBuffer
   const bytes = realByteLength(memory);
   if (bytes !== header(H_MEMORY_BYTES) || bytes !== expected.memoryBytes) {
     throw invalidRange('descriptor.memory', `a SharedArrayBuffer of ${header(H_MEMORY_BYTES)} bytes (what its state records)`, bytes);
+  }
+  if (Atomics.load(new Uint32Array(memory, 0, 1), 0) !== header(H_TAG)) {
+    throw invalidRange('descriptor.memory', 'the memory made with descriptor.state (its tag is not there)', 'another memory');
   }
   if (aliases(engine, stateBuffer, memory)) {
     throw invalidRange('descriptor.memory', "the allocator's memory, not its state (descriptor.state)", 'the state itself');
