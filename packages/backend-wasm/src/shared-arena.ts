@@ -8,6 +8,7 @@ import {
   DEFAULT_ALIGN,
   destroyed,
   encodeMark,
+  invalidRange,
   markGeneration,
   MARK_GENERATIONS,
   Status,
@@ -17,9 +18,10 @@ import {
   type SharedArena,
   type SharedArenaDescriptor,
 } from '@mempool/api';
-import { instantiateShared, type SharedEngine } from './engine.js';
+import { instantiateShared, type EngineInstance, type SharedEngine } from './engine.js';
 import { MAX_MEMORY_BYTES } from './memory.js';
-import { BUSY, checkState, initRefusal, reserveShared, SHARED_FORMAT, type SharedEngineModule } from './shared-state.js';
+import { BUSY, checkState, createRefusal, reserveShared, SHARED_FORMAT, type SharedEngineModule } from './shared-state.js';
+import { ARENA_DESCRIPTOR_FIELDS, newTag, snapshotDescriptor, verifyState, writeTag } from './shared-verify.js';
 import type { WasmMemory } from './webassembly.js';
 
 const MAX_U32 = 0xffffffff;
@@ -47,21 +49,27 @@ export class SharedWasmArena implements SharedArena {
   #generation: SharedEngine['sharedArenaGeneration'];
   #stat: SharedEngine['sharedArenaStat'];
 
-  constructor(layout: ArenaLayout, engineModule: SharedEngineModule, attached?: { memory: SharedArrayBuffer; state: WasmMemory }) {
+  constructor(layout: ArenaLayout, engineModule: SharedEngineModule, attached?: { memory: SharedArrayBuffer; engine: EngineInstance<SharedEngine> }) {
     this.bufferSize = layout.bufferSize;
     this.dataOffset = layout.dataOffset;
     this.#align = layout.align;
     this.#backend = engineModule.name;
-    const engine = instantiateShared(engineModule.module, attached?.state);
-    const refusal = initRefusal(
-      engine.exports.sharedArenaInit(layout.dataOffset, layout.bufferSize, attached !== undefined),
-      attached !== undefined,
-      'arena',
-      65536,
-    );
-    if (refusal) throw refusal;
+    let engine = attached?.engine;
+    const tag = newTag();
+    if (engine === undefined) {
+      engine = instantiateShared(engineModule.module);
+      const refusal = createRefusal(
+        engine.exports.sharedArenaCreate(layout.dataOffset, layout.bufferSize, layout.align, layout.byteLength, tag),
+        65536,
+      );
+      if (refusal) throw refusal;
+    }
     this.#state = engine.memory;
-    this.memory = attached?.memory ?? reserveShared(layout.byteLength);
+    if (attached) this.memory = attached.memory;
+    else {
+      this.memory = reserveShared(layout.byteLength);
+      writeTag(this.memory, tag);
+    }
     this.#alloc = engine.exports.sharedArenaAlloc;
     this.#reset = engine.exports.sharedArenaReset;
     this.#mark = engine.exports.sharedArenaMark;
@@ -72,8 +80,20 @@ export class SharedWasmArena implements SharedArena {
 
   /** Another holder of the arena `descriptor` came from (`backend.attachArena`). */
   static attach(descriptor: unknown, engineModule: SharedEngineModule): SharedWasmArena {
-    const { layout, descriptor: d } = attachedArenaLayout(descriptor, engineModule.name, SHARED_FORMAT, MAX_MEMORY_BYTES);
-    return new SharedWasmArena(layout, engineModule, { memory: d.memory, state: checkState(d.state) });
+    const once = snapshotDescriptor(descriptor, ARENA_DESCRIPTOR_FIELDS);
+    const { layout, descriptor: d } = attachedArenaLayout(once, engineModule.name, SHARED_FORMAT, MAX_MEMORY_BYTES);
+    const state = checkState(d.state);
+    const engine = instantiateShared(engineModule.module, state.memory);
+    verifyState(engine.exports, state.buffer, d.memory, {
+      kind: 'Arena',
+      format: SHARED_FORMAT,
+      align: layout.align,
+      dataOffset: layout.dataOffset,
+      bufferSize: layout.bufferSize,
+      memoryBytes: layout.byteLength,
+    });
+    if (engine.exports.sharedArenaAttach() !== Status.OK) throw invalidRange('descriptor.state', 'the state of an Arena, from share()', 'another state');
+    return new SharedWasmArena(layout, engineModule, { memory: d.memory, engine });
   }
 
   get destroyed(): boolean {

@@ -6,6 +6,7 @@ import {
   FIXED_POOL_STATS_FIELDS,
   fixedPoolStatsFrom,
   freeError,
+  invalidRange,
   Status,
   unboundMethod,
   type FixedPoolLayout,
@@ -14,10 +15,21 @@ import {
   type SharedFixedPool,
   type SharedFixedPoolDescriptor,
 } from '@mempool/api';
-import { instantiateShared, type SharedEngine } from './engine.js';
+import { instantiateShared, type EngineInstance, type SharedEngine } from './engine.js';
 import { MAX_MEMORY_BYTES } from './memory.js';
-import { BUSY, checkState, initRefusal, reserveShared, SHARED_FORMAT, type SharedEngineModule } from './shared-state.js';
+import { BUSY, checkState, createRefusal, reserveShared, SHARED_FORMAT, type SharedEngineModule } from './shared-state.js';
+import { POOL_DESCRIPTOR_FIELDS, newTag, snapshotDescriptor, verifyState, writeTag } from './shared-verify.js';
 import type { WasmMemory } from './webassembly.js';
+
+/**
+ * The stats of `values` (FIXED_POOL_STATS_FIELDS order, then `cached`), with `cached` not
+ * enumerable so one holder's stats compare and serialise as an unshared pool's. (The api's
+ * `sharedFixedPoolStatsFrom`, issue 18, does this once for every backend: use it once it is there.)
+ */
+function sharedStatsFrom(values: readonly number[]): FixedPoolStats & { readonly cached: number } {
+  const stats = Object.defineProperty({ ...fixedPoolStatsFrom(values) }, 'cached', { value: values[values.length - 1], enumerable: false });
+  return Object.freeze(stats) as FixedPoolStats & { readonly cached: number };
+}
 
 /** Bound after destroy() in place of the engine's functions. */
 const gone = (): number => 0;
@@ -52,27 +64,37 @@ export class SharedWasmFixedPool implements SharedFixedPool {
   #unclaim: SharedEngine['sharedPoolUnclaim'];
   #freeClaimed: SharedEngine['sharedPoolFreeClaimed'];
   #stat: SharedEngine['sharedPoolStat'];
+  #cached: SharedEngine['sharedPoolCached'];
+  #detach: SharedEngine['sharedPoolDetach'];
 
-  /** A new pool, or (with `attached`) another holder of an existing one. */
-  constructor(layout: FixedPoolLayout, engineModule: SharedEngineModule, attached?: { memory: SharedArrayBuffer; state: WasmMemory }) {
+  /** A new pool, or (with `attached`, an engine already attached to its state) another holder of an existing one. */
+  constructor(
+    layout: FixedPoolLayout,
+    engineModule: SharedEngineModule,
+    attached?: { memory: SharedArrayBuffer; engine: EngineInstance<SharedEngine> },
+  ) {
     this.objectSize = layout.objectSize;
     this.slotSize = layout.slotSize;
     this.capacity = layout.capacity;
     this.align = layout.align;
     this.dataOffset = layout.dataOffset;
     this.#backend = engineModule.name;
-    const engine = instantiateShared(engineModule.module, attached?.state);
-    const status = engine.exports.sharedPoolInit(
-      layout.objectSize,
-      layout.slotSize,
-      layout.capacity,
-      layout.dataOffset,
-      attached !== undefined,
-    );
-    const refusal = initRefusal(status, attached !== undefined, 'pool', 8 * layout.capacity);
-    if (refusal) throw refusal;
+    let engine = attached?.engine;
+    const tag = newTag();
+    if (engine === undefined) {
+      engine = instantiateShared(engineModule.module);
+      const refusal = createRefusal(
+        engine.exports.sharedPoolCreate(layout.objectSize, layout.slotSize, layout.capacity, layout.align, layout.dataOffset, layout.byteLength, tag),
+        12 * layout.capacity,
+      );
+      if (refusal) throw refusal;
+    }
     this.#state = engine.memory;
-    this.memory = attached?.memory ?? reserveShared(layout.byteLength);
+    if (attached) this.memory = attached.memory;
+    else {
+      this.memory = reserveShared(layout.byteLength);
+      writeTag(this.memory, tag);
+    }
     this.#alloc = engine.exports.sharedPoolAlloc;
     this.#free = engine.exports.sharedPoolFree;
     this.#reset = engine.exports.sharedPoolReset;
@@ -81,12 +103,30 @@ export class SharedWasmFixedPool implements SharedFixedPool {
     this.#unclaim = engine.exports.sharedPoolUnclaim;
     this.#freeClaimed = engine.exports.sharedPoolFreeClaimed;
     this.#stat = engine.exports.sharedPoolStat;
+    this.#cached = engine.exports.sharedPoolCached;
+    this.#detach = engine.exports.sharedPoolDetach;
   }
 
   /** Another holder of the pool `descriptor` came from (`backend.attachFixedPool`). */
   static attach(descriptor: unknown, engineModule: SharedEngineModule): SharedWasmFixedPool {
-    const { layout, descriptor: d } = attachedFixedPoolLayout(descriptor, engineModule.name, SHARED_FORMAT, MAX_MEMORY_BYTES);
-    return new SharedWasmFixedPool(layout, engineModule, { memory: d.memory, state: checkState(d.state) });
+    const once = snapshotDescriptor(descriptor, POOL_DESCRIPTOR_FIELDS);
+    const { layout, descriptor: d } = attachedFixedPoolLayout(once, engineModule.name, SHARED_FORMAT, MAX_MEMORY_BYTES);
+    const state = checkState(d.state);
+    const engine = instantiateShared(engineModule.module, state.memory);
+    verifyState(engine.exports, state.buffer, d.memory, {
+      kind: 'FixedPool',
+      format: SHARED_FORMAT,
+      objectSize: layout.objectSize,
+      slotSize: layout.slotSize,
+      capacity: layout.capacity,
+      align: layout.align,
+      dataOffset: layout.dataOffset,
+      memoryBytes: layout.byteLength,
+    });
+    const status = engine.exports.sharedPoolAttach();
+    if (status === BUSY) throw busy('FixedPool', 'attach', `all ${engine.exports.HOLDERS.value} holder records of the pool are claimed (destroy() a holder to free one)`);
+    if (status !== Status.OK) throw invalidRange('descriptor.state', 'the state of a FixedPool, from share()', 'another state');
+    return new SharedWasmFixedPool(layout, engineModule, { memory: d.memory, engine });
   }
 
   get destroyed(): boolean {
@@ -180,17 +220,23 @@ export class SharedWasmFixedPool implements SharedFixedPool {
   stats(): FixedPoolStats {
     SharedWasmFixedPool.#own(this, 'stats');
     if (this.#destroyed) throw destroyed('FixedPool', 'stats');
-    return fixedPoolStatsFrom(FIXED_POOL_STATS_FIELDS.map((_, field) => this.#stat(field)));
+    // Then `cached` (free slots parked in holders' caches), for the api's shared stats shape.
+    const values = FIXED_POOL_STATS_FIELDS.map((_, field) => this.#stat(field));
+    values.push(this.#cached());
+    return sharedStatsFrom(values);
   }
 
   /**
-   * Ends this holder: every later call on it throws `ERR_MEMPOOL_DESTROYED`. Other holders keep
+   * Ends this holder: its cache goes back to the pool's shared stack, its holder record is free for
+   * another attach, and every later call on it throws `ERR_MEMPOOL_DESTROYED`. Other holders keep
    * the pool; both memories go when the last holder is collected (a shared memory cannot be
    * detached).
    */
   destroy(): void {
     SharedWasmFixedPool.#own(this, 'destroy');
+    if (this.#destroyed) return;
     this.#destroyed = true;
+    this.#detach();
     this.#free = refuseAll;
     this.#alloc = gone;
   }
