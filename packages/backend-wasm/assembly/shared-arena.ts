@@ -17,7 +17,7 @@ import {
   OK,
 } from './engine-facts';
 import { reserve } from './engine-memory';
-import { HEADER_BUFFER_SIZE, HEADER_DATA_OFFSET, HEADER_KIND, HEADER_LINES, HEADER_STATE_BYTES, KIND_ARENA, headerFits, sharedHeader, writeHeader } from './shared-header';
+import { HEADER_BUFFER_SIZE, HEADER_DATA_OFFSET, HEADER_KIND, HEADER_LINES, HEADER_STATE_BYTES, KIND_ARENA, headerFits, headerWord, writeHeader } from './shared-header';
 import { BUSY, LINE, lineAt, raiseTo } from './shared-words';
 
 /** State line 0: bytes used from the start of the data region (below 2^32), the word every alloc bumps. */
@@ -55,15 +55,15 @@ export function sharedArenaCreate(dataOffset_: u32, bufferSize_: u32, align_: u3
 
 /** Another holder of the arena in this memory (whose header JavaScript has checked): OK, or INVALID_ARGUMENT (no arena here). */
 export function sharedArenaAttach(): i32 {
-  if (!headerFits() || sharedHeader(HEADER_KIND) != KIND_ARENA) return INVALID_ARGUMENT;
-  if (<u64>sharedHeader(HEADER_STATE_BYTES) != <u64>(HEADER_LINES + STATE_LINES) * LINE) return INVALID_ARGUMENT;
+  if (!headerFits() || headerWord(HEADER_KIND) != KIND_ARENA) return INVALID_ARGUMENT;
+  if (<u64>headerWord(HEADER_STATE_BYTES) != <u64>(HEADER_LINES + STATE_LINES) * LINE) return INVALID_ARGUMENT;
   place();
   return OK;
 }
 
 function place(): void {
-  dataOffset = sharedHeader(HEADER_DATA_OFFSET);
-  bufferSize = sharedHeader(HEADER_BUFFER_SIZE);
+  dataOffset = headerWord(HEADER_DATA_OFFSET);
+  bufferSize = headerWord(HEADER_BUFFER_SIZE);
   limit = <u64>dataOffset + <u64>bufferSize;
 }
 

@@ -1,15 +1,14 @@
 /**
- * The shared fixed pool with per-holder caches (issue 18; the algorithm is docs/SHARED.md's, the
- * same in the js backend and the C library), over a shared WebAssembly.Memory that every holder's
- * instance (in any worker) imports. Each instance keeps only its geometry and its holder record's
- * address in globals; everything else is in that memory.
+ * The shared fixed pool with per-holder caches: docs/SHARED.md's algorithm ("The shared fixed
+ * pool"), the same as packages/backend-js/src/shared-fixed-pool.ts and the C library's, over a
+ * shared WebAssembly.Memory that every holder's instance (in any worker) imports. Each instance
+ * keeps only the geometry and its own holder record's address in globals; everything else is in
+ * that memory, after the header (assembly/shared-header.ts) attach verifies.
  *
- * Every state change of a slot is decided by one compare-and-swap on its own `live` word, packed as
- * `epoch << 8 | state << 6 | holder`: LIVE, CACHED(holder) (free, parked in that holder's cache),
- * STACKED (free, on the shared stack); a word of another epoch, or of state 0, is free and parked
- * nowhere (untouched, or claimed by a running freeMany). A holder's cache (M slot indices) and the
- * shared stack are hints the compare-and-swap validates: a stale cache entry fails it and is
- * dropped, so no slot is handed out twice and none is on the stack twice.
+ * Every state change of a slot is decided by one compare-and-swap on its own live word, packed as
+ * `epoch << 10 | holder << 2 | state`. A holder's cache and the shared stack of batches are hints
+ * that compare-and-swap validates: a stale cache entry fails it and is dropped, so no slot is
+ * handed out twice and none is on the stack twice.
  */
 import {
   DOUBLE_FREE,
@@ -27,29 +26,46 @@ import {
   POOL_STAT_SLOT_SIZE,
 } from './engine-facts';
 import { reserve } from './engine-memory';
-import { HEADER_CAPACITY, HEADER_DATA_OFFSET, HEADER_KIND, HEADER_LINES, HEADER_OBJECT_SIZE, HEADER_SLOT_SIZE, HEADER_STATE_BYTES, KIND_POOL, headerFits, sharedHeader, writeHeader } from './shared-header';
+import {
+  HEADER_CACHE_SIZE,
+  HEADER_CAPACITY,
+  HEADER_DATA_OFFSET,
+  HEADER_HOLDERS,
+  HEADER_KIND,
+  HEADER_LINES,
+  HEADER_OBJECT_SIZE,
+  HEADER_SLOT_SIZE,
+  HEADER_STATE_BYTES,
+  KIND_POOL,
+  headerFits,
+  headerWord,
+  writeHeader,
+} from './shared-header';
 import { BUSY, LINE, lineAt } from './shared-words';
 
-/** Holder records: the creator and up to 63 attached holders at once (attach refuses a 65th). */
+/** Holder records: the creator and every attach each claim one; an attach when all are claimed is refused (BUSY). */
 export const HOLDERS: u32 = 64;
 /** Slots a holder's cache parks (M); a full cache moves its older half (a batch) to the stack. */
 export const CACHE: u32 = 32;
 const BATCH: u32 = CACHE >> 1;
-/** Lines of one holder record: the counters line, then the cache's entries. */
+/** Lines of one holder record: its own line of words and counters, then the cache's entries. */
 const RECORD_LINES: usize = 1 + ((<usize>CACHE << 2) + LINE - 1) / LINE;
 
-// Slot states, in bits 6-7 of a live word.
-const LIVE: u32 = 1 << 6;
-const CACHED: u32 = 2 << 6;
-const STACKED: u32 = 3 << 6;
-/** Epochs use the top 24 bits; 0 is never current, so a zeroed word is free. */
-const EPOCH_LIMIT: u32 = 1 << 24;
+// A slot's live word: epoch << 10 | holder << 2 | state. A word whose epoch is not the current
+// one is free, and so is 0 (epochs start at 1), so a reset frees every slot at once.
+/** Claimed by a `freeMany` still checking its batch. */
+const PENDING: u32 = 0;
+const LIVE: u32 = 1;
+/** Free, parked in the cache of the holder in bits 2-9. */
+const CACHED: u32 = 2;
+/** Free, in a batch on the shared stack. */
+const STACKED: u32 = 3;
+const EPOCH_SHIFT: u32 = 10;
+const EPOCH_LIMIT: u32 = 1 << (32 - EPOCH_SHIFT);
 const LOW: u64 = 0xffffffff;
-/** Rounds an alloc that found nothing retries while other holders move a batch (see `alloc`). */
-const TRANSIT_ROUNDS: i32 = 1 << 12;
 
-// The state after the header, one cache line per word written by different calls.
-/** Read by every call, written by reset only: the epoch, and 1 while a reset runs. */
+// The pool's words after the header, one line per group written by different calls.
+/** The reset epoch (read by claims and reset; holders use their record's copy), and 1 while a reset runs. */
 // @ts-ignore: decorator
 @inline function epochWord(): usize { return lineAt(HEADER_LINES); }
 // @ts-ignore: decorator
@@ -60,46 +76,46 @@ const TRANSIT_ROUNDS: i32 = 1 << 12;
 /** The stack of batches: u64, the top batch's first slot + 1 (0 when empty) low, an ABA tag high. */
 // @ts-ignore: decorator
 @inline function headWord(): usize { return lineAt(HEADER_LINES + 2); }
-/** Batches between leaving a cache or the stack and reaching the other (an alloc finding nothing waits for them). */
-// @ts-ignore: decorator
-@inline function transitWord(): usize { return lineAt(HEADER_LINES + 3); }
 /** The peak folded in by the last reset (the records' peaks restart from 0 there). */
 // @ts-ignore: decorator
-@inline function storedPeakWord(): usize { return lineAt(HEADER_LINES + 3) + 8; }
-/** Holder records claimed now. */
+@inline function storedPeakWord(): usize { return lineAt(HEADER_LINES + 3); }
+/** Holder records ever claimed (the highest index + 1): stealing, stats and reset look no further. */
 // @ts-ignore: decorator
-@inline function claimedWord(): usize { return lineAt(HEADER_LINES + 3) + 4; }
+@inline function recordsUsedWord(): usize { return lineAt(HEADER_LINES + 3) + 4; }
 const STATE_LINES: usize = 4;
 // @ts-ignore: decorator
 @inline function recordAt(holder: u32): usize { return lineAt(HEADER_LINES + STATE_LINES + <usize>holder * RECORD_LINES); }
 
-// A holder record: the owner alone writes everything but `claimed` with plain stores; `stats`
-// and thieves read them racily.
+// A holder record. The owner writes everything but `claimed` with plain stores; thieves and
+// `stats` read it racily; `reset` (under quiescence) writes every record.
 const R_CLAIMED: usize = 0;
-const R_COUNT: usize = 4;
-const R_ALLOCS: usize = 8;
-const R_FREES: usize = 16;
-const R_FAILED: usize = 24;
-/** allocs - frees of this record (negative when it freed others' slots): `allocated` is the sum. */
-const R_NET: usize = 32;
-/** The highest `net` reached: their sum bounds `peakAllocated` (exact with one holder). */
-const R_PEAK: usize = 36;
+/** The epoch this holder must use: set on claim and by every reset. */
+const R_EPOCH: usize = 4;
+const R_COUNT: usize = 8;
+/** allocs - frees through this record since the last reset (negative when it freed others' slots): `allocated` is the sum. */
+const R_NET: usize = 12;
+/** The highest `net` since the last reset: their sum bounds `peakAllocated` (exact with one holder). */
+const R_PEAK: usize = 16;
+const R_ALLOCS: usize = 24;
+const R_FREES: usize = 32;
+const R_FAILED: usize = 40;
 const R_ENTRIES: usize = LINE;
 
-// Geometry, set once per instance.
+// Geometry, set once per instance, and this instance's holder.
 let objectSize: u32 = 0;
 let slotSize: u32 = 0;
 let capacity: u32 = 0;
 let dataOffset: u32 = 0;
-/** `next[capacity]`: a batch's chain (slot + 1, 0 after its last slot). */
+/** `next[capacity]`: within a batch, the following slot + 1 (0 after its last slot). */
 let next: usize = 0;
-/** `link[capacity]`, at a batch's first slot: the batch below it (first slot + 1, 0 at the bottom). */
+/** `link[capacity]`, on a batch's first slot: the batch below it (first slot + 1, 0 at the bottom). */
 let link: usize = 0;
 /** `live[capacity]`, the slot states. */
 let live: usize = 0;
-/** This instance's holder record and its number. */
+/** This instance's holder record, its number, and `holder << 2 | CACHED`. */
 let mine: usize = 0;
 let self: u32 = 0;
+let cachedBits: u32 = 0;
 
 // @ts-ignore: decorator
 @inline function nextAt(index: u32): usize { return next + (<usize>index << 2); }
@@ -109,20 +125,48 @@ let self: u32 = 0;
 @inline function liveAt(index: u32): usize { return live + (<usize>index << 2); }
 // @ts-ignore: decorator
 @inline function entryAt(record: usize, i: u32): usize { return record + R_ENTRIES + (<usize>i << 2); }
+/** The epoch bits of this holder's live words. */
+// @ts-ignore: decorator
+@inline function epochBits(): u32 { return load<u32>(mine + R_EPOCH) << EPOCH_SHIFT; }
+/** A head with `top` on it and the tag moved on (every push and pop moves it: ABA). */
+// @ts-ignore: decorator
+@inline function headAfter(head: u64, top: u32): u64 { return (((head >> 32) + 1) << 32) | <u64>top; }
 
 /** Bytes of a pool's state: header, words, records and three u32 arrays. */
 function stateBytes(capacity_: u32): u64 {
-  return (<u64>(HEADER_LINES + STATE_LINES + <usize>HOLDERS * RECORD_LINES) * LINE) + <u64>capacity_ * 12;
+  return <u64>(HEADER_LINES + STATE_LINES + <usize>HOLDERS * RECORD_LINES) * LINE + <u64>capacity_ * 12;
 }
 
 function place(): void {
-  objectSize = sharedHeader(HEADER_OBJECT_SIZE);
-  slotSize = sharedHeader(HEADER_SLOT_SIZE);
-  capacity = sharedHeader(HEADER_CAPACITY);
-  dataOffset = sharedHeader(HEADER_DATA_OFFSET);
+  objectSize = headerWord(HEADER_OBJECT_SIZE);
+  slotSize = headerWord(HEADER_SLOT_SIZE);
+  capacity = headerWord(HEADER_CAPACITY);
+  dataOffset = headerWord(HEADER_DATA_OFFSET);
   next = recordAt(HOLDERS);
   link = next + (<usize>capacity << 2);
   live = link + (<usize>capacity << 2);
+}
+
+/** Claims a free holder record for this instance: OK, or BUSY when all are claimed. */
+function claim(): i32 {
+  for (let holder: u32 = 0; holder < HOLDERS; holder++) {
+    const record = recordAt(holder);
+    if (atomic.cmpxchg<u32>(record + R_CLAIMED, 0, 1) != 0) continue;
+    // A record keeps its counters from earlier holders: the pool's totals are their sums.
+    store<u32>(record + R_EPOCH, atomic.load<u32>(epochWord()));
+    store<u32>(record + R_COUNT, 0);
+    let used = atomic.load<u32>(recordsUsedWord());
+    while (used < holder + 1) {
+      const was = atomic.cmpxchg<u32>(recordsUsedWord(), used, holder + 1);
+      if (was == used) break;
+      used = was;
+    }
+    mine = record;
+    self = holder;
+    cachedBits = (holder << 2) | CACHED;
+    return OK;
+  }
+  return BUSY;
 }
 
 /**
@@ -136,32 +180,20 @@ export function sharedPoolCreate(objectSize_: u32, slotSize_: u32, capacity_: u3
   writeHeader(KIND_POOL, objectSize_, slotSize_, capacity_, align_, dataOffset_, capacity_ * slotSize_, memoryBytes, <u32>bytes, HOLDERS, CACHE, tag);
   atomic.store<u32>(epochWord(), 1);
   place();
-  atomic.store<u32>(recordAt(0) + R_CLAIMED, 1);
-  atomic.store<u32>(claimedWord(), 1);
-  mine = recordAt(0);
-  self = 0;
-  return OK;
+  return claim();
 }
 
 /**
  * Another holder of the pool in this memory (whose header JavaScript has checked against the
- * descriptor): claims a free holder record. OK, INVALID_ARGUMENT (no pool here) or BUSY (every
- * record is claimed).
+ * descriptor): claims a free holder record. OK, INVALID_ARGUMENT (no pool of this engine's
+ * layout here) or BUSY (every record is claimed).
  */
 export function sharedPoolAttach(): i32 {
-  if (!headerFits() || sharedHeader(HEADER_KIND) != KIND_POOL) return INVALID_ARGUMENT;
-  if (<u64>sharedHeader(HEADER_STATE_BYTES) != stateBytes(sharedHeader(HEADER_CAPACITY))) return INVALID_ARGUMENT;
+  if (!headerFits() || headerWord(HEADER_KIND) != KIND_POOL) return INVALID_ARGUMENT;
+  if (headerWord(HEADER_HOLDERS) != HOLDERS || headerWord(HEADER_CACHE_SIZE) != CACHE) return INVALID_ARGUMENT;
+  if (<u64>headerWord(HEADER_STATE_BYTES) != stateBytes(headerWord(HEADER_CAPACITY))) return INVALID_ARGUMENT;
   place();
-  for (let holder: u32 = 0; holder < HOLDERS; holder++) {
-    const record = recordAt(holder);
-    if (atomic.load<u32>(record + R_CLAIMED) == 0 && atomic.cmpxchg<u32>(record + R_CLAIMED, 0, 1) == 0) {
-      atomic.add<u32>(claimedWord(), 1);
-      mine = record;
-      self = holder;
-      return OK;
-    }
-  }
-  return BUSY;
+  return claim();
 }
 
 /** The slot index `handle` names (live or not), or -1 when it names no slot of this pool. */
@@ -173,7 +205,7 @@ export function sharedPoolAttach(): i32 {
   return index * slotSize == relative && index < capacity ? <i32>index : -1;
 }
 
-/** Counts an allocation of this holder. */
+/** Counts an allocation of slot `index` on this holder's record and returns its handle. */
 // @ts-ignore: decorator
 @inline function counted(index: u32): u32 {
   store<u64>(mine + R_ALLOCS, load<u64>(mine + R_ALLOCS) + 1);
@@ -183,193 +215,179 @@ export function sharedPoolAttach(): i32 {
   return dataOffset + index * slotSize;
 }
 
-/**
- * Refills this holder's empty cache, as CACHED(self), with a batch from the stack (in the order it
- * was pushed, so one holder alone keeps last-freed-first). False when the stack is empty.
- */
-function refill(epoch: u32): bool {
-  const cached = (epoch << 8) | CACHED | self;
-  if (<u32>(atomic.load<u64>(headWord()) & LOW) == 0) return false;
-  // Raised before the batch leaves the stack: until it is parked, it is on no stack and in no cache.
-  atomic.add<u32>(transitWord(), 1);
-  while (true) {
-    const top = atomic.load<u64>(headWord());
-    const first1 = <u32>(top & LOW);
-    if (first1 == 0) break;
-    const below = atomic.load<u32>(linkAt(first1 - 1));
-    if (atomic.cmpxchg<u64>(headWord(), top, (((top >> 32) + 1) << 32) | <u64>below) != top) continue;
-    // The batch is this call's: only its popper moves its slots out of STACKED.
-    let count: u32 = 0;
-    let slot1 = first1;
-    while (slot1 != 0 && count < BATCH) {
-      const slot = slot1 - 1;
-      // The link first: once parked, another holder may take the slot and link it into a batch of its own.
-      slot1 = atomic.load<u32>(nextAt(slot));
-      atomic.store<u32>(liveAt(slot), cached);
-      store<u32>(entryAt(mine, count++), slot);
+export function sharedPoolAlloc(): u32 {
+  let count = load<u32>(mine + R_COUNT);
+  if (count != 0) {
+    const epoch = epochBits();
+    const parked = epoch | cachedBits;
+    // Only this holder writes its cache, so plain accesses; the compare-and-swap decides (an entry
+    // another holder stole since is no longer parked here and is dropped).
+    while (count != 0) {
+      const slot = load<u32>(entryAt(mine, --count));
+      if (slot < capacity && atomic.cmpxchg<u32>(liveAt(slot), parked, epoch | LIVE) == parked) {
+        store<u32>(mine + R_COUNT, count);
+        return counted(slot);
+      }
     }
-    store<u32>(mine + R_COUNT, count);
-    atomic.sub<u32>(transitWord(), 1);
-    return true;
+    store<u32>(mine + R_COUNT, 0);
   }
-  atomic.sub<u32>(transitWord(), 1);
-  return false;
+  return allocSlow();
+}
+
+/** `alloc` with an empty cache: a batch from the stack, else an untouched slot, else stealing. */
+function allocSlow(): u32 {
+  while (true) {
+    const epoch = epochBits();
+    const head = atomic.load<u64>(headWord());
+    const top = <u32>(head & LOW);
+    if (top != 0 && top <= capacity) {
+      // `link` is read after the load of the head that saw the push which wrote it; a later write
+      // means the batch was popped and pushed again, which moved the tag, so the swap fails.
+      if (atomic.cmpxchg<u64>(headWord(), head, headAfter(head, atomic.load<u32>(linkAt(top - 1)))) != head) continue;
+      // The batch is this call's: refill the cache in the order it was pushed (oldest at the bottom).
+      const parked = epoch | cachedBits;
+      const stacked = epoch | STACKED;
+      let n: u32 = 0;
+      let index = top - 1;
+      // A batch is at most BATCH slots; the bound also ends a walk over links a damaged state holds.
+      for (let steps: u32 = 0; steps < BATCH; steps++) {
+        // Read while the slot is still STACKED, so this call's alone: once parked, another holder
+        // may steal it and flush it into a batch of its own, rewriting its link.
+        const following = atomic.load<u32>(nextAt(index));
+        if (atomic.cmpxchg<u32>(liveAt(index), stacked, parked) == stacked) store<u32>(entryAt(mine, n++), index);
+        if (following == 0 || following > capacity) break;
+        index = following - 1;
+      }
+      store<u32>(mine + R_COUNT, n);
+      if (n == 0) continue;
+      return sharedPoolAlloc();
+    }
+    // Fresh slots one at a time, so they go out in ascending order whichever holder asks.
+    const untouched = atomic.load<u32>(untouchedWord());
+    if (untouched < capacity) {
+      if (atomic.cmpxchg<u32>(untouchedWord(), untouched, untouched + 1) != untouched) continue;
+      atomic.store<u32>(liveAt(untouched), epoch | LIVE);
+      return counted(untouched);
+    }
+    const stolen = steal(epoch);
+    if (stolen >= 0) return counted(<u32>stolen);
+    // Full only if no batch was pushed meanwhile (every push moves the tag).
+    if (atomic.load<u64>(headWord()) != head) continue;
+    store<u64>(mine + R_FAILED, load<u64>(mine + R_FAILED) + 1);
+    return 0;
+  }
+  return 0;
 }
 
 /**
- * Full means full: takes a slot parked in another holder's cache (a dead worker's too), reading
- * their entries racily and validating each by the compare-and-swap; then, with several holders, a
- * scan of the live words for a parked slot whose entry the racy reads missed. -1 when none is parked.
+ * Full means full: takes a slot parked in another holder's cache (a live holder's, or one whose
+ * worker was terminated) and returns its index, or -1 when no cache has one. The other caches are
+ * read racily: each index is bounds-checked, and the compare-and-swap decides.
  */
 function steal(epoch: u32): i64 {
-  const liveWord = (epoch << 8) | LIVE;
-  for (let holder: u32 = 0; holder < HOLDERS; holder++) {
+  const used = min(atomic.load<u32>(recordsUsedWord()), HOLDERS);
+  for (let holder: u32 = 0; holder < used; holder++) {
     if (holder == self) continue;
     const record = recordAt(holder);
-    if (atomic.load<u32>(record + R_CLAIMED) == 0) continue;
-    const cached = (epoch << 8) | CACHED | holder;
-    let count = atomic.load<u32>(record + R_COUNT);
-    if (count > CACHE) count = CACHE;
-    while (count > 0) {
+    const parked = epoch | (holder << 2) | CACHED;
+    let count = min(atomic.load<u32>(record + R_COUNT), CACHE);
+    while (count != 0) {
       const slot = atomic.load<u32>(entryAt(record, --count));
-      if (slot < capacity && atomic.cmpxchg<u32>(liveAt(slot), cached, liveWord) == cached) return <i64>slot;
-    }
-  }
-  if (atomic.load<u32>(claimedWord()) > 1) {
-    for (let slot: u32 = 0; slot < capacity; slot++) {
-      const word = atomic.load<u32>(liveAt(slot));
-      if (word >> 8 == epoch && (word & STACKED) == CACHED && atomic.cmpxchg<u32>(liveAt(slot), word, liveWord) == word) return <i64>slot;
+      if (slot < capacity && atomic.cmpxchg<u32>(liveAt(slot), parked, epoch | LIVE) == parked) return <i64>slot;
     }
   }
   return -1;
 }
 
-export function sharedPoolAlloc(): u32 {
-  const epoch = atomic.load<u32>(epochWord());
-  const cached = (epoch << 8) | CACHED | self;
-  const liveWord = (epoch << 8) | LIVE;
-  let rounds = TRANSIT_ROUNDS;
-  while (true) {
-    let count = load<u32>(mine + R_COUNT);
-    while (count > 0) {
-      const slot = load<u32>(entryAt(mine, --count));
-      store<u32>(mine + R_COUNT, count);
-      // A stale entry (its slot was stolen, or is parked again under a newer entry) fails here.
-      if (atomic.cmpxchg<u32>(liveAt(slot), cached, liveWord) == cached) return counted(slot);
-    }
-    if (refill(epoch)) continue;
-    // One untouched slot at a time, so that a fresh pool hands out ascending slots whichever holder asks.
-    const untouched = atomic.load<u32>(untouchedWord());
-    if (untouched < capacity) {
-      if (atomic.cmpxchg<u32>(untouchedWord(), untouched, untouched + 1) != untouched) continue;
-      atomic.store<u32>(liveAt(untouched), liveWord);
-      return counted(untouched);
-    }
-    const stolen = steal(epoch);
-    if (stolen >= 0) return counted(<u32>stolen);
-    // Slots another holder is moving between its cache and the stack are in no cache and on no
-    // stack for a moment: wait for them rather than say "full" while they are free. (A worker
-    // terminated in that moment leaves its count up: the rounds bound the wait.)
-    if (atomic.load<u32>(transitWord()) == 0 || --rounds <= 0) break;
-  }
-  store<u64>(mine + R_FAILED, load<u64>(mine + R_FAILED) + 1);
-  return 0;
-}
-
 /**
- * Moves entries[from, from + n) of this holder's cache to the stack as one batch: each slot by a
- * compare-and-swap CACHED(self) -> STACKED (a stale entry, its slot stolen or parked again under a
- * newer entry, fails and is dropped), linked through next[], pushed by one compare-and-swap.
+ * Moves the `take` oldest entries of this holder's cache to the stack as one batch, and the rest
+ * down. Each entry moves only if its CACHED(self) -> STACKED compare-and-swap wins (one another
+ * holder stole since has gone), so a slot is on the stack at most once.
  */
-function pushBatch(from: u32, n: u32, epoch: u32): void {
-  const cached = (epoch << 8) | CACHED | self;
-  const stacked = (epoch << 8) | STACKED;
-  atomic.add<u32>(transitWord(), 1);
+function flush(take: u32): void {
+  const epoch = epochBits();
+  const parked = epoch | cachedBits;
   let first1: u32 = 0;
   let last: u32 = 0;
-  for (let i = from; i < from + n; i++) {
+  for (let i: u32 = 0; i < take; i++) {
     const slot = load<u32>(entryAt(mine, i));
-    if (slot >= capacity || atomic.cmpxchg<u32>(liveAt(slot), cached, stacked) != cached) continue;
+    if (slot >= capacity || atomic.cmpxchg<u32>(liveAt(slot), parked, epoch | STACKED) != parked) continue;
     if (first1 == 0) first1 = slot + 1;
     else atomic.store<u32>(nextAt(last), slot + 1);
     last = slot;
   }
-  if (first1 != 0) {
-    atomic.store<u32>(nextAt(last), 0);
-    while (true) {
-      const top = atomic.load<u64>(headWord());
-      atomic.store<u32>(linkAt(first1 - 1), <u32>(top & LOW));
-      if (atomic.cmpxchg<u64>(headWord(), top, (((top >> 32) + 1) << 32) | <u64>first1) == top) break;
-    }
+  const count = load<u32>(mine + R_COUNT);
+  for (let i = take; i < count; i++) store<u32>(entryAt(mine, i - take), load<u32>(entryAt(mine, i)));
+  store<u32>(mine + R_COUNT, count - take);
+  if (first1 == 0) return;
+  atomic.store<u32>(nextAt(last), 0);
+  // The compare-and-swap that pushes the batch publishes its `next` and `link` words.
+  let head = atomic.load<u64>(headWord());
+  while (true) {
+    atomic.store<u32>(linkAt(first1 - 1), <u32>(head & LOW));
+    const was = atomic.cmpxchg<u64>(headWord(), head, headAfter(head, first1));
+    if (was == head) return;
+    head = was;
   }
-  atomic.sub<u32>(transitWord(), 1);
 }
 
-/** Makes room in this holder's full cache: its older half goes to the stack, the newer half moves down. */
-function flush(epoch: u32): void {
-  pushBatch(0, BATCH, epoch);
-  for (let i: u32 = BATCH; i < CACHE; i++) store<u32>(entryAt(mine, i - BATCH), load<u32>(entryAt(mine, i)));
-  store<u32>(mine + R_COUNT, CACHE - BATCH);
-}
-
-/** Parks a slot this holder just made CACHED(self) in its cache. */
-function park(slot: u32, epoch: u32): void {
+/** Puts slot `index`, whose live word this call made CACHED(self), on top of the cache, and counts the free. */
+// @ts-ignore: decorator
+@inline function park(index: u32): void {
   let count = load<u32>(mine + R_COUNT);
   if (count >= CACHE) {
-    flush(epoch);
-    count = CACHE - BATCH;
+    flush(BATCH);
+    count = load<u32>(mine + R_COUNT);
   }
-  store<u32>(entryAt(mine, count), slot);
+  store<u32>(entryAt(mine, count), index);
   store<u32>(mine + R_COUNT, count + 1);
   store<u64>(mine + R_FREES, load<u64>(mine + R_FREES) + 1);
   store<i32>(mine + R_NET, load<i32>(mine + R_NET) - 1);
 }
 
-/** Frees one slot: OK, INVALID_HANDLE or DOUBLE_FREE (exactly one of racing frees gets OK). */
+/** Frees one slot: OK, INVALID_HANDLE or DOUBLE_FREE (of racing frees of one handle, in any holders, exactly one gets OK). */
 export function sharedPoolFree(handle: u32): i32 {
   const index = slotIndex(handle);
   if (index < 0) return INVALID_HANDLE;
-  const epoch = atomic.load<u32>(epochWord());
-  const liveWord = (epoch << 8) | LIVE;
-  if (atomic.cmpxchg<u32>(liveAt(<u32>index), liveWord, (epoch << 8) | CACHED | self) != liveWord) return DOUBLE_FREE;
-  park(<u32>index, epoch);
+  const epoch = epochBits();
+  // The one shared write of a free.
+  if (atomic.cmpxchg<u32>(liveAt(<u32>index), epoch | LIVE, epoch | cachedBits) != (epoch | LIVE)) return DOUBLE_FREE;
+  park(<u32>index);
   return OK;
 }
 
 /**
- * Ends this holder: its cache goes to the stack (as batches) and its record is free for another
- * attach; its counters stay in the record (stats keep counting them, a later claimant adds to them).
+ * Ends this holder: its cache goes to the stack, oldest batch first (so the next holder to
+ * allocate gets last-freed-first), and its record is free for another attach. Its counters stay
+ * in the record (stats keep summing them; a later claimant adds to them).
  */
 export function sharedPoolDetach(): void {
-  const epoch = atomic.load<u32>(epochWord());
-  const count = min(load<u32>(mine + R_COUNT), CACHE);
-  for (let from: u32 = 0; from < count; from += BATCH) pushBatch(from, min(BATCH, count - from), epoch);
-  store<u32>(mine + R_COUNT, 0);
-  atomic.sub<u32>(claimedWord(), 1);
+  while (load<u32>(mine + R_COUNT) != 0) flush(min(BATCH, load<u32>(mine + R_COUNT)));
   atomic.store<u32>(mine + R_CLAIMED, 0);
 }
 
 /**
  * Every slot free again: OK, or BUSY when another reset is running (then nothing changes). Needs
- * quiescence (no call of any holder running), as documented.
+ * quiescence (no call of any holder running), as documented: it writes every record.
  */
 export function sharedPoolReset(): i32 {
   if (atomic.cmpxchg<u32>(resettingWord(), 0, 1) != 0) return BUSY;
+  atomic.store<u32>(storedPeakWord(), peakAllocated());
   let epoch = atomic.load<u32>(epochWord()) + 1;
   if (epoch == EPOCH_LIMIT) {
-    // Once in 2^24 - 1 resets: old words could match the new epoch, so clear them (amortised O(1)).
+    // Once in 2^22 - 1 resets: old words could match the new epoch, so clear them (amortised O(1)).
     for (let i: u32 = 0; i < capacity; i++) atomic.store<u32>(liveAt(i), 0);
     epoch = 1;
   }
-  atomic.store<u32>(storedPeakWord(), peakAllocated());
   atomic.store<u32>(epochWord(), epoch);
   while (true) {
-    const top = atomic.load<u64>(headWord());
-    if (atomic.cmpxchg<u64>(headWord(), top, ((top >> 32) + 1) << 32) == top) break;
+    const head = atomic.load<u64>(headWord());
+    if (atomic.cmpxchg<u64>(headWord(), head, headAfter(head, 0)) == head) break;
   }
   atomic.store<u32>(untouchedWord(), 0);
   for (let holder: u32 = 0; holder < HOLDERS; holder++) {
     const record = recordAt(holder);
+    atomic.store<u32>(record + R_EPOCH, epoch);
     atomic.store<u32>(record + R_COUNT, 0);
     atomic.store<i32>(record + R_NET, 0);
     atomic.store<i32>(record + R_PEAK, 0);
@@ -378,43 +396,53 @@ export function sharedPoolReset(): i32 {
   return OK;
 }
 
-/** The epoch a `freeMany` claims under (read once per batch). */
+/** The epoch bits a `freeMany` claims under (read once per batch). */
 export function sharedPoolEpoch(): u32 {
-  return atomic.load<u32>(epochWord());
+  return epochBits();
 }
 
 /**
- * Pass 1 of freeMany for one handle: claims its slot (LIVE -> state 0 of this epoch, so a
- * duplicate or a racing free is refused as DOUBLE_FREE) and returns its index, or INVALID_HANDLE /
- * DOUBLE_FREE.
+ * Pass 1 of freeMany for one handle: claims its slot (LIVE -> PENDING, so a duplicate or a racing
+ * free is refused as DOUBLE_FREE) and returns its index, or INVALID_HANDLE / DOUBLE_FREE.
  */
 export function sharedPoolClaim(handle: u32, epoch: u32): i32 {
   const index = slotIndex(handle);
   if (index < 0) return INVALID_HANDLE;
-  return atomic.cmpxchg<u32>(liveAt(<u32>index), (epoch << 8) | LIVE, epoch << 8) == ((epoch << 8) | LIVE) ? index : DOUBLE_FREE;
+  const liveWord = epoch | LIVE;
+  return atomic.cmpxchg<u32>(liveAt(<u32>index), liveWord, epoch | (self << 2) | PENDING) == liveWord ? index : DOUBLE_FREE;
 }
 
 /** Gives back a claim of a refused batch. */
 export function sharedPoolUnclaim(index: u32, epoch: u32): void {
-  if (index < capacity) atomic.store<u32>(liveAt(index), (epoch << 8) | LIVE);
+  if (index < capacity) atomic.store<u32>(liveAt(index), epoch | LIVE);
 }
 
 /** Pass 2 of freeMany for one claimed slot. */
 export function sharedPoolFreeClaimed(index: u32, epoch: u32): void {
   if (index >= capacity) return;
-  atomic.store<u32>(liveAt(index), (epoch << 8) | CACHED | self);
-  park(index, epoch);
+  atomic.store<u32>(liveAt(index), epoch | cachedBits);
+  park(index);
 }
 
-/** Sums record field `at` (an i64 or i32 counter) over all holder records. */
+/** Holder records to sum over. */
+// @ts-ignore: decorator
+@inline function recordsUsed(): u32 {
+  return min(atomic.load<u32>(recordsUsedWord()), HOLDERS);
+}
+
+/** Sums record counter `at` (a u64) over the records used. */
 function sum64(at: usize): u64 {
   let total: u64 = 0;
-  for (let holder: u32 = 0; holder < HOLDERS; holder++) total += atomic.load<u64>(recordAt(holder) + at);
+  const used = recordsUsed();
+  for (let holder: u32 = 0; holder < used; holder++) total += atomic.load<u64>(recordAt(holder) + at);
   return total;
 }
+
+/** Sums record counter `at` (an i32) over the records used. */
 function sum32(at: usize): i64 {
   let total: i64 = 0;
-  for (let holder: u32 = 0; holder < HOLDERS; holder++) total += <i64><i32>atomic.load<u32>(recordAt(holder) + at);
+  const used = recordsUsed();
+  for (let holder: u32 = 0; holder < used; holder++) total += <i64>atomic.load<i32>(recordAt(holder) + at);
   return total;
 }
 
@@ -423,17 +451,18 @@ function sum32(at: usize): i64 {
  * CACHED(that holder) (a stale entry, or a second entry of one slot, counts nothing).
  */
 export function sharedPoolCached(): f64 {
-  const epoch = atomic.load<u32>(epochWord());
+  const epoch = atomic.load<u32>(epochWord()) << EPOCH_SHIFT;
+  const used = recordsUsed();
   let total: u32 = 0;
-  for (let holder: u32 = 0; holder < HOLDERS; holder++) {
+  for (let holder: u32 = 0; holder < used; holder++) {
     const record = recordAt(holder);
     const count = min(atomic.load<u32>(record + R_COUNT), CACHE);
-    const cached = (epoch << 8) | CACHED | holder;
+    const parked = epoch | (holder << 2) | CACHED;
     for (let i: u32 = 0; i < count; i++) {
       const slot = atomic.load<u32>(entryAt(record, i));
-      if (slot >= capacity || atomic.load<u32>(liveAt(slot)) != cached) continue;
+      if (slot >= capacity || atomic.load<u32>(liveAt(slot)) != parked) continue;
       let first = true;
-      for (let j: u32 = 0; j < i && first; j++) first = atomic.load<u32>(entryAt(record, j)) != slot;
+      for (let j: u32 = i + 1; j < count && first; j++) first = atomic.load<u32>(entryAt(record, j)) != slot;
       if (first) total++;
     }
   }
@@ -452,8 +481,7 @@ function peakAllocated(): u32 {
 
 /**
  * Stats field `field` (a POOL_STAT_* index), summed over the holder records: exact whenever no
- * call is in flight (then `allocated` is the sum of the records' allocs - frees), a snapshot that
- * may lag the calls otherwise. `peakAllocated` as `peakAllocated()` says, never below `allocated`.
+ * call is in flight, a snapshot that may lag the calls otherwise (never outside [0, capacity]).
  */
 export function sharedPoolStat(field: i32): f64 {
   const net = sum32(R_NET);

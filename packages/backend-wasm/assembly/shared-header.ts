@@ -44,28 +44,38 @@ export const HEADER_LINES: usize = 1;
 /** Writes the header of a new allocator (the engine has reserved its state already). */
 export function writeHeader(kind: u32, objectSize: u32, slotSize: u32, capacity: u32, align: u32, dataOffset: u32, bufferSize: u32, memoryBytes: u32, stateBytes: u32, holders: u32, cacheSize: u32, tag: u32): void {
   const at = lineAt(0);
-  atomic.store<u32>(at + (HEADER_FORMAT << 2), FORMAT);
-  atomic.store<u32>(at + (HEADER_KIND << 2), kind);
-  atomic.store<u32>(at + (HEADER_OBJECT_SIZE << 2), objectSize);
-  atomic.store<u32>(at + (HEADER_SLOT_SIZE << 2), slotSize);
-  atomic.store<u32>(at + (HEADER_CAPACITY << 2), capacity);
-  atomic.store<u32>(at + (HEADER_ALIGN << 2), align);
-  atomic.store<u32>(at + (HEADER_DATA_OFFSET << 2), dataOffset);
-  atomic.store<u32>(at + (HEADER_BUFFER_SIZE << 2), bufferSize);
-  atomic.store<u32>(at + (HEADER_MEMORY_BYTES << 2), memoryBytes);
-  atomic.store<u32>(at + (HEADER_STATE_BYTES << 2), stateBytes);
-  atomic.store<u32>(at + (HEADER_HOLDERS << 2), holders);
-  atomic.store<u32>(at + (HEADER_CACHE_SIZE << 2), cacheSize);
-  atomic.store<u32>(at + (HEADER_TAG << 2), tag);
+  store<u32>(at + (HEADER_FORMAT << 2), FORMAT);
+  store<u32>(at + (HEADER_KIND << 2), kind);
+  store<u32>(at + (HEADER_OBJECT_SIZE << 2), objectSize);
+  store<u32>(at + (HEADER_SLOT_SIZE << 2), slotSize);
+  store<u32>(at + (HEADER_CAPACITY << 2), capacity);
+  store<u32>(at + (HEADER_ALIGN << 2), align);
+  store<u32>(at + (HEADER_DATA_OFFSET << 2), dataOffset);
+  store<u32>(at + (HEADER_BUFFER_SIZE << 2), bufferSize);
+  store<u32>(at + (HEADER_MEMORY_BYTES << 2), memoryBytes);
+  store<u32>(at + (HEADER_STATE_BYTES << 2), stateBytes);
+  store<u32>(at + (HEADER_HOLDERS << 2), holders);
+  store<u32>(at + (HEADER_CACHE_SIZE << 2), cacheSize);
+  store<u32>(at + (HEADER_TAG << 2), tag);
   // Last: a holder that sees the magic sees the rest.
   atomic.store<u32>(at + (HEADER_MAGIC << 2), MAGIC);
 }
 
+/** Header field `field`, once `headerFits` (or create) has made sure the memory holds a header. */
+// @ts-ignore: decorator
+@inline export function headerWord(field: u32): u32 {
+  return load<u32>(lineAt(0) + (field << 2));
+}
+
+/** Whether the memory is large enough to hold a header at all. */
+// @ts-ignore: decorator
+@inline function headerInMemory(): bool {
+  return <u64>RESERVED + (<u64>HEADER_WORDS << 2) <= <u64>memory.size() << 16;
+}
+
 /** Header field `field` of the state in this memory, or 0 when the memory is too small to hold a header. */
 export function sharedHeader(field: u32): u32 {
-  if (field >= HEADER_WORDS) return 0;
-  if (<u64>RESERVED + (<u64>HEADER_WORDS << 2) > <u64>memory.size() << 16) return 0;
-  return atomic.load<u32>(lineAt(0) + (field << 2));
+  return field < HEADER_WORDS && headerInMemory() ? atomic.load<u32>(lineAt(0) + (field << 2)) : 0;
 }
 
 /** The byte address of the probe word in this memory (attach looks for it in the candidate `memory`). */
@@ -75,6 +85,6 @@ export function sharedProbeAddress(): u32 {
 
 /** Whether the memory holds a complete header (magic written) whose state fits it: attach's first check. */
 export function headerFits(): bool {
-  if (sharedHeader(HEADER_MAGIC) != MAGIC) return false;
-  return <u64>RESERVED + <u64>sharedHeader(HEADER_STATE_BYTES) <= <u64>memory.size() << 16;
+  if (!headerInMemory() || atomic.load<u32>(lineAt(0)) != MAGIC) return false;
+  return <u64>RESERVED + <u64>headerWord(HEADER_STATE_BYTES) <= <u64>memory.size() << 16;
 }

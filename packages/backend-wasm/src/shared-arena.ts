@@ -21,7 +21,7 @@ import {
 import { instantiateShared, type EngineInstance, type SharedEngine } from './engine.js';
 import { MAX_MEMORY_BYTES } from './memory.js';
 import { BUSY, checkState, createRefusal, reserveShared, SHARED_FORMAT, type SharedEngineModule } from './shared-state.js';
-import { ARENA_DESCRIPTOR_FIELDS, newTag, snapshotDescriptor, verifyState, writeTag } from './shared-verify.js';
+import { newTag, verifyState, writeTag } from './shared-verify.js';
 import type { WasmMemory } from './webassembly.js';
 
 const MAX_U32 = 0xffffffff;
@@ -80,8 +80,7 @@ export class SharedWasmArena implements SharedArena {
 
   /** Another holder of the arena `descriptor` came from (`backend.attachArena`). */
   static attach(descriptor: unknown, engineModule: SharedEngineModule): SharedWasmArena {
-    const once = snapshotDescriptor(descriptor, ARENA_DESCRIPTOR_FIELDS);
-    const { layout, descriptor: d } = attachedArenaLayout(once, engineModule.name, SHARED_FORMAT, MAX_MEMORY_BYTES);
+    const { layout, descriptor: d } = attachedArenaLayout(descriptor, engineModule.name, SHARED_FORMAT, MAX_MEMORY_BYTES);
     const state = checkState(d.state);
     const engine = instantiateShared(engineModule.module, state.memory);
     verifyState(engine.exports, state.buffer, d.memory, {

@@ -4,32 +4,22 @@ import {
   checkBatch,
   destroyed,
   FIXED_POOL_STATS_FIELDS,
-  fixedPoolStatsFrom,
   freeError,
+  sharedFixedPoolStatsFrom,
   invalidRange,
   Status,
   unboundMethod,
   type FixedPoolLayout,
-  type FixedPoolStats,
   type HandleArray,
   type SharedFixedPool,
   type SharedFixedPoolDescriptor,
+  type SharedFixedPoolStats,
 } from '@mempool/api';
 import { instantiateShared, type EngineInstance, type SharedEngine } from './engine.js';
 import { MAX_MEMORY_BYTES } from './memory.js';
 import { BUSY, checkState, createRefusal, reserveShared, SHARED_FORMAT, type SharedEngineModule } from './shared-state.js';
-import { POOL_DESCRIPTOR_FIELDS, newTag, snapshotDescriptor, verifyState, writeTag } from './shared-verify.js';
+import { newTag, verifyState, writeTag } from './shared-verify.js';
 import type { WasmMemory } from './webassembly.js';
-
-/**
- * The stats of `values` (FIXED_POOL_STATS_FIELDS order, then `cached`), with `cached` not
- * enumerable so one holder's stats compare and serialise as an unshared pool's. (The api's
- * `sharedFixedPoolStatsFrom`, issue 18, does this once for every backend: use it once it is there.)
- */
-function sharedStatsFrom(values: readonly number[]): FixedPoolStats & { readonly cached: number } {
-  const stats = Object.defineProperty({ ...fixedPoolStatsFrom(values) }, 'cached', { value: values[values.length - 1], enumerable: false });
-  return Object.freeze(stats) as FixedPoolStats & { readonly cached: number };
-}
 
 /** Bound after destroy() in place of the engine's functions. */
 const gone = (): number => 0;
@@ -109,8 +99,7 @@ export class SharedWasmFixedPool implements SharedFixedPool {
 
   /** Another holder of the pool `descriptor` came from (`backend.attachFixedPool`). */
   static attach(descriptor: unknown, engineModule: SharedEngineModule): SharedWasmFixedPool {
-    const once = snapshotDescriptor(descriptor, POOL_DESCRIPTOR_FIELDS);
-    const { layout, descriptor: d } = attachedFixedPoolLayout(once, engineModule.name, SHARED_FORMAT, MAX_MEMORY_BYTES);
+    const { layout, descriptor: d } = attachedFixedPoolLayout(descriptor, engineModule.name, SHARED_FORMAT, MAX_MEMORY_BYTES);
     const state = checkState(d.state);
     const engine = instantiateShared(engineModule.module, state.memory);
     verifyState(engine.exports, state.buffer, d.memory, {
@@ -217,13 +206,13 @@ export class SharedWasmFixedPool implements SharedFixedPool {
     for (let k = 0; k < n; k++) this.#freeClaimed(claimed[k]!, epoch);
   }
 
-  stats(): FixedPoolStats {
+  stats(): SharedFixedPoolStats & { readonly cached: number } {
     SharedWasmFixedPool.#own(this, 'stats');
     if (this.#destroyed) throw destroyed('FixedPool', 'stats');
     // Then `cached` (free slots parked in holders' caches), for the api's shared stats shape.
     const values = FIXED_POOL_STATS_FIELDS.map((_, field) => this.#stat(field));
     values.push(this.#cached());
-    return sharedStatsFrom(values);
+    return sharedFixedPoolStatsFrom(values);
   }
 
   /**

@@ -19,17 +19,6 @@ export function writeTag(memory: SharedArrayBuffer, tag: number): void {
   Atomics.store(new Uint32Array(memory, 0, 1), 0, tag);
 }
 
-/** The descriptor fields an attach reads, each once, into a plain object the later checks read. */
-export function snapshotDescriptor(value: unknown, fields: readonly string[]): unknown {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
-  const copy: Record<string, unknown> = {};
-  for (const field of fields) copy[field] = (value as Record<string, unknown>)[field];
-  return copy;
-}
-
-export const POOL_DESCRIPTOR_FIELDS = ['kind', 'backend', 'format', 'objectSize', 'capacity', 'align', 'memory', 'state'] as const;
-export const ARENA_DESCRIPTOR_FIELDS = ['kind', 'backend', 'format', 'bufferSize', 'align', 'memory', 'state'] as const;
-
 // The header's fields (assembly/shared-header.ts HEADER_*), by index.
 const MAGIC = 0x5753504d;
 const H_MAGIC = 0;

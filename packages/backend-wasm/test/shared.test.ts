@@ -1,0 +1,244 @@
+// The wasm shared allocators' own regression tests: issue 17's descriptor scenarios as found on this
+// backend (attach verifies the state's header, the memory's size, tag and distinctness, and reads
+// each descriptor field once), and issue 18's per-holder caches (full means full, destroy returns
+// the cache, stats sum the holders, one holder alone is the unshared pool). The backend-neutral
+// versions run in conformance; these make sure wasm is covered whatever that suite holds.
+import { describe, expect, it } from 'vitest';
+import { ErrorCode, type SharedArena, type SharedFixedPool } from '@mempool/api';
+import { backend, createArena, createFixedPool } from '../src/index.js';
+
+function sharedPool(objectSize: number, capacity: number): SharedFixedPool {
+  return createFixedPool(objectSize, capacity, { shared: true }) as SharedFixedPool;
+}
+
+function sharedArena(bufferSize: number): SharedArena {
+  return createArena(bufferSize, { shared: true }) as SharedArena;
+}
+
+function stateBuffer(state: unknown): SharedArrayBuffer {
+  return (state as { buffer: SharedArrayBuffer }).buffer;
+}
+
+/** Attach must throw ERR_MEMPOOL_INVALID_ARGUMENT naming `field`. */
+function refused(attach: () => unknown, field: string): void {
+  let thrown: unknown = 'no error';
+  try {
+    attach();
+  } catch (error) {
+    thrown = error;
+  }
+  expect(thrown).toBeInstanceOf(Error);
+  expect((thrown as { code?: unknown }).code).toBe(ErrorCode.INVALID_ARGUMENT);
+  expect((thrown as Error).message).toContain(field);
+}
+
+/** Fills a pool, then checks that it hands out nothing more and that every live slot kept its bytes. */
+function fullAndIntact(pool: SharedFixedPool, live: number[]): void {
+  const bytes = new Uint8Array(pool.memory);
+  for (const h of live) bytes.fill(h & 0xff, h, h + pool.objectSize);
+  while (true) {
+    const h = pool.alloc();
+    if (h === 0) break;
+    expect(live).not.toContain(h);
+    bytes.fill(h & 0xff, h, h + pool.objectSize);
+    live.push(h);
+  }
+  expect(new Set(live).size).toBe(pool.capacity);
+  for (const h of live) expect(bytes.subarray(h, h + pool.objectSize).every((b) => b === (h & 0xff))).toBe(true);
+}
+
+describe('issue 17 on wasm: attach verifies the descriptor', () => {
+  it("(4) refuses a pool's own bookkeeping as its memory, and the full pool never hands out a live slot", () => {
+    const pool = sharedPool(16, 8);
+    const live = [pool.alloc(), pool.alloc()];
+    const d = pool.share();
+    refused(() => backend.attachFixedPool({ ...d, memory: stateBuffer(d.state) }), 'descriptor.memory');
+    // Even a bookkeeping buffer of exactly the recorded size is told apart (by the probe, not by size).
+    fullAndIntact(pool, live);
+  });
+
+  it('(5) refuses an arena whose memory is its bookkeeping; the creator never overlaps its own allocations', () => {
+    const arena = sharedArena(4096);
+    const first = arena.alloc(64, 8);
+    new Uint8Array(arena.memory, first, 64).fill(0x77);
+    const d = arena.share();
+    refused(() => backend.attachArena({ ...d, memory: stateBuffer(d.state) }), 'descriptor.memory');
+    refused(() => backend.attachArena({ ...d, state: d.memory }), 'descriptor.state');
+    refused(() => backend.attachArena({ ...d, memory: stateBuffer(d.state), state: d.memory }), 'descriptor.');
+    const second = arena.alloc(64, 8);
+    expect(second).toBe(first + 64);
+    expect(new Uint8Array(arena.memory, first, 64).every((b) => b === 0x77)).toBe(true);
+  });
+
+  it("(6) refuses a pool's bookkeeping relabelled as an arena descriptor, and the other way round", () => {
+    const pool = sharedPool(16, 8);
+    const live = [pool.alloc()];
+    const p = pool.share();
+    const arena = sharedArena(pool.memory.byteLength - 64);
+    const a = arena.share();
+    // The arena descriptor a hostile caller makes from the pool's: same memory, same byte length.
+    const relabelled = { kind: 'Arena', backend: p.backend, format: p.format, bufferSize: pool.memory.byteLength - 64, align: 8, memory: p.memory, state: p.state };
+    refused(() => backend.attachArena(relabelled), 'descriptor.kind');
+    refused(() => backend.attachFixedPool({ ...p, state: a.state }), 'descriptor.kind');
+    fullAndIntact(pool, live);
+  });
+
+  it('(7) reads every descriptor field once: a memory getter that answers differently later cannot shrink the memory', () => {
+    const pool = sharedPool(16, 64);
+    const real = pool.share();
+    const reads = new Map<string, number>();
+    const small = new SharedArrayBuffer(128);
+    const hostile = {} as Record<string, unknown>;
+    for (const [key, value] of Object.entries(real)) {
+      Object.defineProperty(hostile, key, {
+        enumerable: true,
+        get: () => {
+          const n = (reads.get(key) ?? 0) + 1;
+          reads.set(key, n);
+          return key === 'memory' && n > 1 ? small : value;
+        },
+      });
+    }
+    const q = backend.attachFixedPool(hostile);
+    expect([...reads.values()].every((n) => n === 1)).toBe(true);
+    expect(q.memory).toBe(real.memory);
+    // Every handle the new holder gives out lies inside the memory it reports.
+    const handles: number[] = [];
+    for (let h = q.alloc(); h !== 0; h = q.alloc()) handles.push(h);
+    expect(handles).toHaveLength(64);
+    for (const h of handles) expect(h + q.objectSize).toBeLessThanOrEqual(q.memory.byteLength);
+    // And a descriptor whose first answer is the small memory is refused.
+    let first = true;
+    const shrunk = { ...real };
+    Object.defineProperty(shrunk, 'memory', {
+      get: () => {
+        const answer = first ? small : real.memory;
+        first = false;
+        return answer;
+      },
+    });
+    refused(() => backend.attachFixedPool(shrunk), 'descriptor.memory');
+  });
+
+  it('refuses a changed geometry, a zeroed, foreign or twin bookkeeping, a memory made with another state, and a lying byteLength', () => {
+    const pool = sharedPool(64, 8);
+    const live = [pool.alloc()];
+    const d = pool.share();
+    refused(() => backend.attachFixedPool({ ...d, objectSize: 8 }), 'descriptor.objectSize');
+    refused(() => backend.attachFixedPool({ ...d, capacity: 4 }), 'descriptor.capacity');
+    refused(() => backend.attachFixedPool({ ...d, align: 16 }), 'descriptor.align');
+    const pages = stateBuffer(d.state).byteLength / 65536;
+    const zeroed = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+    refused(() => backend.attachFixedPool({ ...d, state: zeroed }), 'descriptor.state');
+    const twin = sharedPool(64, 8).share();
+    refused(() => backend.attachFixedPool({ ...d, state: twin.state }), 'descriptor.memory');
+    refused(() => backend.attachFixedPool({ ...twin, memory: d.memory }), 'descriptor.memory');
+    const bigger = new SharedArrayBuffer(d.memory.byteLength + 64);
+    refused(() => backend.attachFixedPool({ ...d, memory: bigger }), 'descriptor.memory');
+    const liar = new SharedArrayBuffer(16);
+    Object.defineProperty(liar, 'byteLength', { value: d.memory.byteLength });
+    refused(() => backend.attachFixedPool({ ...d, memory: liar }), 'descriptor.memory');
+    const fakeState = new Proxy(d.state as object, {});
+    refused(() => backend.attachFixedPool({ ...d, state: fakeState }), 'descriptor.state');
+    const arena = sharedArena(4096).share();
+    refused(() => backend.attachArena({ ...arena, align: 64 }), 'descriptor.align');
+    refused(() => backend.attachArena({ ...arena, bufferSize: 2048 }), 'descriptor.bufferSize');
+    fullAndIntact(pool, live);
+  });
+});
+
+describe('issue 18 on wasm: per-holder caches', () => {
+  it('full means full: slots parked in another holder cache are taken before alloc returns 0', () => {
+    const p = sharedPool(8, 64);
+    const q = backend.attachFixedPool(p.share());
+    const handles: number[] = [];
+    for (let i = 0; i < 64; i++) handles.push(p.alloc());
+    for (const h of handles.slice(0, 20)) q.free(h);
+    expect(q.stats()).toMatchObject({ allocated: 44, available: 20, allocCount: 64, freeCount: 20, failedAllocs: 0 });
+    expect((p.stats() as { cached?: number }).cached).toBe(20);
+    const again: number[] = [];
+    for (let h = p.alloc(); h !== 0; h = p.alloc()) again.push(h);
+    expect(again.sort((a, b) => a - b)).toEqual(handles.slice(0, 20).sort((a, b) => a - b));
+    expect(p.stats()).toMatchObject({ allocated: 64, available: 0, failedAllocs: 1 });
+    expect((p.stats() as { cached?: number }).cached).toBe(0);
+  });
+
+  it("destroy() of a holder returns its cache, frees its record and keeps its counters in the pool's stats", () => {
+    const p = sharedPool(8, 40);
+    const holders = Array.from({ length: 63 }, () => backend.attachFixedPool(p.share()));
+    let thrown: unknown;
+    try {
+      backend.attachFixedPool(p.share());
+    } catch (error) {
+      thrown = error;
+    }
+    expect((thrown as { code?: unknown }).code).toBe(ErrorCode.BUSY);
+    const q = holders.pop()!;
+    for (const h of holders) h.destroy();
+    const handles = Array.from({ length: 40 }, () => q.alloc());
+    for (const h of handles) q.free(h);
+    expect((q.stats() as { cached?: number }).cached).toBe(24);
+    q.destroy();
+    expect(p.stats()).toMatchObject({ allocated: 0, available: 40, allocCount: 40, freeCount: 40 });
+    expect((p.stats() as { cached?: number }).cached).toBe(0);
+    // Its cache went to the stack: p gets all 40 back with no steal, and the freed records take new holders.
+    const back = Array.from({ length: 40 }, () => p.alloc());
+    expect(new Set(back).size).toBe(40);
+    expect(p.alloc()).toBe(0);
+    const fresh = Array.from({ length: 63 }, () => backend.attachFixedPool(p.share()));
+    for (const h of fresh) h.destroy();
+  });
+
+  it('one holder alone hands out exactly the handles of an unshared pool and keeps its stats, through flushes, refills and resets', () => {
+    const shared = sharedPool(24, 200);
+    const plain = createFixedPool(24, 200);
+    let seed = 12345;
+    const random = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      return seed % n;
+    };
+    const liveShared: number[] = [];
+    const livePlain: number[] = [];
+    for (let step = 0; step < 20000; step++) {
+      const r = random(100);
+      if (r < 52) {
+        const a = shared.alloc();
+        expect(a).toBe(plain.alloc());
+        if (a !== 0) {
+          liveShared.push(a);
+          livePlain.push(a);
+        }
+      } else if (r < 99) {
+        if (liveShared.length === 0) continue;
+        const k = random(liveShared.length);
+        shared.free(liveShared[k]!);
+        plain.free(livePlain[k]!);
+        liveShared.splice(k, 1);
+        livePlain.splice(k, 1);
+      } else {
+        shared.reset();
+        plain.reset();
+        liveShared.length = 0;
+        livePlain.length = 0;
+      }
+      if (step % 997 === 0) expect(shared.stats()).toEqual(plain.stats());
+    }
+    expect(shared.stats()).toEqual(plain.stats());
+  });
+
+  it('with two holders peakAllocated is a bound at least the true peak and at most the capacity', () => {
+    const p = sharedPool(8, 16);
+    const q = backend.attachFixedPool(p.share());
+    const a = Array.from({ length: 10 }, () => p.alloc());
+    for (const h of a) q.free(h);
+    const b = Array.from({ length: 10 }, () => q.alloc());
+    const { peakAllocated, allocated } = p.stats();
+    expect(allocated).toBe(10);
+    expect(peakAllocated).toBeGreaterThanOrEqual(10);
+    expect(peakAllocated).toBeLessThanOrEqual(16);
+    for (const h of b) p.free(h);
+    p.reset();
+    expect(q.stats()).toMatchObject({ allocated: 0, available: 16 });
+    expect(q.stats().peakAllocated).toBeGreaterThanOrEqual(10);
+  });
+});
