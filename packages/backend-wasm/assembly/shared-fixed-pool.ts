@@ -27,10 +27,8 @@ import {
 } from './engine-facts';
 import { reserve } from './engine-memory';
 import {
-  HEADER_CACHE_SIZE,
   HEADER_CAPACITY,
   HEADER_DATA_OFFSET,
-  HEADER_HOLDERS,
   HEADER_KIND,
   HEADER_LINES,
   HEADER_OBJECT_SIZE,
@@ -46,7 +44,7 @@ import { BUSY, LINE, lineAt } from './shared-words';
 /** Holder records: the creator and every attach each claim one; an attach when all are claimed is refused (BUSY). */
 export const HOLDERS: u32 = 64;
 /** Slots a holder's cache parks (M); a full cache moves its older half (a batch) to the stack. */
-export const CACHE: u32 = 32;
+const CACHE: u32 = 32;
 const BATCH: u32 = CACHE >> 1;
 /** Lines of one holder record: its own line of words and counters, then the cache's entries. */
 const RECORD_LINES: usize = 1 + ((<usize>CACHE << 2) + LINE - 1) / LINE;
@@ -92,13 +90,16 @@ const R_CLAIMED: usize = 0;
 /** The epoch this holder must use: set on claim and by every reset. */
 const R_EPOCH: usize = 4;
 const R_COUNT: usize = 8;
-/** allocs - frees through this record since the last reset (negative when it freed others' slots): `allocated` is the sum. */
-const R_NET: usize = 12;
+/**
+ * allocs - frees through this record since the last reset (negative when it freed others' slots;
+ * unbounded either way when one holder allocates what another frees, hence i64): `allocated` is the sum.
+ */
+const R_NET: usize = 16;
 /** The highest `net` since the last reset: their sum bounds `peakAllocated` (exact with one holder). */
-const R_PEAK: usize = 16;
-const R_ALLOCS: usize = 24;
-const R_FREES: usize = 32;
-const R_FAILED: usize = 40;
+const R_PEAK: usize = 24;
+const R_ALLOCS: usize = 32;
+const R_FREES: usize = 40;
+const R_FAILED: usize = 48;
 const R_ENTRIES: usize = LINE;
 
 // Geometry, set once per instance, and this instance's holder.
@@ -190,7 +191,6 @@ export function sharedPoolCreate(objectSize_: u32, slotSize_: u32, capacity_: u3
  */
 export function sharedPoolAttach(): i32 {
   if (!headerFits() || headerWord(HEADER_KIND) != KIND_POOL) return INVALID_ARGUMENT;
-  if (headerWord(HEADER_HOLDERS) != HOLDERS || headerWord(HEADER_CACHE_SIZE) != CACHE) return INVALID_ARGUMENT;
   if (<u64>headerWord(HEADER_STATE_BYTES) != stateBytes(headerWord(HEADER_CAPACITY))) return INVALID_ARGUMENT;
   place();
   return claim();
@@ -206,12 +206,11 @@ export function sharedPoolAttach(): i32 {
 }
 
 /** Counts an allocation of slot `index` on this holder's record and returns its handle. */
-// @ts-ignore: decorator
-@inline function counted(index: u32): u32 {
+function counted(index: u32): u32 {
   store<u64>(mine + R_ALLOCS, load<u64>(mine + R_ALLOCS) + 1);
-  const net = load<i32>(mine + R_NET) + 1;
-  store<i32>(mine + R_NET, net);
-  if (net > load<i32>(mine + R_PEAK)) store<i32>(mine + R_PEAK, net);
+  const net = load<i64>(mine + R_NET) + 1;
+  store<i64>(mine + R_NET, net);
+  if (net > load<i64>(mine + R_PEAK)) store<i64>(mine + R_PEAK, net);
   return dataOffset + index * slotSize;
 }
 
@@ -332,8 +331,7 @@ function flush(take: u32): void {
 }
 
 /** Puts slot `index`, whose live word this call made CACHED(self), on top of the cache, and counts the free. */
-// @ts-ignore: decorator
-@inline function park(index: u32): void {
+function park(index: u32): void {
   let count = load<u32>(mine + R_COUNT);
   if (count >= CACHE) {
     flush(BATCH);
@@ -342,7 +340,7 @@ function flush(take: u32): void {
   store<u32>(entryAt(mine, count), index);
   store<u32>(mine + R_COUNT, count + 1);
   store<u64>(mine + R_FREES, load<u64>(mine + R_FREES) + 1);
-  store<i32>(mine + R_NET, load<i32>(mine + R_NET) - 1);
+  store<i64>(mine + R_NET, load<i64>(mine + R_NET) - 1);
 }
 
 /** Frees one slot: OK, INVALID_HANDLE or DOUBLE_FREE (of racing frees of one handle, in any holders, exactly one gets OK). */
@@ -389,38 +387,34 @@ export function sharedPoolReset(): i32 {
     const record = recordAt(holder);
     atomic.store<u32>(record + R_EPOCH, epoch);
     atomic.store<u32>(record + R_COUNT, 0);
-    atomic.store<i32>(record + R_NET, 0);
-    atomic.store<i32>(record + R_PEAK, 0);
+    atomic.store<i64>(record + R_NET, 0);
+    atomic.store<i64>(record + R_PEAK, 0);
   }
   atomic.store<u32>(resettingWord(), 0);
   return OK;
-}
-
-/** The epoch bits a `freeMany` claims under (read once per batch). */
-export function sharedPoolEpoch(): u32 {
-  return epochBits();
 }
 
 /**
  * Pass 1 of freeMany for one handle: claims its slot (LIVE -> PENDING, so a duplicate or a racing
  * free is refused as DOUBLE_FREE) and returns its index, or INVALID_HANDLE / DOUBLE_FREE.
  */
-export function sharedPoolClaim(handle: u32, epoch: u32): i32 {
+export function sharedPoolClaim(handle: u32): i32 {
   const index = slotIndex(handle);
   if (index < 0) return INVALID_HANDLE;
+  const epoch = epochBits();
   const liveWord = epoch | LIVE;
   return atomic.cmpxchg<u32>(liveAt(<u32>index), liveWord, epoch | (self << 2) | PENDING) == liveWord ? index : DOUBLE_FREE;
 }
 
 /** Gives back a claim of a refused batch. */
-export function sharedPoolUnclaim(index: u32, epoch: u32): void {
-  if (index < capacity) atomic.store<u32>(liveAt(index), epoch | LIVE);
+export function sharedPoolUnclaim(index: u32): void {
+  if (index < capacity) atomic.store<u32>(liveAt(index), epochBits() | LIVE);
 }
 
 /** Pass 2 of freeMany for one claimed slot. */
-export function sharedPoolFreeClaimed(index: u32, epoch: u32): void {
+export function sharedPoolFreeClaimed(index: u32): void {
   if (index >= capacity) return;
-  atomic.store<u32>(liveAt(index), epoch | cachedBits);
+  atomic.store<u32>(liveAt(index), epochBits() | cachedBits);
   park(index);
 }
 
@@ -438,11 +432,11 @@ function sum64(at: usize): u64 {
   return total;
 }
 
-/** Sums record counter `at` (an i32) over the records used. */
-function sum32(at: usize): i64 {
+/** Sums record counter `at` (an i64) over the records used. */
+function sumSigned(at: usize): i64 {
   let total: i64 = 0;
   const used = recordsUsed();
-  for (let holder: u32 = 0; holder < used; holder++) total += <i64>atomic.load<i32>(recordAt(holder) + at);
+  for (let holder: u32 = 0; holder < used; holder++) total += atomic.load<i64>(recordAt(holder) + at);
   return total;
 }
 
@@ -475,8 +469,9 @@ export function sharedPoolCached(): f64 {
  * this is an upper bound with several holders, and exact with one.
  */
 function peakAllocated(): u32 {
-  const sum = sum32(R_PEAK);
-  return max(atomic.load<u32>(storedPeakWord()), <u32>(sum > <i64>capacity ? <i64>capacity : sum < 0 ? 0 : sum));
+  const sum = sumSigned(R_PEAK);
+  // Each record's peak is at least 0, so only the top needs a bound.
+  return max(atomic.load<u32>(storedPeakWord()), <u32>(sum > <i64>capacity ? <i64>capacity : sum));
 }
 
 /**
@@ -484,7 +479,7 @@ function peakAllocated(): u32 {
  * call is in flight, a snapshot that may lag the calls otherwise (never outside [0, capacity]).
  */
 export function sharedPoolStat(field: i32): f64 {
-  const net = sum32(R_NET);
+  const net = sumSigned(R_NET);
   const allocated = <u32>(net < 0 ? 0 : net > <i64>capacity ? <i64>capacity : net);
   if (field == POOL_STAT_OBJECT_SIZE) return <f64>objectSize;
   if (field == POOL_STAT_SLOT_SIZE) return <f64>slotSize;

@@ -36,7 +36,7 @@ export const HEADER_CACHE_SIZE: u32 = 12;
 export const HEADER_TAG: u32 = 13;
 /** Not geometry: a word attach changes to tell whether a candidate `memory` is this state's own buffer. */
 export const HEADER_PROBE: u32 = 14;
-const HEADER_WORDS: u32 = 15;
+export const HEADER_WORDS: u32 = 15;
 
 /** Lines the header takes (the allocator's own state starts after them). */
 export const HEADER_LINES: usize = 1;
@@ -73,14 +73,12 @@ export function writeHeader(kind: u32, objectSize: u32, slotSize: u32, capacity:
   return <u64>RESERVED + (<u64>HEADER_WORDS << 2) <= <u64>memory.size() << 16;
 }
 
-/** Header field `field` of the state in this memory, or 0 when the memory is too small to hold a header. */
-export function sharedHeader(field: u32): u32 {
-  return field < HEADER_WORDS && headerInMemory() ? atomic.load<u32>(lineAt(0) + (field << 2)) : 0;
-}
-
-/** The byte address of the probe word in this memory (attach looks for it in the candidate `memory`). */
-export function sharedProbeAddress(): u32 {
-  return <u32>(lineAt(0) + (HEADER_PROBE << 2));
+/**
+ * Where the header starts in this memory: JavaScript reads it there (with atomics) to check a
+ * descriptor, and moves its probe word (HEADER_PROBE) to tell whether a candidate `memory` is it.
+ */
+export function sharedHeaderAddress(): u32 {
+  return <u32>lineAt(0);
 }
 
 /** Whether the memory holds a complete header (magic written) whose state fits it: attach's first check. */

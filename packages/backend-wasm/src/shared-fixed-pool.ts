@@ -49,7 +49,6 @@ export class SharedWasmFixedPool implements SharedFixedPool {
   #alloc: SharedEngine['sharedPoolAlloc'];
   #free: SharedEngine['sharedPoolFree'];
   #reset: SharedEngine['sharedPoolReset'];
-  #epoch: SharedEngine['sharedPoolEpoch'];
   #claim: SharedEngine['sharedPoolClaim'];
   #unclaim: SharedEngine['sharedPoolUnclaim'];
   #freeClaimed: SharedEngine['sharedPoolFreeClaimed'];
@@ -88,7 +87,6 @@ export class SharedWasmFixedPool implements SharedFixedPool {
     this.#alloc = engine.exports.sharedPoolAlloc;
     this.#free = engine.exports.sharedPoolFree;
     this.#reset = engine.exports.sharedPoolReset;
-    this.#epoch = engine.exports.sharedPoolEpoch;
     this.#claim = engine.exports.sharedPoolClaim;
     this.#unclaim = engine.exports.sharedPoolUnclaim;
     this.#freeClaimed = engine.exports.sharedPoolFreeClaimed;
@@ -191,19 +189,18 @@ export class SharedWasmFixedPool implements SharedFixedPool {
     if (this.#claimed.length < Math.min(n, this.capacity))
       this.#claimed = new Uint32Array(Math.min(Math.max(n, 2 * this.#claimed.length), this.capacity));
     const claimed = this.#claimed;
-    const epoch = this.#epoch() >>> 0;
     // Pass 1 reads each entry once and claims its slot; on the first refusal it gives the claimed
     // ones back and throws, having freed nothing.
     for (let k = 0; k < n; k++) {
       const handle = handles[k]!;
-      const result = handle >>> 0 === handle ? this.#claim(handle, epoch) : Status.INVALID_HANDLE;
+      const result = handle >>> 0 === handle ? this.#claim(handle) : Status.INVALID_HANDLE;
       if (result < 0) {
-        for (let j = 0; j < k; j++) this.#unclaim(claimed[j]!, epoch);
+        for (let j = 0; j < k; j++) this.#unclaim(claimed[j]!);
         throw freeError(result, `handles[${k}]`, handle, this);
       }
       claimed[k] = result;
     }
-    for (let k = 0; k < n; k++) this.#freeClaimed(claimed[k]!, epoch);
+    for (let k = 0; k < n; k++) this.#freeClaimed(claimed[k]!);
   }
 
   stats(): SharedFixedPoolStats & { readonly cached: number } {

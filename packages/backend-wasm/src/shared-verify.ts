@@ -32,6 +32,8 @@ const H_DATA_OFFSET = 7;
 const H_BUFFER_SIZE = 8;
 const H_MEMORY_BYTES = 9;
 const H_TAG = 13;
+const H_PROBE = 14;
+const H_WORDS = 15;
 const KIND_POOL = 1;
 const KIND_ARENA = 2;
 
@@ -67,7 +69,10 @@ function realByteLength(buffer: SharedArrayBuffer): number {
  * differs. `engine` is an instance over the state, not yet attached.
  */
 export function verifyState(engine: SharedEngine, stateBuffer: SharedArrayBuffer, memory: SharedArrayBuffer, expected: RecordedGeometry): void {
-  const header = (field: number): number => engine.sharedHeader(field) >>> 0;
+  const base = engine.sharedHeaderAddress() >>> 0;
+  // A memory too small to hold a header reads as zeroes, which no check below accepts.
+  const words = realByteLength(stateBuffer) >= base + 4 * H_WORDS ? new Uint32Array(stateBuffer, base, H_WORDS) : undefined;
+  const header = (field: number): number => (words === undefined ? 0 : Atomics.load(words, field));
   if (header(H_MAGIC) !== MAGIC) {
     throw invalidRange('descriptor.state', 'the state of a shared allocator, from share()', 'a memory that holds none');
   }
@@ -95,7 +100,7 @@ export function verifyState(engine: SharedEngine, stateBuffer: SharedArrayBuffer
   if (Atomics.load(new Uint32Array(memory, 0, 1), 0) !== header(H_TAG)) {
     throw invalidRange('descriptor.memory', 'the memory made with descriptor.state (its tag is not there)', 'another memory');
   }
-  if (aliases(engine, stateBuffer, memory)) {
+  if (words !== undefined && aliases(words, memory, base + 4 * H_PROBE)) {
     throw invalidRange('descriptor.memory', "the allocator's memory, not its state (descriptor.state)", 'the state itself');
   }
 }
@@ -105,14 +110,12 @@ export function verifyState(engine: SharedEngine, stateBuffer: SharedArrayBuffer
  * objects share bytes from the start, which no identity test sees). The probe word of the header is
  * moved twice; a buffer that is the state follows both moves, any other buffer keeps its bytes.
  */
-function aliases(engine: SharedEngine, stateBuffer: SharedArrayBuffer, memory: SharedArrayBuffer): boolean {
-  const at = engine.sharedProbeAddress() >>> 0;
+function aliases(header: Uint32Array, memory: SharedArrayBuffer, at: number): boolean {
   if (at + 4 > realByteLength(memory)) return false;
-  const state = new Int32Array(stateBuffer, at, 1);
-  const candidate = new Int32Array(memory, at, 1);
+  const candidate = new Uint32Array(memory, at, 1);
   for (let round = 0; round < 2; round++) {
-    const now = Atomics.add(state, 0, 0x61c88647) + 0x61c88647;
-    if (Atomics.load(candidate, 0) !== (now | 0)) return false;
+    const now = (Atomics.add(header, H_PROBE, 0x61c88647) + 0x61c88647) >>> 0;
+    if (Atomics.load(candidate, 0) !== now) return false;
   }
   return true;
 }
