@@ -20,8 +20,8 @@ import {
 } from '@mempool/api';
 import { instantiateShared, type EngineInstance, type SharedEngine } from './engine.js';
 import { MAX_MEMORY_BYTES } from './memory.js';
-import { BUSY, checkState, createRefusal, reserveShared, SHARED_FORMAT, type SharedEngineModule } from './shared-state.js';
-import { newTag, verifyState, writeTag } from './shared-verify.js';
+import { BUSY, createRefusal, reserveShared, SHARED_FORMAT, type SharedEngineModule } from './shared-state.js';
+import { newTag, verifiedEngine, writeTag } from './shared-verify.js';
 import type { WasmMemory } from './webassembly.js';
 
 const MAX_U32 = 0xffffffff;
@@ -49,7 +49,11 @@ export class SharedWasmArena implements SharedArena {
   #generation: SharedEngine['sharedArenaGeneration'];
   #stat: SharedEngine['sharedArenaStat'];
 
-  constructor(layout: ArenaLayout, engineModule: SharedEngineModule, attached?: { memory: SharedArrayBuffer; engine: EngineInstance<SharedEngine> }) {
+  constructor(
+    layout: ArenaLayout,
+    engineModule: SharedEngineModule,
+    attached?: { memory: SharedArrayBuffer; engine: EngineInstance<SharedEngine> },
+  ) {
     this.bufferSize = layout.bufferSize;
     this.dataOffset = layout.dataOffset;
     this.#align = layout.align;
@@ -81,17 +85,9 @@ export class SharedWasmArena implements SharedArena {
   /** Another holder of the arena `descriptor` came from (`backend.attachArena`). */
   static attach(descriptor: unknown, engineModule: SharedEngineModule): SharedWasmArena {
     const { layout, descriptor: d } = attachedArenaLayout(descriptor, engineModule.name, SHARED_FORMAT, MAX_MEMORY_BYTES);
-    const state = checkState(d.state);
-    const engine = instantiateShared(engineModule.module, state.memory);
-    verifyState(engine.exports, state.buffer, d.memory, {
-      kind: 'Arena',
-      format: SHARED_FORMAT,
-      align: layout.align,
-      dataOffset: layout.dataOffset,
-      bufferSize: layout.bufferSize,
-      memoryBytes: layout.byteLength,
-    });
-    if (engine.exports.sharedArenaAttach() !== Status.OK) throw invalidRange('descriptor.state', 'the state of an Arena, from share()', 'another state');
+    const engine = verifiedEngine(engineModule, d, 'Arena', layout);
+    if (engine.exports.sharedArenaAttach() !== Status.OK)
+      throw invalidRange('descriptor.state', 'the state of an Arena, from share()', 'another state');
     return new SharedWasmArena(layout, engineModule, { memory: d.memory, engine });
   }
 

@@ -17,8 +17,8 @@ import {
 } from '@mempool/api';
 import { instantiateShared, type EngineInstance, type SharedEngine } from './engine.js';
 import { MAX_MEMORY_BYTES } from './memory.js';
-import { BUSY, checkState, createRefusal, reserveShared, SHARED_FORMAT, type SharedEngineModule } from './shared-state.js';
-import { newTag, verifyState, writeTag } from './shared-verify.js';
+import { BUSY, createRefusal, reserveShared, SHARED_FORMAT, type SharedEngineModule } from './shared-state.js';
+import { newTag, verifiedEngine, writeTag } from './shared-verify.js';
 import type { WasmMemory } from './webassembly.js';
 
 /** Bound after destroy() in place of the engine's functions. */
@@ -73,7 +73,15 @@ export class SharedWasmFixedPool implements SharedFixedPool {
     if (engine === undefined) {
       engine = instantiateShared(engineModule.module);
       const refusal = createRefusal(
-        engine.exports.sharedPoolCreate(layout.objectSize, layout.slotSize, layout.capacity, layout.align, layout.dataOffset, layout.byteLength, tag),
+        engine.exports.sharedPoolCreate(
+          layout.objectSize,
+          layout.slotSize,
+          layout.capacity,
+          layout.align,
+          layout.dataOffset,
+          layout.byteLength,
+          tag,
+        ),
         12 * layout.capacity,
       );
       if (refusal) throw refusal;
@@ -98,20 +106,14 @@ export class SharedWasmFixedPool implements SharedFixedPool {
   /** Another holder of the pool `descriptor` came from (`backend.attachFixedPool`). */
   static attach(descriptor: unknown, engineModule: SharedEngineModule): SharedWasmFixedPool {
     const { layout, descriptor: d } = attachedFixedPoolLayout(descriptor, engineModule.name, SHARED_FORMAT, MAX_MEMORY_BYTES);
-    const state = checkState(d.state);
-    const engine = instantiateShared(engineModule.module, state.memory);
-    verifyState(engine.exports, state.buffer, d.memory, {
-      kind: 'FixedPool',
-      format: SHARED_FORMAT,
-      objectSize: layout.objectSize,
-      slotSize: layout.slotSize,
-      capacity: layout.capacity,
-      align: layout.align,
-      dataOffset: layout.dataOffset,
-      memoryBytes: layout.byteLength,
-    });
+    const engine = verifiedEngine(engineModule, d, 'FixedPool', layout);
     const status = engine.exports.sharedPoolAttach();
-    if (status === BUSY) throw busy('FixedPool', 'attach', `all ${engine.exports.HOLDERS.value} holder records of the pool are claimed (destroy() a holder to free one)`);
+    if (status === BUSY)
+      throw busy(
+        'FixedPool',
+        'attach',
+        `all ${engine.exports.HOLDERS.value} holder records of the pool are claimed (destroy() a holder to free one)`,
+      );
     if (status !== Status.OK) throw invalidRange('descriptor.state', 'the state of a FixedPool, from share()', 'another state');
     return new SharedWasmFixedPool(layout, engineModule, { memory: d.memory, engine });
   }

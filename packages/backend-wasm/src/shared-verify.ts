@@ -1,5 +1,6 @@
-import { invalidRange } from '@mempool/api';
-import type { SharedEngine } from './engine.js';
+import { invalidRange, type SharedDescriptorFields } from '@mempool/api';
+import { instantiateShared, type EngineInstance, type SharedEngine } from './engine.js';
+import { checkState, SHARED_FORMAT, type SharedEngineModule } from './shared-state.js';
 
 /**
  * Attach verifies, it does not trust (issue 17). A descriptor is plain data from another worker,
@@ -37,17 +38,31 @@ const H_WORDS = 15;
 const KIND_POOL = 1;
 const KIND_ARENA = 2;
 
-/** What the descriptor says, as the header records it (an arena records no object size, slot size or capacity). */
-export interface RecordedGeometry {
-  readonly kind: 'FixedPool' | 'Arena';
-  readonly format: number;
+/** The layout the descriptor's geometry gives, which the header must record (an arena has no object size, slot size or capacity). */
+export interface ClaimedLayout {
   readonly objectSize?: number;
   readonly slotSize?: number;
   readonly capacity?: number;
   readonly align: number;
   readonly dataOffset: number;
   readonly bufferSize?: number;
-  readonly memoryBytes: number;
+  readonly byteLength: number;
+}
+
+/**
+ * An instance of the shared engine over the descriptor's state, once the state's header and the
+ * descriptor's memory have passed {@link verifyState}; the caller then claims a holder in it.
+ */
+export function verifiedEngine(
+  engineModule: SharedEngineModule,
+  d: SharedDescriptorFields,
+  kind: 'FixedPool' | 'Arena',
+  layout: ClaimedLayout,
+): EngineInstance<SharedEngine> {
+  const state = checkState(d.state);
+  const engine = instantiateShared(engineModule.module, state.memory);
+  verifyState(engine.exports, state.buffer, d.memory, kind, layout);
+  return engine;
 }
 
 /** SharedArrayBuffer's own byteLength getter (none where the environment has no SharedArrayBuffer). */
@@ -68,7 +83,13 @@ function realByteLength(buffer: SharedArrayBuffer): number {
  * state (not the state's own buffer): throws ERR_MEMPOOL_INVALID_ARGUMENT naming the field that
  * differs. `engine` is an instance over the state, not yet attached.
  */
-export function verifyState(engine: SharedEngine, stateBuffer: SharedArrayBuffer, memory: SharedArrayBuffer, expected: RecordedGeometry): void {
+function verifyState(
+  engine: SharedEngine,
+  stateBuffer: SharedArrayBuffer,
+  memory: SharedArrayBuffer,
+  expectedKind: 'FixedPool' | 'Arena',
+  expected: ClaimedLayout,
+): void {
   const base = engine.sharedHeaderAddress() >>> 0;
   // A memory too small to hold a header reads as zeroes, which no check below accepts.
   const words = realByteLength(stateBuffer) >= base + 4 * H_WORDS ? new Uint32Array(stateBuffer, base, H_WORDS) : undefined;
@@ -76,11 +97,11 @@ export function verifyState(engine: SharedEngine, stateBuffer: SharedArrayBuffer
   if (header(H_MAGIC) !== MAGIC) {
     throw invalidRange('descriptor.state', 'the state of a shared allocator, from share()', 'a memory that holds none');
   }
-  if (header(H_FORMAT) !== expected.format) {
-    throw invalidRange('descriptor.state', `a state of format ${expected.format} (made by another version of the backend)`, header(H_FORMAT));
+  if (header(H_FORMAT) !== SHARED_FORMAT) {
+    throw invalidRange('descriptor.state', `a state of format ${SHARED_FORMAT} (made by another version of the backend)`, header(H_FORMAT));
   }
   const kind = header(H_KIND) === KIND_POOL ? 'FixedPool' : header(H_KIND) === KIND_ARENA ? 'Arena' : 'another kind';
-  if (kind !== expected.kind) throw invalidRange('descriptor.kind', `${JSON.stringify(kind)} (what its state holds)`, expected.kind);
+  if (kind !== expectedKind) throw invalidRange('descriptor.kind', `${JSON.stringify(kind)} (what its state holds)`, expectedKind);
   const same = (name: string, field: number, value: number | undefined): void => {
     if (value !== undefined && header(field) !== value) {
       throw invalidRange(`descriptor.${name}`, `${header(field)} (what its state records)`, value);
@@ -94,7 +115,7 @@ export function verifyState(engine: SharedEngine, stateBuffer: SharedArrayBuffer
   same('objectSize (its slot size)', H_SLOT_SIZE, expected.slotSize);
   same('align (its data offset)', H_DATA_OFFSET, expected.dataOffset);
   const bytes = realByteLength(memory);
-  if (bytes !== header(H_MEMORY_BYTES) || bytes !== expected.memoryBytes) {
+  if (bytes !== header(H_MEMORY_BYTES) || bytes !== expected.byteLength) {
     throw invalidRange('descriptor.memory', `a SharedArrayBuffer of ${header(H_MEMORY_BYTES)} bytes (what its state records)`, bytes);
   }
   if (Atomics.load(new Uint32Array(memory, 0, 1), 0) !== header(H_TAG)) {
