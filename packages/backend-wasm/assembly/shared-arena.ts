@@ -17,7 +17,7 @@ import {
   OK,
 } from './engine-facts';
 import { reserve } from './engine-memory';
-import { HEADER_BUFFER_SIZE, HEADER_DATA_OFFSET, HEADER_KIND, HEADER_LINES, HEADER_STATE_BYTES, KIND_ARENA, headerFits, headerWord, writeHeader } from './shared-header';
+import { HEADER_BUFFER_SIZE, HEADER_DATA_OFFSET, HEADER_LINES, HEADER_STATE_BYTES, KIND_ARENA, headerFits, headerWord, writeHeader } from './shared-header';
 import { BUSY, LINE, lineAt, raiseTo } from './shared-words';
 
 /** State line 0: bytes used from the start of the data region (below 2^32), the word every alloc bumps. */
@@ -55,7 +55,8 @@ export function sharedArenaCreate(dataOffset_: u32, bufferSize_: u32, align_: u3
 
 /** Another holder of the arena in this memory (whose header JavaScript has checked): OK, or INVALID_ARGUMENT (no arena here). */
 export function sharedArenaAttach(): i32 {
-  if (!headerFits() || headerWord(HEADER_KIND) != KIND_ARENA) return INVALID_ARGUMENT;
+  // JavaScript has checked the kind; a pool's state would not have an arena's size either.
+  if (!headerFits()) return INVALID_ARGUMENT;
   if (<u64>headerWord(HEADER_STATE_BYTES) != <u64>(HEADER_LINES + STATE_LINES) * LINE) return INVALID_ARGUMENT;
   place();
   return OK;
@@ -130,11 +131,8 @@ export function sharedArenaRewind(generation: u32, offset: u32): i32 {
   return status;
 }
 
-export function sharedArenaGeneration(): u32 {
-  return atomic.load<u32>(generationWord());
-}
 
-/** Stats field `field` (an ARENA_STAT_* index), as sharedPoolStat. */
+/** Stats field `field` (an ARENA_STAT_* index, as sharedPoolStat), or, one past them, the mark generation (a bad mark's error names it). */
 export function sharedArenaStat(field: i32): f64 {
   const offset = atomic.load<u32>(offsetWord());
   if (field == ARENA_STAT_BUFFER_SIZE) return <f64>bufferSize;
@@ -143,5 +141,6 @@ export function sharedArenaStat(field: i32): f64 {
   if (field == ARENA_STAT_ALLOCATIONS) return <f64>atomic.load<u64>(allocationsWord());
   if (field == ARENA_STAT_PEAK_OFFSET) return <f64>atomic.load<u32>(peakWord());
   if (field == ARENA_STAT_FAILED_ALLOCS) return <f64>atomic.load<u64>(failedWord());
+  if (field == ARENA_STAT_FAILED_ALLOCS + 1) return <f64>atomic.load<u32>(generationWord());
   return -1;
 }

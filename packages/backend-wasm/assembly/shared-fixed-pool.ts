@@ -29,7 +29,6 @@ import { reserve } from './engine-memory';
 import {
   HEADER_CAPACITY,
   HEADER_DATA_OFFSET,
-  HEADER_KIND,
   HEADER_LINES,
   HEADER_OBJECT_SIZE,
   HEADER_SLOT_SIZE,
@@ -190,7 +189,8 @@ export function sharedPoolCreate(objectSize_: u32, slotSize_: u32, capacity_: u3
  * layout here) or BUSY (every record is claimed).
  */
 export function sharedPoolAttach(): i32 {
-  if (!headerFits() || headerWord(HEADER_KIND) != KIND_POOL) return INVALID_ARGUMENT;
+  // JavaScript has checked the kind; an arena's state would not have a pool's size either.
+  if (!headerFits()) return INVALID_ARGUMENT;
   if (<u64>headerWord(HEADER_STATE_BYTES) != stateBytes(headerWord(HEADER_CAPACITY))) return INVALID_ARGUMENT;
   place();
   return claim();
@@ -264,9 +264,15 @@ function allocSlow(): u32 {
     // Fresh slots one at a time, so they go out in ascending order whichever holder asks.
     const untouched = atomic.load<u32>(untouchedWord());
     if (untouched < capacity) {
-      if (atomic.cmpxchg<u32>(untouchedWord(), untouched, untouched + 1) != untouched) continue;
-      atomic.store<u32>(liveAt(untouched), epoch | LIVE);
-      return counted(untouched);
+      const word = atomic.load<u32>(liveAt(untouched));
+      // The slot's own compare-and-swap hands it out, so it is never taken yet not live (a free
+      // or a full pool seen in between would contradict each other); `untouched` follows, moved
+      // on by the taker or by any alloc that finds the slot already of this epoch.
+      const fresh = word >> EPOCH_SHIFT != epoch >> EPOCH_SHIFT;
+      if (fresh && atomic.cmpxchg<u32>(liveAt(untouched), word, epoch | LIVE) != word) continue;
+      atomic.cmpxchg<u32>(untouchedWord(), untouched, untouched + 1);
+      if (fresh) return counted(untouched);
+      continue;
     }
     const stolen = steal(epoch);
     if (stolen >= 0) return counted(<u32>stolen);

@@ -26,6 +26,8 @@ import type { WasmMemory } from './webassembly.js';
 
 const MAX_U32 = 0xffffffff;
 const OFFSET_FIELD = ARENA_STATS_FIELDS.indexOf('offset');
+/** The engine's stat index one past the stats: the mark generation. */
+const GENERATION_FIELD = ARENA_STATS_FIELDS.length;
 const gone = (): number => 0;
 
 /**
@@ -46,7 +48,6 @@ export class SharedWasmArena implements SharedArena {
   #reset: SharedEngine['sharedArenaReset'];
   #mark: SharedEngine['sharedArenaMark'];
   #rewind: SharedEngine['sharedArenaRewind'];
-  #generation: SharedEngine['sharedArenaGeneration'];
   #stat: SharedEngine['sharedArenaStat'];
 
   constructor(
@@ -78,7 +79,6 @@ export class SharedWasmArena implements SharedArena {
     this.#reset = engine.exports.sharedArenaReset;
     this.#mark = engine.exports.sharedArenaMark;
     this.#rewind = engine.exports.sharedArenaRewind;
-    this.#generation = engine.exports.sharedArenaGeneration;
     this.#stat = engine.exports.sharedArenaStat;
   }
 
@@ -144,7 +144,7 @@ export class SharedWasmArena implements SharedArena {
     const offset = generation >= 0 && generation < MARK_GENERATIONS ? mark - encodeMark(generation, 0) : -1;
     const status = Number.isInteger(offset) && offset >= 0 && offset <= MAX_U32 ? this.#rewind(generation, offset) : Status.INVALID_HANDLE;
     if (status === BUSY) throw busy('Arena', 'rewind', 'another reset or rewind is running, or other holders allocated meanwhile');
-    if (status !== Status.OK) throw badMark(mark, this.#stat(OFFSET_FIELD), this.#generation() >>> 0);
+    if (status !== Status.OK) throw badMark(mark, this.#stat(OFFSET_FIELD), this.#stat(GENERATION_FIELD));
   }
 
   stats(): ArenaStats {
