@@ -50,7 +50,12 @@ const WasmMemory = (globalThis as unknown as { WebAssembly?: { Memory: WasmMemor
 
 /** The buffer under a backend's bookkeeping (`state`), when it has one to compare with `memory`. */
 function bufferOf(state: unknown): unknown {
-  return WasmMemory !== undefined && state instanceof WasmMemory ? state.buffer : state;
+  try {
+    return WasmMemory !== undefined && state instanceof WasmMemory ? state.buffer : state;
+  } catch {
+    // A Proxy of a Memory passes `instanceof` but its `buffer` getter refuses it: the backend's own check names it.
+    return state;
+  }
 }
 
 function readDescriptor(value: unknown, kind: SharedDescriptor['kind'], backend: string, format: number): SharedDescriptorFields {

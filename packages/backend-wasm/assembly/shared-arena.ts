@@ -16,51 +16,56 @@ import {
   MARK_GENERATIONS,
   OK,
 } from './engine-facts';
-import { RESERVED, reserve } from './engine-memory';
+import { reserve } from './engine-memory';
+import { HEADER_BUFFER_SIZE, HEADER_DATA_OFFSET, HEADER_LINES, HEADER_STATE_BYTES, KIND_ARENA, headerFits, headerWord, writeHeader } from './shared-header';
 import { BUSY, LINE, lineAt, raiseTo } from './shared-words';
 
-/** Line 0: bytes used from the start of the data region (below 2^32), the word every alloc bumps. */
+/** State line 0: bytes used from the start of the data region (below 2^32), the word every alloc bumps. */
 // @ts-ignore: decorator
-@inline function offsetWord(): usize { return lineAt(0); }
-/** Line 1: a sequence, even while no reset or rewind runs (they make it odd, then add 2 in all). */
+@inline function offsetWord(): usize { return lineAt(HEADER_LINES + 0); }
+/** State line 1: a sequence, even while no reset or rewind runs (they make it odd, then add 2 in all). */
 // @ts-ignore: decorator
-@inline function sequenceWord(): usize { return lineAt(1); }
+@inline function sequenceWord(): usize { return lineAt(HEADER_LINES + 1); }
 /** Resets so far, modulo 2^20. */
 // @ts-ignore: decorator
-@inline function generationWord(): usize { return lineAt(1) + 4; }
-/** Line 2: u32 `peakOffset`, u64 `allocations`, u64 `failedAllocs`. */
+@inline function generationWord(): usize { return lineAt(HEADER_LINES + 1) + 4; }
+/** State line 2: u32 `peakOffset`, u64 `allocations`, u64 `failedAllocs`. */
 // @ts-ignore: decorator
-@inline function peakWord(): usize { return lineAt(2); }
+@inline function peakWord(): usize { return lineAt(HEADER_LINES + 2); }
 // @ts-ignore: decorator
-@inline function allocationsWord(): usize { return lineAt(2) + 8; }
+@inline function allocationsWord(): usize { return lineAt(HEADER_LINES + 2) + 8; }
 // @ts-ignore: decorator
-@inline function failedWord(): usize { return lineAt(2) + 16; }
-/** Line 3: the geometry (dataOffset, bufferSize): attach checks it. */
-// @ts-ignore: decorator
-@inline function geometryWord(): usize { return lineAt(3); }
-const STATE_LINES: usize = 4;
+@inline function failedWord(): usize { return lineAt(HEADER_LINES + 2) + 16; }
+const STATE_LINES: usize = 3;
 
 let dataOffset: u32 = 0;
 let bufferSize: u32 = 0;
 /** `dataOffset + bufferSize`, up to 2^32. */
 let limit: u64 = 0;
 
-/** As sharedPoolInit: a new arena's state, or a check that the memory holds this arena's. */
-export function sharedArenaInit(dataOffset_: u32, bufferSize_: u32, attach: bool): i32 {
-  const geometry = geometryWord();
-  if (attach) {
-    if (<u64>RESERVED + <u64>STATE_LINES * LINE > <u64>memory.size() << 16) return INVALID_ARGUMENT;
-    if (atomic.load<u32>(geometry) != dataOffset_ || atomic.load<u32>(geometry + 4) != bufferSize_) return INVALID_ARGUMENT;
-  } else {
-    const status = reserve(<u64>STATE_LINES * LINE);
-    if (status != OK) return status;
-    atomic.store<u32>(geometry, dataOffset_);
-    atomic.store<u32>(geometry + 4, bufferSize_);
-  }
-  dataOffset = dataOffset_;
-  bufferSize = bufferSize_;
-  limit = <u64>dataOffset_ + <u64>bufferSize_;
+/** A new arena: reserves and zeroes its state and writes the header. OK, INVALID_ARGUMENT or OUT_OF_MEMORY. */
+export function sharedArenaCreate(dataOffset_: u32, bufferSize_: u32, align_: u32, memoryBytes: u32, tag: u32): i32 {
+  const bytes = <u64>(HEADER_LINES + STATE_LINES) * LINE;
+  const status = reserve(bytes);
+  if (status != OK) return status;
+  writeHeader(KIND_ARENA, 0, 0, 0, align_, dataOffset_, bufferSize_, memoryBytes, <u32>bytes, 0, 0, tag);
+  place();
   return OK;
+}
+
+/** Another holder of the arena in this memory (whose header JavaScript has checked): OK, or INVALID_ARGUMENT (no arena here). */
+export function sharedArenaAttach(): i32 {
+  // JavaScript has checked the kind; a pool's state would not have an arena's size either.
+  if (!headerFits()) return INVALID_ARGUMENT;
+  if (<u64>headerWord(HEADER_STATE_BYTES) != <u64>(HEADER_LINES + STATE_LINES) * LINE) return INVALID_ARGUMENT;
+  place();
+  return OK;
+}
+
+function place(): void {
+  dataOffset = headerWord(HEADER_DATA_OFFSET);
+  bufferSize = headerWord(HEADER_BUFFER_SIZE);
+  limit = <u64>dataOffset + <u64>bufferSize;
 }
 
 export function sharedArenaAlloc(size: u32, align: u32): u32 {
@@ -126,11 +131,8 @@ export function sharedArenaRewind(generation: u32, offset: u32): i32 {
   return status;
 }
 
-export function sharedArenaGeneration(): u32 {
-  return atomic.load<u32>(generationWord());
-}
 
-/** Stats field `field` (an ARENA_STAT_* index), as sharedPoolStat. */
+/** Stats field `field` (an ARENA_STAT_* index, as sharedPoolStat), or, one past them, the mark generation (a bad mark's error names it). */
 export function sharedArenaStat(field: i32): f64 {
   const offset = atomic.load<u32>(offsetWord());
   if (field == ARENA_STAT_BUFFER_SIZE) return <f64>bufferSize;
@@ -139,5 +141,6 @@ export function sharedArenaStat(field: i32): f64 {
   if (field == ARENA_STAT_ALLOCATIONS) return <f64>atomic.load<u64>(allocationsWord());
   if (field == ARENA_STAT_PEAK_OFFSET) return <f64>atomic.load<u32>(peakWord());
   if (field == ARENA_STAT_FAILED_ALLOCS) return <f64>atomic.load<u64>(failedWord());
+  if (field == ARENA_STAT_FAILED_ALLOCS + 1) return <f64>atomic.load<u32>(generationWord());
   return -1;
 }

@@ -5,5 +5,5 @@
  */
 export * from './shared-fixed-pool';
 export * from './shared-arena';
+export { sharedHeaderAddress } from './shared-header';
 export { BUSY } from './shared-words';
-export { VERSION_MAJOR, VERSION_MINOR, VERSION_PATCH } from './engine-facts';

@@ -62,7 +62,7 @@ const shared = await compile('assembly/shared.ts', 'mempool.shared', [
   '--optimizeLevel',
   '3',
   '--shrinkLevel',
-  '0',
+  '2',
   '--converge',
   '--noAssert',
   '--bindings',

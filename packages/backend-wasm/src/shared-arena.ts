@@ -8,6 +8,7 @@ import {
   DEFAULT_ALIGN,
   destroyed,
   encodeMark,
+  invalidRange,
   markGeneration,
   MARK_GENERATIONS,
   Status,
@@ -17,13 +18,16 @@ import {
   type SharedArena,
   type SharedArenaDescriptor,
 } from '@mempool/api';
-import { instantiateShared, type SharedEngine } from './engine.js';
+import { instantiateShared, type EngineInstance, type SharedEngine } from './engine.js';
 import { MAX_MEMORY_BYTES } from './memory.js';
-import { BUSY, checkState, initRefusal, reserveShared, SHARED_FORMAT, type SharedEngineModule } from './shared-state.js';
+import { BUSY, createRefusal, reserveShared, SHARED_FORMAT, type SharedEngineModule } from './shared-state.js';
+import { newTag, verifiedEngine, writeTag } from './shared-verify.js';
 import type { WasmMemory } from './webassembly.js';
 
 const MAX_U32 = 0xffffffff;
 const OFFSET_FIELD = ARENA_STATS_FIELDS.indexOf('offset');
+/** The engine's stat index one past the stats: the mark generation. */
+const GENERATION_FIELD = ARENA_STATS_FIELDS.length;
 const gone = (): number => 0;
 
 /**
@@ -44,36 +48,47 @@ export class SharedWasmArena implements SharedArena {
   #reset: SharedEngine['sharedArenaReset'];
   #mark: SharedEngine['sharedArenaMark'];
   #rewind: SharedEngine['sharedArenaRewind'];
-  #generation: SharedEngine['sharedArenaGeneration'];
   #stat: SharedEngine['sharedArenaStat'];
 
-  constructor(layout: ArenaLayout, engineModule: SharedEngineModule, attached?: { memory: SharedArrayBuffer; state: WasmMemory }) {
+  constructor(
+    layout: ArenaLayout,
+    engineModule: SharedEngineModule,
+    attached?: { memory: SharedArrayBuffer; engine: EngineInstance<SharedEngine> },
+  ) {
     this.bufferSize = layout.bufferSize;
     this.dataOffset = layout.dataOffset;
     this.#align = layout.align;
     this.#backend = engineModule.name;
-    const engine = instantiateShared(engineModule.module, attached?.state);
-    const refusal = initRefusal(
-      engine.exports.sharedArenaInit(layout.dataOffset, layout.bufferSize, attached !== undefined),
-      attached !== undefined,
-      'arena',
-      65536,
-    );
-    if (refusal) throw refusal;
+    let engine = attached?.engine;
+    const tag = newTag();
+    if (engine === undefined) {
+      engine = instantiateShared(engineModule.module);
+      const refusal = createRefusal(
+        engine.exports.sharedArenaCreate(layout.dataOffset, layout.bufferSize, layout.align, layout.byteLength, tag),
+        65536,
+      );
+      if (refusal) throw refusal;
+    }
     this.#state = engine.memory;
-    this.memory = attached?.memory ?? reserveShared(layout.byteLength);
+    if (attached) this.memory = attached.memory;
+    else {
+      this.memory = reserveShared(layout.byteLength);
+      writeTag(this.memory, tag);
+    }
     this.#alloc = engine.exports.sharedArenaAlloc;
     this.#reset = engine.exports.sharedArenaReset;
     this.#mark = engine.exports.sharedArenaMark;
     this.#rewind = engine.exports.sharedArenaRewind;
-    this.#generation = engine.exports.sharedArenaGeneration;
     this.#stat = engine.exports.sharedArenaStat;
   }
 
   /** Another holder of the arena `descriptor` came from (`backend.attachArena`). */
   static attach(descriptor: unknown, engineModule: SharedEngineModule): SharedWasmArena {
     const { layout, descriptor: d } = attachedArenaLayout(descriptor, engineModule.name, SHARED_FORMAT, MAX_MEMORY_BYTES);
-    return new SharedWasmArena(layout, engineModule, { memory: d.memory, state: checkState(d.state) });
+    const engine = verifiedEngine(engineModule, d, 'Arena', layout);
+    if (engine.exports.sharedArenaAttach() !== Status.OK)
+      throw invalidRange('descriptor.state', 'the state of an Arena, from share()', 'another state');
+    return new SharedWasmArena(layout, engineModule, { memory: d.memory, engine });
   }
 
   get destroyed(): boolean {
@@ -129,7 +144,7 @@ export class SharedWasmArena implements SharedArena {
     const offset = generation >= 0 && generation < MARK_GENERATIONS ? mark - encodeMark(generation, 0) : -1;
     const status = Number.isInteger(offset) && offset >= 0 && offset <= MAX_U32 ? this.#rewind(generation, offset) : Status.INVALID_HANDLE;
     if (status === BUSY) throw busy('Arena', 'rewind', 'another reset or rewind is running, or other holders allocated meanwhile');
-    if (status !== Status.OK) throw badMark(mark, this.#stat(OFFSET_FIELD), this.#generation() >>> 0);
+    if (status !== Status.OK) throw badMark(mark, this.#stat(OFFSET_FIELD), this.#stat(GENERATION_FIELD));
   }
 
   stats(): ArenaStats {

@@ -4,19 +4,21 @@ import {
   checkBatch,
   destroyed,
   FIXED_POOL_STATS_FIELDS,
-  fixedPoolStatsFrom,
   freeError,
+  sharedFixedPoolStatsFrom,
+  invalidRange,
   Status,
   unboundMethod,
   type FixedPoolLayout,
-  type FixedPoolStats,
   type HandleArray,
   type SharedFixedPool,
   type SharedFixedPoolDescriptor,
+  type SharedFixedPoolStats,
 } from '@mempool/api';
-import { instantiateShared, type SharedEngine } from './engine.js';
+import { instantiateShared, type EngineInstance, type SharedEngine } from './engine.js';
 import { MAX_MEMORY_BYTES } from './memory.js';
-import { BUSY, checkState, initRefusal, reserveShared, SHARED_FORMAT, type SharedEngineModule } from './shared-state.js';
+import { BUSY, createRefusal, reserveShared, SHARED_FORMAT, type SharedEngineModule } from './shared-state.js';
+import { newTag, verifiedEngine, writeTag } from './shared-verify.js';
 import type { WasmMemory } from './webassembly.js';
 
 /** Bound after destroy() in place of the engine's functions. */
@@ -47,46 +49,73 @@ export class SharedWasmFixedPool implements SharedFixedPool {
   #alloc: SharedEngine['sharedPoolAlloc'];
   #free: SharedEngine['sharedPoolFree'];
   #reset: SharedEngine['sharedPoolReset'];
-  #epoch: SharedEngine['sharedPoolEpoch'];
   #claim: SharedEngine['sharedPoolClaim'];
   #unclaim: SharedEngine['sharedPoolUnclaim'];
   #freeClaimed: SharedEngine['sharedPoolFreeClaimed'];
   #stat: SharedEngine['sharedPoolStat'];
+  #cached: SharedEngine['sharedPoolCached'];
+  #detach: SharedEngine['sharedPoolDetach'];
 
-  /** A new pool, or (with `attached`) another holder of an existing one. */
-  constructor(layout: FixedPoolLayout, engineModule: SharedEngineModule, attached?: { memory: SharedArrayBuffer; state: WasmMemory }) {
+  /** A new pool, or (with `attached`, an engine already attached to its state) another holder of an existing one. */
+  constructor(
+    layout: FixedPoolLayout,
+    engineModule: SharedEngineModule,
+    attached?: { memory: SharedArrayBuffer; engine: EngineInstance<SharedEngine> },
+  ) {
     this.objectSize = layout.objectSize;
     this.slotSize = layout.slotSize;
     this.capacity = layout.capacity;
     this.align = layout.align;
     this.dataOffset = layout.dataOffset;
     this.#backend = engineModule.name;
-    const engine = instantiateShared(engineModule.module, attached?.state);
-    const status = engine.exports.sharedPoolInit(
-      layout.objectSize,
-      layout.slotSize,
-      layout.capacity,
-      layout.dataOffset,
-      attached !== undefined,
-    );
-    const refusal = initRefusal(status, attached !== undefined, 'pool', 8 * layout.capacity);
-    if (refusal) throw refusal;
+    let engine = attached?.engine;
+    const tag = newTag();
+    if (engine === undefined) {
+      engine = instantiateShared(engineModule.module);
+      const refusal = createRefusal(
+        engine.exports.sharedPoolCreate(
+          layout.objectSize,
+          layout.slotSize,
+          layout.capacity,
+          layout.align,
+          layout.dataOffset,
+          layout.byteLength,
+          tag,
+        ),
+        12 * layout.capacity,
+      );
+      if (refusal) throw refusal;
+    }
     this.#state = engine.memory;
-    this.memory = attached?.memory ?? reserveShared(layout.byteLength);
+    if (attached) this.memory = attached.memory;
+    else {
+      this.memory = reserveShared(layout.byteLength);
+      writeTag(this.memory, tag);
+    }
     this.#alloc = engine.exports.sharedPoolAlloc;
     this.#free = engine.exports.sharedPoolFree;
     this.#reset = engine.exports.sharedPoolReset;
-    this.#epoch = engine.exports.sharedPoolEpoch;
     this.#claim = engine.exports.sharedPoolClaim;
     this.#unclaim = engine.exports.sharedPoolUnclaim;
     this.#freeClaimed = engine.exports.sharedPoolFreeClaimed;
     this.#stat = engine.exports.sharedPoolStat;
+    this.#cached = engine.exports.sharedPoolCached;
+    this.#detach = engine.exports.sharedPoolDetach;
   }
 
   /** Another holder of the pool `descriptor` came from (`backend.attachFixedPool`). */
   static attach(descriptor: unknown, engineModule: SharedEngineModule): SharedWasmFixedPool {
     const { layout, descriptor: d } = attachedFixedPoolLayout(descriptor, engineModule.name, SHARED_FORMAT, MAX_MEMORY_BYTES);
-    return new SharedWasmFixedPool(layout, engineModule, { memory: d.memory, state: checkState(d.state) });
+    const engine = verifiedEngine(engineModule, d, 'FixedPool', layout);
+    const status = engine.exports.sharedPoolAttach();
+    if (status === BUSY)
+      throw busy(
+        'FixedPool',
+        'attach',
+        `all ${engine.exports.HOLDERS.value} holder records of the pool are claimed (destroy() a holder to free one)`,
+      );
+    if (status !== Status.OK) throw invalidRange('descriptor.state', 'the state of a FixedPool, from share()', 'another state');
+    return new SharedWasmFixedPool(layout, engineModule, { memory: d.memory, engine });
   }
 
   get destroyed(): boolean {
@@ -162,35 +191,40 @@ export class SharedWasmFixedPool implements SharedFixedPool {
     if (this.#claimed.length < Math.min(n, this.capacity))
       this.#claimed = new Uint32Array(Math.min(Math.max(n, 2 * this.#claimed.length), this.capacity));
     const claimed = this.#claimed;
-    const epoch = this.#epoch() >>> 0;
     // Pass 1 reads each entry once and claims its slot; on the first refusal it gives the claimed
     // ones back and throws, having freed nothing.
     for (let k = 0; k < n; k++) {
       const handle = handles[k]!;
-      const result = handle >>> 0 === handle ? this.#claim(handle, epoch) : Status.INVALID_HANDLE;
+      const result = handle >>> 0 === handle ? this.#claim(handle) : Status.INVALID_HANDLE;
       if (result < 0) {
-        for (let j = 0; j < k; j++) this.#unclaim(claimed[j]!, epoch);
+        for (let j = 0; j < k; j++) this.#unclaim(claimed[j]!);
         throw freeError(result, `handles[${k}]`, handle, this);
       }
       claimed[k] = result;
     }
-    for (let k = 0; k < n; k++) this.#freeClaimed(claimed[k]!, epoch);
+    for (let k = 0; k < n; k++) this.#freeClaimed(claimed[k]!);
   }
 
-  stats(): FixedPoolStats {
+  stats(): SharedFixedPoolStats & { readonly cached: number } {
     SharedWasmFixedPool.#own(this, 'stats');
     if (this.#destroyed) throw destroyed('FixedPool', 'stats');
-    return fixedPoolStatsFrom(FIXED_POOL_STATS_FIELDS.map((_, field) => this.#stat(field)));
+    // Then `cached` (free slots parked in holders' caches), for the api's shared stats shape.
+    const values = FIXED_POOL_STATS_FIELDS.map((_, field) => this.#stat(field));
+    values.push(this.#cached());
+    return sharedFixedPoolStatsFrom(values);
   }
 
   /**
-   * Ends this holder: every later call on it throws `ERR_MEMPOOL_DESTROYED`. Other holders keep
+   * Ends this holder: its cache goes back to the pool's shared stack, its holder record is free for
+   * another attach, and every later call on it throws `ERR_MEMPOOL_DESTROYED`. Other holders keep
    * the pool; both memories go when the last holder is collected (a shared memory cannot be
    * detached).
    */
   destroy(): void {
     SharedWasmFixedPool.#own(this, 'destroy');
+    if (this.#destroyed) return;
     this.#destroyed = true;
+    this.#detach();
     this.#free = refuseAll;
     this.#alloc = gone;
   }

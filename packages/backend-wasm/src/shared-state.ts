@@ -8,7 +8,7 @@ import { WebAssemblyApi, type WasmMemory, type WasmModule } from './webassembly.
 export const BUSY = Status.BUSY;
 
 /** The layout version of the shared engine's state: attach refuses any other. */
-export const SHARED_FORMAT = 1;
+export const SHARED_FORMAT = 2;
 
 /** What a shared allocator needs to know of its backend: its name (in descriptors) and the shared engine module. */
 export interface SharedEngineModule {
@@ -16,24 +16,37 @@ export interface SharedEngineModule {
   readonly module: WasmModule;
 }
 
-/** A descriptor's `state`: the shared WebAssembly.Memory that holds the allocator's bookkeeping. */
-export function checkState(state: unknown): WasmMemory {
-  const Memory = (WebAssemblyApi as unknown as { Memory: abstract new (...args: never[]) => WasmMemory }).Memory;
-  if (!(state instanceof Memory) || Object.prototype.toString.call(state.buffer) !== '[object SharedArrayBuffer]') {
+/** WebAssembly.Memory's own `buffer` getter: a proxy or an object with its own `buffer` cannot pass for a memory. */
+const memoryBufferOf = Object.getOwnPropertyDescriptor(
+  (WebAssemblyApi as unknown as { Memory: { prototype: object } }).Memory.prototype,
+  'buffer',
+)?.get;
+
+/**
+ * A descriptor's `state`: the shared WebAssembly.Memory that holds the allocator's bookkeeping,
+ * with its buffer as the memory itself answers (the attach checks read that, not a property).
+ */
+export function checkState(state: unknown): { memory: WasmMemory; buffer: SharedArrayBuffer } {
+  let buffer: unknown;
+  try {
+    buffer = memoryBufferOf?.call(state);
+  } catch {
+    buffer = undefined;
+  }
+  if (Object.prototype.toString.call(buffer) !== '[object SharedArrayBuffer]') {
     throw invalidType('descriptor.state', 'the shared WebAssembly.Memory from share()', state);
   }
-  return state;
+  return { memory: state as WasmMemory, buffer: buffer as SharedArrayBuffer };
 }
 
-/** The error for a status the shared engine's init returned (OK throws nothing). */
-export function initRefusal(status: number, attach: boolean, what: string, bytes: number): Error | undefined {
+/** The error for a status a shared engine's create returned (OK throws nothing). */
+export function createRefusal(status: number, bytes: number): Error | undefined {
   if (status === Status.OK) return undefined;
-  if (attach) return invalidRange('descriptor.state', `the state of a ${what} with this geometry, from share()`, 'another state');
   if (status === Status.INVALID_ARGUMENT) {
     return invalidRange(
       'capacity',
-      'small enough that 8 bytes of bookkeeping a slot fit a wasm32 memory (about 536 million slots)',
-      bytes / 8,
+      'small enough that 12 bytes of bookkeeping a slot fit a wasm32 memory (about 357 million slots)',
+      bytes / 12,
     );
   }
   return outOfMemory(bytes);
