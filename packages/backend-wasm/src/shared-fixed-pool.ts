@@ -26,6 +26,15 @@ const gone = (): number => 0;
 const refuseAll = (): number => Status.INVALID_HANDLE;
 
 /**
+ * A holder collected without `destroy()` gives its cache and its holder record back, as `destroy()`
+ * would (the held value is the engine instance's detach, which does not keep the holder alive):
+ * otherwise every such holder would keep one of the 64 records for good. A worker that ends or is
+ * terminated runs no finalizers: its record stays taken (its parked slots are still taken by the
+ * others before they report full).
+ */
+const droppedHolders = new FinalizationRegistry<() => void>((detach) => detach());
+
+/**
  * A fixed pool that many workers use at once (contract.ts, "Shared allocators"), lock-free: the
  * algorithm of the js backend's `SharedJsFixedPool` run by the shared engine
  * (assembly/shared-fixed-pool.ts), whose whole state is in a shared WebAssembly.Memory that
@@ -101,6 +110,7 @@ export class SharedWasmFixedPool implements SharedFixedPool {
     this.#stat = engine.exports.sharedPoolStat;
     this.#cached = engine.exports.sharedPoolCached;
     this.#detach = engine.exports.sharedPoolDetach;
+    droppedHolders.register(this, this.#detach, this);
   }
 
   /** Another holder of the pool `descriptor` came from (`backend.attachFixedPool`). */
@@ -224,6 +234,7 @@ export class SharedWasmFixedPool implements SharedFixedPool {
     SharedWasmFixedPool.#own(this, 'destroy');
     if (this.#destroyed) return;
     this.#destroyed = true;
+    droppedHolders.unregister(this);
     this.#detach();
     this.#free = refuseAll;
     this.#alloc = gone;
