@@ -1,0 +1,136 @@
+import {
+  ARENA_STATS_FIELDS,
+  type Arena,
+  type ArenaOptions,
+  type ArenaStats,
+  arenaLayout,
+  arenaStatsFrom,
+  badMark,
+  checkArenaAlloc,
+  DEFAULT_ALIGN,
+  destroyed,
+  detached,
+  MAX_MEMORY_BYTES,
+  markGeneration,
+  markOffset,
+  Status,
+  unboundMethod,
+} from '@mempool/api';
+import { BLOCK, type NativeAnchor, type NativeBinding } from './binding.js';
+import { created, destroyIn, reserveMemory } from './memory.js';
+import { refuseShared } from './shared-refusal.js';
+
+// The argument block's indexes, as module constants (the hot paths read them on every call).
+const { id: ID, arg0: ARG0, arg1: ARG1, result: RESULT } = BLOCK;
+
+/**
+ * An arena kept by the C library over `binding`; calls name it through the argument block as
+ * `NativeFixedPool`'s do (`alloc` passes its arguments and result through the block too).
+ */
+export class NativeArena implements Arena {
+  readonly bufferSize: number;
+  readonly dataOffset: number;
+  readonly memory: ArrayBuffer;
+  /** The arena's id in the addon's table: what every call writes to the block. */
+  readonly #id: number;
+  readonly #binding: NativeBinding;
+  /** `#binding.block`, one load nearer for the hot paths. */
+  readonly #block: Float64Array;
+  /** Keeps the C arena alive as long as this object is reachable; destroy() shows it to the addon. */
+  readonly #anchor: NativeAnchor;
+  /**
+   * One byte of `memory`: its length reads 0 once `memory` is detached (by destroy() or by other
+   * code), and optimized code reads it faster than `memory.byteLength`.
+   */
+  readonly #probe: Uint8Array;
+  readonly #stats = new Float64Array(ARENA_STATS_FIELDS.length);
+  #destroyed = false;
+
+  constructor(binding: NativeBinding, bufferSize: number, options?: ArenaOptions) {
+    const layout = arenaLayout(bufferSize, options, MAX_MEMORY_BYTES);
+    refuseShared(options);
+    const memory = reserveMemory(layout.byteLength);
+    this.#anchor = created(binding, binding.createArena(memory, layout.bufferSize, layout.align), layout.byteLength);
+    this.#binding = binding;
+    this.#block = binding.block;
+    this.#id = binding.block[RESULT]!;
+    this.bufferSize = layout.bufferSize;
+    this.dataOffset = layout.dataOffset;
+    this.memory = memory;
+    this.#probe = new Uint8Array(memory, 0, 1);
+  }
+
+  /** `arena`'s id; the contract's error when a method was called without its arena (unbound). */
+  static #idOf(arena: NativeArena, method: string): number {
+    try {
+      return arena.#id;
+    } catch {
+      throw unboundMethod('Arena', method, arena);
+    }
+  }
+
+  #unusable(method: string): Error {
+    return this.#destroyed ? destroyed('Arena', method) : detached('Arena', method);
+  }
+
+  get destroyed(): boolean {
+    return this.#destroyed;
+  }
+
+  alloc(size: number, align: number = DEFAULT_ALIGN): number {
+    const id = NativeArena.#idOf(this, 'alloc');
+    if (this.#probe.length === 0) throw this.#unusable('alloc');
+    checkArenaAlloc(size, align);
+    // size and align are numbers here (checked above): writing them runs no JavaScript.
+    const block = this.#block;
+    block[ID] = id;
+    block[ARG0] = size;
+    block[ARG1] = align;
+    this.#binding.arenaAlloc();
+    return block[RESULT]!;
+  }
+
+  reset(): void {
+    const id = NativeArena.#idOf(this, 'reset');
+    if (this.#probe.length === 0) throw this.#unusable('reset');
+    this.#block[ID] = id;
+    this.#binding.reset();
+  }
+
+  mark(): number {
+    const id = NativeArena.#idOf(this, 'mark');
+    if (this.#probe.length === 0) throw this.#unusable('mark');
+    this.#block[ID] = id;
+    return this.#binding.arenaMark();
+  }
+
+  rewind(mark: number): void {
+    const id = NativeArena.#idOf(this, 'rewind');
+    if (this.#probe.length === 0) throw this.#unusable('rewind');
+    this.#block[ID] = id;
+    if (typeof mark !== 'number' || this.#binding.arenaRewind(mark) !== Status.OK) {
+      const current = this.#binding.arenaMark();
+      throw badMark(mark, markOffset(current), markGeneration(current));
+    }
+  }
+
+  stats(): ArenaStats {
+    const id = NativeArena.#idOf(this, 'stats');
+    if (this.#probe.length === 0) throw this.#unusable('stats');
+    this.#block[ID] = id;
+    this.#binding.stats(this.#stats);
+    return arenaStatsFrom(this.#stats);
+  }
+
+  destroy(): void {
+    const id = NativeArena.#idOf(this, 'destroy');
+    if (this.#destroyed) return;
+    this.#destroyed = true;
+    this.#block[ID] = id;
+    destroyIn(this.#binding, this.memory, this.#anchor);
+  }
+
+  [Symbol.dispose](): void {
+    this.destroy();
+  }
+}
