@@ -19,8 +19,8 @@
 // Ownership. `memory` is an ordinary V8-owned ArrayBuffer (made in JavaScript with
 // `new ArrayBuffer`, so a refusal is a catchable RangeError), and the C allocator works in it
 // (mp_*_create_in): C keeps its address to hand out offsets and never reads or writes those bytes.
-// What C allocates is the allocator's bookkeeping (the struct and, for a pool, 8 bytes per slot):
-// it is reported to V8 (napi_adjust_external_memory) so the garbage collector runs as that memory
+// What C allocates is the allocator's bookkeeping (the struct and, for a pool, its per-slot words;
+// BookkeepingBytes in allocator_table.cc): it is reported to V8 (napi_adjust_external_memory) so the garbage collector runs as that memory
 // grows, and freed by destroy(), by the finalizer of the allocator's anchor (an External the
 // wrapper keeps), or, because Node 20 runs finalizers only from the event loop, by the next
 // create call once a weak reference shows that the anchor was collected: a synchronous loop that

@@ -2,13 +2,12 @@
 
 #include <new>
 
+#include "engine_facts.h"
 #include "memory_pool_core.h"
 
 namespace mempool {
 
 namespace {
-// The pool's per-slot bookkeeping: a free-stack entry and a live epoch, both uint32_t.
-constexpr size_t kBookkeepingBytesPerSlot = 2 * sizeof(uint32_t);
 // The words the C pool leaves between its live epochs and its free stack (MP_FREE_STACK_GAP, 4
 // uint32_t, in c/src/mp_internal.h, which the addon does not include): allocated with them.
 constexpr size_t kFreeStackGapBytes = 4 * sizeof(uint32_t);

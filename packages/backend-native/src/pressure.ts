@@ -1,5 +1,7 @@
+import { ENGINE_FACTS } from '@mempool/api';
+
 /** The C library's bookkeeping per pool slot (its free stack and live epochs). */
-const BOOKKEEPING_BYTES_PER_SLOT = 8;
+const BOOKKEEPING_BYTES_PER_SLOT = ENGINE_FACTS.bookkeepingBytesPerSlot;
 /** The most that one pool's pressure buffer stands for (see `collectorPressure`). */
 const MAX_PRESSURE_BYTES = 64 * 2 ** 20;
 /** What a pool holds once destroyed, or when the pressure buffer was refused. */
