@@ -10,6 +10,7 @@ export type { ModelRunOptions } from './contract/model-runs.js';
 export { recordTrace, type TraceEntry } from './contract/reference-trace.js';
 export { planGroups, type GroupPlan } from './groups.js';
 export { CONFORMANCE_GROUPS, type ConformanceGroup, type ConformanceOptions } from './options.js';
+export { mulberry32 } from './random.js';
 export { SUITE_PREFIX } from './summary-prefix.js';
 
 /**
