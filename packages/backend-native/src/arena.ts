@@ -60,6 +60,9 @@ export class NativeArena implements Arena {
     this.#probe = new Uint8Array(memory, 0, 1);
   }
 
+  // The constructor's tail, #idOf and #unusable repeat NativeFixedPool's: a private name (#id) is
+  // reachable only inside its own class, so they cannot be written once here; one contract class
+  // per allocator kind in @mempool/api (issue 20, item 1) is what removes the copy.
   /** `arena`'s id; the contract's error when a method was called without its arena (unbound). */
   static #idOf(arena: NativeArena, method: string): number {
     try {
