@@ -16,15 +16,18 @@ import {
   Status,
   unboundMethod,
 } from '@mempool/api';
-import { BLOCK, type NativeAnchor, type NativeBinding } from './binding.js';
+import { BLOCK, type NativeAnchor, packageBinding } from './binding.js';
 import { created, destroyIn, reserveMemory } from './memory.js';
 import { refuseShared } from './shared-refusal.js';
 
 // The argument block's indexes, as module constants (the hot paths read them on every call).
 const { id: ID, arg0: ARG0, arg1: ARG1, result: RESULT } = BLOCK;
+// The addon's functions as module constants: see packageBinding for why not fields.
+const binding = packageBinding();
+const { block, arenaAlloc, arenaMark, arenaRewind } = binding;
 
 /**
- * An arena kept by the C library over `binding`; calls name it through the argument block as
+ * An arena kept by the C library through the package's binding; calls name it through the argument block as
  * `NativeFixedPool`'s do (`alloc` passes its arguments and result through the block too).
  */
 export class NativeArena implements Arena {
@@ -33,9 +36,6 @@ export class NativeArena implements Arena {
   readonly memory: ArrayBuffer;
   /** The arena's id in the addon's table: what every call writes to the block. */
   readonly #id: number;
-  readonly #binding: NativeBinding;
-  /** `#binding.block`, one load nearer for the hot paths. */
-  readonly #block: Float64Array;
   /** Keeps the C arena alive as long as this object is reachable; destroy() shows it to the addon. */
   readonly #anchor: NativeAnchor;
   /**
@@ -46,14 +46,12 @@ export class NativeArena implements Arena {
   readonly #stats = new Float64Array(ARENA_STATS_FIELDS.length);
   #destroyed = false;
 
-  constructor(binding: NativeBinding, bufferSize: number, options?: ArenaOptions) {
+  constructor(bufferSize: number, options?: ArenaOptions) {
     const layout = arenaLayout(bufferSize, options, MAX_MEMORY_BYTES);
     refuseShared(options);
     const memory = reserveMemory(layout.byteLength);
     this.#anchor = created(binding, binding.createArena(memory, layout.bufferSize, layout.align), layout.byteLength);
-    this.#binding = binding;
-    this.#block = binding.block;
-    this.#id = binding.block[RESULT]!;
+    this.#id = block[RESULT]!;
     this.bufferSize = layout.bufferSize;
     this.dataOffset = layout.dataOffset;
     this.memory = memory;
@@ -85,34 +83,33 @@ export class NativeArena implements Arena {
     if (this.#probe.length === 0) throw this.#unusable('alloc');
     checkArenaAlloc(size, align);
     // size and align are numbers here (checked above): writing them runs no JavaScript.
-    const block = this.#block;
     block[ID] = id;
     block[ARG0] = size;
     block[ARG1] = align;
-    this.#binding.arenaAlloc();
+    arenaAlloc();
     return block[RESULT]!;
   }
 
   reset(): void {
     const id = NativeArena.#idOf(this, 'reset');
     if (this.#probe.length === 0) throw this.#unusable('reset');
-    this.#block[ID] = id;
-    this.#binding.reset();
+    block[ID] = id;
+    binding.reset();
   }
 
   mark(): number {
     const id = NativeArena.#idOf(this, 'mark');
     if (this.#probe.length === 0) throw this.#unusable('mark');
-    this.#block[ID] = id;
-    return this.#binding.arenaMark();
+    block[ID] = id;
+    return arenaMark();
   }
 
   rewind(mark: number): void {
     const id = NativeArena.#idOf(this, 'rewind');
     if (this.#probe.length === 0) throw this.#unusable('rewind');
-    this.#block[ID] = id;
-    if (typeof mark !== 'number' || this.#binding.arenaRewind(mark) !== Status.OK) {
-      const current = this.#binding.arenaMark();
+    block[ID] = id;
+    if (typeof mark !== 'number' || arenaRewind(mark) !== Status.OK) {
+      const current = arenaMark();
       throw badMark(mark, markOffset(current), markGeneration(current));
     }
   }
@@ -120,8 +117,8 @@ export class NativeArena implements Arena {
   stats(): ArenaStats {
     const id = NativeArena.#idOf(this, 'stats');
     if (this.#probe.length === 0) throw this.#unusable('stats');
-    this.#block[ID] = id;
-    this.#binding.stats(this.#stats);
+    block[ID] = id;
+    binding.stats(this.#stats);
     return arenaStatsFrom(this.#stats);
   }
 
@@ -129,8 +126,8 @@ export class NativeArena implements Arena {
     const id = NativeArena.#idOf(this, 'destroy');
     if (this.#destroyed) return;
     this.#destroyed = true;
-    this.#block[ID] = id;
-    destroyIn(this.#binding, this.memory, this.#anchor);
+    block[ID] = id;
+    destroyIn(binding, this.memory, this.#anchor);
   }
 
   [Symbol.dispose](): void {

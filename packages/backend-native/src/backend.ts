@@ -9,7 +9,6 @@ import {
   sharedRefusals,
 } from '@mempool/api';
 import { NativeArena } from './arena.js';
-import type { NativeBinding } from './binding.js';
 import { NativeFixedPool } from './fixed-pool.js';
 import { SHARED_UNSUPPORTED } from './shared-refusal.js';
 
@@ -17,11 +16,11 @@ import { SHARED_UNSUPPORTED } from './shared-refusal.js';
 export type NativeBackend = Backend;
 
 /**
- * The backend over `binding`. Mirrors `@mempool/backend-js` method for method: arguments are
+ * The backend over the package's binding (`packageBinding`). Mirrors `@mempool/backend-js` method for method: arguments are
  * checked with the `@mempool/api` helpers before they reach C, and C's statuses become the
  * contract's errors with the same helpers (`fixed-pool.ts`, `arena.ts`).
  */
-export function createNativeBackend(binding: NativeBinding, version: string): NativeBackend {
+export function createNativeBackend(version: string): NativeBackend {
   return Object.freeze({
     name: 'native',
     version,
@@ -38,9 +37,8 @@ export function createNativeBackend(binding: NativeBinding, version: string): Na
     }),
     // Never a shared allocator (refused in the constructors), so never the shared overloads' type.
     createFixedPool: ((objectSize: number, capacity: number, options?: FixedPoolOptions): FixedPool =>
-      new NativeFixedPool(binding, objectSize, capacity, options)) as Backend['createFixedPool'],
-    createArena: ((bufferSize: number, options?: ArenaOptions): Arena =>
-      new NativeArena(binding, bufferSize, options)) as Backend['createArena'],
+      new NativeFixedPool(objectSize, capacity, options)) as Backend['createFixedPool'],
+    createArena: ((bufferSize: number, options?: ArenaOptions): Arena => new NativeArena(bufferSize, options)) as Backend['createArena'],
     ...sharedRefusals('native', SHARED_UNSUPPORTED),
   });
 }

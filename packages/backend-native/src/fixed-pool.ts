@@ -16,16 +16,19 @@ import {
   Status,
   unboundMethod,
 } from '@mempool/api';
-import { BLOCK, type NativeAnchor, type NativeBinding } from './binding.js';
+import { BLOCK, type NativeAnchor, packageBinding } from './binding.js';
 import { created, destroyIn, reserveMemory } from './memory.js';
 import { collectorPressure, NO_PRESSURE } from './pressure.js';
 import { refuseShared } from './shared-refusal.js';
 
 // The argument block's indexes, as module constants (the hot paths read them on every call).
 const { id: ID, arg0: ARG0, result: RESULT } = BLOCK;
+// The addon's functions as module constants: see packageBinding for why not fields.
+const binding = packageBinding();
+const { block, poolAlloc, poolFree } = binding;
 
 /**
- * A fixed pool kept by the C library over `binding`. Every call names the pool by writing its id to
+ * A fixed pool kept by the C library through the package's binding. Every call names the pool by writing its id to
  * the argument block (see `addon/addon.cc`); `alloc` and `free` also pass their argument and result
  * through it, written just before the call and read just after it, with nothing between that could
  * run other JavaScript (every value written is a number checked beforehand, so no `valueOf` can run
@@ -40,9 +43,6 @@ export class NativeFixedPool implements FixedPool {
   readonly memory: ArrayBuffer;
   /** The pool's id in the addon's table: what every call writes to the block. */
   readonly #id: number;
-  readonly #binding: NativeBinding;
-  /** `#binding.block`, one load nearer for the hot paths. */
-  readonly #block: Float64Array;
   /** Keeps the C pool alive as long as this object is reachable; destroy() shows it to the addon. */
   readonly #anchor: NativeAnchor;
   /**
@@ -58,15 +58,13 @@ export class NativeFixedPool implements FixedPool {
   #pressure: ArrayBuffer;
   #destroyed = false;
 
-  constructor(binding: NativeBinding, objectSize: number, capacity: number, options?: FixedPoolOptions) {
+  constructor(objectSize: number, capacity: number, options?: FixedPoolOptions) {
     const layout = fixedPoolLayout(objectSize, capacity, options, MAX_MEMORY_BYTES);
     refuseShared(options);
     const memory = reserveMemory(layout.byteLength);
     const anchor = binding.createFixedPool(memory, layout.objectSize, layout.capacity, layout.align);
     this.#anchor = created(binding, anchor, layout.byteLength);
-    this.#binding = binding;
-    this.#block = binding.block;
-    this.#id = binding.block[RESULT]!;
+    this.#id = block[RESULT]!;
     this.#pressure = collectorPressure(layout.capacity);
     this.objectSize = layout.objectSize;
     this.slotSize = layout.slotSize;
@@ -108,9 +106,8 @@ export class NativeFixedPool implements FixedPool {
   alloc(): number {
     const id = NativeFixedPool.#idOf(this, 'alloc');
     if (this.#probe.length === 0) throw this.#unusable('alloc');
-    const block = this.#block;
     block[ID] = id;
-    this.#binding.poolAlloc();
+    poolAlloc();
     return block[RESULT]!;
   }
 
@@ -119,10 +116,9 @@ export class NativeFixedPool implements FixedPool {
     if (this.#probe.length === 0) throw this.#unusable('free');
     // Only a number goes into the block (so no valueOf can run between the write and the call).
     if (typeof handle !== 'number') throw freeError(Status.INVALID_HANDLE, 'handle', handle, this);
-    const block = this.#block;
     block[ID] = id;
     block[ARG0] = handle;
-    this.#binding.poolFree();
+    poolFree();
     const status = block[RESULT]!;
     if (status !== Status.OK) throw freeError(status, 'handle', handle, this);
   }
@@ -130,8 +126,8 @@ export class NativeFixedPool implements FixedPool {
   reset(): void {
     const id = NativeFixedPool.#idOf(this, 'reset');
     if (this.#probe.length === 0) throw this.#unusable('reset');
-    this.#block[ID] = id;
-    this.#binding.reset();
+    block[ID] = id;
+    binding.reset();
   }
 
   allocMany(out: HandleArray, count?: number): number {
@@ -139,8 +135,8 @@ export class NativeFixedPool implements FixedPool {
     if (this.#probe.length === 0) throw this.#unusable('allocMany');
     const n = checkBatch('out', out, count, this.memory.byteLength);
     // The addon re-checks the array itself (a Proxy or a lying length is refused, no trap runs).
-    this.#block[ID] = id;
-    const placed = this.#binding.poolAllocMany(out, n);
+    block[ID] = id;
+    const placed = binding.poolAllocMany(out, n);
     if (placed < 0) throw this.#batchRefused(placed, 'allocMany', 'out', out, n);
     return placed;
   }
@@ -149,11 +145,11 @@ export class NativeFixedPool implements FixedPool {
     const id = NativeFixedPool.#idOf(this, 'freeMany');
     if (this.#probe.length === 0) throw this.#unusable('freeMany');
     const n = checkBatch('handles', handles, count, this.memory.byteLength);
-    this.#block[ID] = id;
-    const status = this.#binding.poolFreeMany(handles, n);
+    block[ID] = id;
+    const status = binding.poolFreeMany(handles, n);
     if (status === Status.OK) return;
     if (status === Status.INVALID_HANDLE || status === Status.DOUBLE_FREE) {
-      const index = this.#block[RESULT]!;
+      const index = block[RESULT]!;
       throw freeError(status, `handles[${index}]`, handles[index], this);
     }
     throw this.#batchRefused(status, 'freeMany', 'handles', handles, n);
@@ -162,8 +158,8 @@ export class NativeFixedPool implements FixedPool {
   stats(): FixedPoolStats {
     const id = NativeFixedPool.#idOf(this, 'stats');
     if (this.#probe.length === 0) throw this.#unusable('stats');
-    this.#block[ID] = id;
-    this.#binding.stats(this.#stats);
+    block[ID] = id;
+    binding.stats(this.#stats);
     return fixedPoolStatsFrom(this.#stats);
   }
 
@@ -173,8 +169,8 @@ export class NativeFixedPool implements FixedPool {
     this.#destroyed = true;
     // The C bookkeeping is freed now: nothing is left for the collector to count.
     if (this.#pressure.byteLength !== 0) this.#pressure = NO_PRESSURE;
-    this.#block[ID] = id;
-    destroyIn(this.#binding, this.memory, this.#anchor);
+    block[ID] = id;
+    destroyIn(binding, this.memory, this.#anchor);
   }
 
   [Symbol.dispose](): void {
