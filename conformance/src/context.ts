@@ -1,4 +1,4 @@
-import { afterEach } from 'vitest';
+import { afterEach } from './runner.js';
 import type { Backend, BackendModule } from '@mempool/api';
 import type { ConformanceOptions } from './options.js';
 import { Scope } from './support.js';

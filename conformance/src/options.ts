@@ -1,4 +1,5 @@
 import type { ModelRunOptions } from './contract/model-runs.js';
+import type { ConformanceRunner } from './runner.js';
 
 /** The groups of cases, in the order they are registered; see `groups.ts` for what each needs. */
 export const CONFORMANCE_GROUPS = [
@@ -35,4 +36,9 @@ export interface ConformanceOptions {
    * check that promise; without one the group is reported as not run.
    */
   readonly addressOf?: (memory: ArrayBuffer) => number | bigint;
+  /**
+   * The test runner's `describe` and `it` (and `afterEach`, if it has one) to register the cases
+   * with, e.g. node:test's; default: vitest's. Assertions throw, so any runner reports them.
+   */
+  readonly runner?: ConformanceRunner;
 }

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { expect } from 'vitest';
+import { describe, it } from '../runner.js';
 import type { Allocator } from '@mempool/api';
 import type { SuiteContext } from '../context.js';
 

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { expect } from 'vitest';
+import { describe, it } from '../runner.js';
 import { describeValue, ErrorCode, type Arena, type Backend, type FixedPool } from '@mempool/api';
 import type { SuiteContext } from '../context.js';
 import { expectError, expectFilled, expectUnchanged, fill, snapshot } from '../support.js';

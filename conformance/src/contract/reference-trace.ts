@@ -1,16 +1,5 @@
 import type { Backend } from '@mempool/api';
-
-/** A small seeded generator (mulberry32), so the trace is the same wherever it runs. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../random.js';
 
 export type TraceEntry = readonly [call: string, result: unknown];
 
@@ -19,7 +8,7 @@ export type TraceEntry = readonly [call: string, result: unknown];
  * what each returned. `reference-trace.json` holds the trace every backend must reproduce exactly.
  */
 export function recordTrace(backend: Backend): TraceEntry[] {
-  const next = random(0xc0ffee);
+  const next = mulberry32(0xc0ffee);
   const pick = (n: number) => Math.floor(next() * n);
   const trace: TraceEntry[] = [];
   const pool = backend.createFixedPool(40, 50, { align: 16 });

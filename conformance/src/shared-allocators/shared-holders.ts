@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { expect } from 'vitest';
+import { describe, it } from '../runner.js';
 import { ErrorCode, type SharedArena, type SharedFixedPool } from '@mempool/api';
 import type { SuiteContext } from '../context.js';
 import { expectError } from '../support.js';

@@ -6,6 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Backend, SharedArenaDescriptor, SharedFixedPoolDescriptor } from '@mempool/api';
+import { mulberry32 } from '../random.js';
 
 export interface StressTask {
   readonly specifier: string;
@@ -53,18 +54,6 @@ export const RACE_ROUND = 0;
 export const RACE_HANDLE = 1;
 export const RACE_DONE = 2;
 
-/** A small seeded generator (mulberry32), so a failing run replays from its seed. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-
 /** Waits until every worker of the run has arrived, so the calls overlap rather than queue up behind worker start-up. */
 function meet(task: StressTask): void {
   if (task.barrier === undefined) return;
@@ -77,7 +66,7 @@ function meet(task: StressTask): void {
 function poolTask(backend: Backend, task: StressTask): StressReport {
   const pool = backend.attachFixedPool(task.descriptor as SharedFixedPoolDescriptor);
   const words = new Int32Array(pool.memory);
-  const next = random(task.seed);
+  const next = mulberry32(task.seed);
   const owner = task.id + 1;
   const held: number[] = [];
   const sequences: number[] = [];
@@ -149,7 +138,7 @@ function raceTask(backend: Backend, task: StressTask): StressReport {
 function arenaTask(backend: Backend, task: StressTask): StressReport {
   const arena = backend.attachArena(task.descriptor as SharedArenaDescriptor);
   const bytes = new Uint8Array(arena.memory);
-  const next = random(task.seed);
+  const next = mulberry32(task.seed);
   const ranges: number[] = [];
   const errors: string[] = [];
   let failed = 0;
@@ -187,7 +176,7 @@ function arenaTask(backend: Backend, task: StressTask): StressReport {
  */
 function historyTask(backend: Backend, task: StressTask): StressReport {
   const control = new Int32Array(task.control!);
-  const next = random(task.seed);
+  const next = mulberry32(task.seed);
   const history: number[] = [];
   const rounds = task.rounds_!;
   for (let round = 0; round < rounds.length; round++) {

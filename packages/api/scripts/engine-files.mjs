@@ -40,6 +40,8 @@ function headerRegion() {
     `#define MP_MAX_ALIGN ${f.maxAlign}`,
     '/* Largest capacity of a pool: slots are indexed with 32-bit integers. */',
     `#define MP_MAX_CAPACITY ((size_t)0x${f.maxCapacity.toString(16).toUpperCase()}u)`,
+    '/* Bookkeeping of a pool per slot, outside its buffer: a free-stack entry and a live epoch (uint32_t each). */',
+    `#define MP_BOOKKEEPING_BYTES_PER_SLOT ${f.bookkeepingBytesPerSlot}u`,
     `/* Marks: (generation mod 2^${f.markGenerationBits}) * 2^${f.markOffsetBits} + offset. */`,
     `#define MP_MARK_OFFSET_BITS ${f.markOffsetBits}`,
     `#define MP_MARK_GENERATIONS ((uint32_t)1 << ${f.markGenerationBits})`,
@@ -62,6 +64,9 @@ function addonFacts() {
     '// The argument block, in doubles (src/binding.ts reads the same table).',
     ...block,
     '',
+    "// A pool's bookkeeping per slot, outside its memory: a free-stack entry and a live epoch.",
+    `constexpr size_t kBookkeepingBytesPerSlot = ${f.bookkeepingBytesPerSlot};`,
+    '',
   ].join('\n');
 }
 
@@ -73,6 +78,7 @@ function assemblyFacts() {
   for (const [name, value] of Object.entries(f.status)) lines.push(`export const ${snake(name)}: i32 = ${value};`);
   lines.push(`export const HEADER_BYTES: u32 = ${f.headerBytes};`);
   lines.push(`export const MAX_ALIGN: u32 = ${f.maxAlign};`);
+  lines.push(`export const BOOKKEEPING_BYTES_PER_SLOT: u32 = ${f.bookkeepingBytesPerSlot};`);
   lines.push(`export const MARK_GENERATIONS: u32 = ${2 ** f.markGenerationBits};`);
   f.fixedPoolStatsFields.forEach((name, i) => lines.push(`export const POOL_STAT_${snake(name)}: i32 = ${i};`));
   f.arenaStatsFields.forEach((name, i) => lines.push(`export const ARENA_STAT_${snake(name)}: i32 = ${i};`));

@@ -13,6 +13,11 @@ export const ENGINE_FACTS = {
   defaultAlign: DEFAULT_ALIGN,
   maxAlign: MAX_ALIGN,
   maxCapacity: MAX_CAPACITY,
+  /**
+   * Bytes of bookkeeping a plain fixed pool keeps per slot, outside `memory`: a free-stack entry
+   * and a live epoch, one u32 each. Every engine sizes (and reports) its pool's bookkeeping with it.
+   */
+  bookkeepingBytesPerSlot: 8,
   markOffsetBits: Math.log2(MARK_OFFSET_SPAN),
   markGenerationBits: Math.log2(MARK_GENERATIONS),
   status: Status,

@@ -3,6 +3,7 @@ import {
   destroyed,
   detached,
   doubleFree,
+  ENGINE_FACTS,
   fixedPoolStatsFrom,
   notASlot,
   unboundMethod,
@@ -15,7 +16,6 @@ import { detach, NO_BYTES, reserveMemory, reserveWords } from './memory.js';
 
 /** Marks a slot as claimed by the batch `freeMany` is checking; never a real epoch. */
 const PENDING = 0xffffffff;
-const WORD_BYTES = Uint32Array.BYTES_PER_ELEMENT;
 /** What a destroyed pool's bookkeeping becomes, so its words are given back at once. */
 const NO_WORDS = new Uint32Array(0);
 
@@ -64,7 +64,7 @@ export class JsFixedPool implements FixedPool {
     this.capacity = layout.capacity;
     this.align = layout.align;
     this.dataOffset = layout.dataOffset;
-    const bookkeepingBytes = 2 * WORD_BYTES * layout.capacity;
+    const bookkeepingBytes = ENGINE_FACTS.bookkeepingBytesPerSlot * layout.capacity;
     this.memory = reserveMemory(layout.byteLength, bookkeepingBytes);
     this.#probe = new Uint8Array(this.memory, 0, 1);
     this.#freeStack = reserveWords(layout.capacity, layout.byteLength, bookkeepingBytes);

@@ -1,7 +1,7 @@
 import { constrainedMemory } from 'node:process';
 import { totalmem } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, HEADER_BYTES } from '@mempool/api';
+import { ENGINE_FACTS, ErrorCode, HEADER_BYTES } from '@mempool/api';
 import { createFixedPool } from '@mempool/backend-js';
 
 /** What the js backend may reserve on this machine: the same bound `reservableBytes` applies. */
@@ -12,7 +12,7 @@ describe('js: honest limits', () => {
     // 2^32 - 64 one-byte slots: 4 GiB of memory, 32 GiB of free stack and live epochs.
     const capacity = 2 ** 32 - 64;
     const memoryBytes = HEADER_BYTES + capacity;
-    const bookkeepingBytes = 8 * capacity;
+    const bookkeepingBytes = ENGINE_FACTS.bookkeepingBytesPerSlot * capacity;
     const total = memoryBytes + bookkeepingBytes;
     if (total > reservable) {
       expect(() => createFixedPool(1, capacity, { align: 1 })).toThrowError(

@@ -19,8 +19,8 @@
 // Ownership. `memory` is an ordinary V8-owned ArrayBuffer (made in JavaScript with
 // `new ArrayBuffer`, so a refusal is a catchable RangeError), and the C allocator works in it
 // (mp_*_create_in): C keeps its address to hand out offsets and never reads or writes those bytes.
-// What C allocates is the allocator's bookkeeping (the struct and, for a pool, 8 bytes per slot):
-// it is reported to V8 (napi_adjust_external_memory) so the garbage collector runs as that memory
+// What C allocates is the allocator's bookkeeping (the struct and, for a pool, its per-slot words;
+// BookkeepingBytes in allocator_table.cc): it is reported to V8 (napi_adjust_external_memory) so the garbage collector runs as that memory
 // grows, and freed by destroy(), by the finalizer of the allocator's anchor (an External the
 // wrapper keeps), or, because Node 20 runs finalizers only from the event loop, by the next
 // create call once a weak reference shows that the anchor was collected: a synchronous loop that
@@ -379,6 +379,25 @@ napi_value Destroy(napi_env env, napi_callback_info info) {
 
 // ---- pool batches ----
 
+// A batch call's arguments, (array, count): the array as Batch() reads it and `count`, an exact
+// integer no larger than the array's length.
+struct PoolBatch {
+  napi_value array;
+  napi_typedarray_type type;
+  void* data;
+  size_t length;
+  uint64_t count;
+};
+
+// Reads a batch call's (array, count) into `batch`; false when either is refused.
+bool BatchArgs(napi_env env, napi_callback_info info, PoolBatch* batch) {
+  napi_value argv[2];
+  double count_value;
+  return Args(env, info, argv, 2) && Batch(env, argv[0], &batch->type, &batch->data, &batch->length) &&
+         napi_get_value_double(env, argv[1], &count_value) == napi_ok && ToSafeInteger(count_value, &batch->count) &&
+         batch->count <= batch->length && (batch->array = argv[0], true);
+}
+
 // poolAllocMany(out, count) -> how many handles it wrote to out[0..], or MP_ERR_INVALID_ARGUMENT
 // when `out` is not a genuine Uint32Array or Float64Array of at least `count` elements (a Proxy,
 // or a subclass whose `length` lied), or MP_ERR_NULL_POINTER when the id names no live pool.
@@ -387,20 +406,12 @@ napi_value PoolAllocMany(napi_env env, napi_callback_info info) {
   if (instance == nullptr) return nullptr;
   Entry* pool = Target(instance, Kind::kPool);
   if (pool == nullptr) return Number(env, MP_ERR_NULL_POINTER);
-  napi_value argv[2];
-  napi_typedarray_type type;
-  void* data;
-  size_t length;
-  double count_value;
-  uint64_t count;
-  if (!Args(env, info, argv, 2) || !Batch(env, argv[0], &type, &data, &length) ||
-      napi_get_value_double(env, argv[1], &count_value) != napi_ok || !ToSafeInteger(count_value, &count) ||
-      count > length) {
-    return Number(env, MP_ERR_INVALID_ARGUMENT);
-  }
+  PoolBatch batch;
+  if (!BatchArgs(env, info, &batch)) return Number(env, MP_ERR_INVALID_ARGUMENT);
   auto* allocator = static_cast<MP_FixedPool*>(pool->allocator);
-  size_t placed = type == napi_uint32_array ? mp_fixed_pool_alloc_many_u32(allocator, static_cast<uint32_t*>(data), count)
-                                            : mp_fixed_pool_alloc_many_f64(allocator, static_cast<double*>(data), count);
+  size_t placed = batch.type == napi_uint32_array
+                      ? mp_fixed_pool_alloc_many_u32(allocator, static_cast<uint32_t*>(batch.data), batch.count)
+                      : mp_fixed_pool_alloc_many_f64(allocator, static_cast<double*>(batch.data), batch.count);
   return Number(env, static_cast<double>(placed));
 }
 
@@ -423,20 +434,12 @@ napi_value PoolFreeMany(napi_env env, napi_callback_info info) {
   if (instance == nullptr) return nullptr;
   Entry* pool = Target(instance, Kind::kPool);
   if (pool == nullptr) return Number(env, MP_ERR_NULL_POINTER);
-  napi_value argv[2];
-  napi_typedarray_type type;
-  void* data;
-  size_t length;
-  double count_value;
-  uint64_t count;
-  if (!Args(env, info, argv, 2) || !Batch(env, argv[0], &type, &data, &length) ||
-      napi_get_value_double(env, argv[1], &count_value) != napi_ok || !ToSafeInteger(count_value, &count) ||
-      count > length) {
-    return Number(env, MP_ERR_INVALID_ARGUMENT);
-  }
+  PoolBatch batch;
+  if (!BatchArgs(env, info, &batch)) return Number(env, MP_ERR_INVALID_ARGUMENT);
+  void* data = batch.data;
   std::vector<unsigned char> snapshot;
-  if (count > 0 && Shared(env, argv[0])) {
-    size_t bytes = static_cast<size_t>(count) * (type == napi_uint32_array ? sizeof(uint32_t) : sizeof(double));
+  if (batch.count > 0 && Shared(env, batch.array)) {
+    size_t bytes = static_cast<size_t>(batch.count) * (batch.type == napi_uint32_array ? sizeof(uint32_t) : sizeof(double));
     try {
       snapshot.assign(static_cast<unsigned char*>(data), static_cast<unsigned char*>(data) + bytes);
     } catch (const std::bad_alloc&) {
@@ -446,9 +449,9 @@ napi_value PoolFreeMany(napi_env env, napi_callback_info info) {
   }
   auto* allocator = static_cast<MP_FixedPool*>(pool->allocator);
   size_t bad = 0;
-  int status = type == napi_uint32_array
-                   ? mp_fixed_pool_free_many_u32(allocator, static_cast<uint32_t*>(data), count, &bad)
-                   : mp_fixed_pool_free_many_f64(allocator, static_cast<double*>(data), count, &bad);
+  int status = batch.type == napi_uint32_array
+                   ? mp_fixed_pool_free_many_u32(allocator, static_cast<uint32_t*>(data), batch.count, &bad)
+                   : mp_fixed_pool_free_many_f64(allocator, static_cast<double*>(data), batch.count, &bad);
   if (status != MP_OK) instance->block[kBlockResult] = static_cast<double>(bad);
   return Number(env, status);
 }

@@ -91,7 +91,8 @@ class AllocatorTable {
 void DestroyAllocator(Kind kind, void* allocator);
 
 // Bytes the C library allocates for an allocator's bookkeeping: the struct, plus for a pool its
-// free stack and live epochs (one uint32_t each per slot, see memory_pool_core.h).
+// free stack and live epochs (one uint32_t each per slot, see memory_pool_core.h) and the gap
+// between them.
 size_t BookkeepingBytes(Kind kind, size_t capacity);
 
 }  // namespace mempool

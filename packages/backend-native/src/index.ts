@@ -17,7 +17,7 @@ if (binding.version !== version) {
 }
 
 /** The C library through its Node-API binding. */
-export const backend: NativeBackend = createNativeBackend(binding, version);
+export const backend: NativeBackend = createNativeBackend(version);
 
 /** Same-sized slots in a V8-owned `memory`, kept by the C library. */
 export const createFixedPool: NativeBackend['createFixedPool'] = backend.createFixedPool;

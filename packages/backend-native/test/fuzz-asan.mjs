@@ -10,14 +10,16 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { createNativeBackend } from '../dist/backend.js';
-import { BLOCK, loadBindingFrom } from '../dist/binding.js';
 
 const seed = Number(process.argv[2] ?? Date.now() % 2 ** 31);
 const steps = Number(process.argv[3] ?? 40000);
 const addon = process.env.MEMPOOL_FUZZ_ADDON ?? fileURLToPath(new URL('../lib/asan/mempool_native.node', import.meta.url));
-const binding = loadBindingFrom(addon);
-const backend = createNativeBackend(binding, binding.version);
+// The package's classes load the addon MEMPOOL_NATIVE_ADDON names (see src/binding.ts).
+process.env.MEMPOOL_NATIVE_ADDON = addon;
+const { createNativeBackend } = await import('../dist/backend.js');
+const { BLOCK, packageBinding } = await import('../dist/binding.js');
+const binding = packageBinding();
+const backend = createNativeBackend(binding.version);
 const { block } = binding;
 const { id: BLOCK_ID, arg0: BLOCK_ARG0, arg1: BLOCK_ARG1, result: BLOCK_RESULT, length: BLOCK_LENGTH } = BLOCK;
 const rawModule = createRequire(import.meta.url)(addon);
@@ -499,10 +501,10 @@ if (dropLive > (DROPS * 3) / 4) fail(`a synchronous drop loop kept ${dropLive} o
 const here = (file) => JSON.stringify(new URL(file, import.meta.url).href);
 const workerSource = `
   import { parentPort, workerData } from 'node:worker_threads';
-  import { createNativeBackend } from ${here('../dist/backend.js')};
-  import { loadBindingFrom } from ${here('../dist/binding.js')};
-  const binding = loadBindingFrom(workerData.addon);
-  const backend = createNativeBackend(binding, binding.version);
+  process.env.MEMPOOL_NATIVE_ADDON = workerData.addon;
+  const { createNativeBackend } = await import(${here('../dist/backend.js')});
+  const { packageBinding } = await import(${here('../dist/binding.js')});
+  const backend = createNativeBackend(packageBinding().version);
   parentPort.postMessage('running');
   const out = new Float64Array(8);
   for (let i = 0; ; i++) {

@@ -13,6 +13,7 @@ export const CORRUPTED: i32 = -6;
 export const BUSY: i32 = -7;
 export const HEADER_BYTES: u32 = 64;
 export const MAX_ALIGN: u32 = 4096;
+export const BOOKKEEPING_BYTES_PER_SLOT: u32 = 8;
 export const MARK_GENERATIONS: u32 = 1048576;
 export const POOL_STAT_OBJECT_SIZE: i32 = 0;
 export const POOL_STAT_SLOT_SIZE: i32 = 1;

@@ -99,6 +99,8 @@ extern "C" {
 #define MP_MAX_ALIGN 4096
 /* Largest capacity of a pool: slots are indexed with 32-bit integers. */
 #define MP_MAX_CAPACITY ((size_t)0xFFFFFFFFu)
+/* Bookkeeping of a pool per slot, outside its buffer: a free-stack entry and a live epoch (uint32_t each). */
+#define MP_BOOKKEEPING_BYTES_PER_SLOT 8u
 /* Marks: (generation mod 2^20) * 2^33 + offset. */
 #define MP_MARK_OFFSET_BITS 33
 #define MP_MARK_GENERATIONS ((uint32_t)1 << 20)
