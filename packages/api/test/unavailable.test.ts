@@ -17,6 +17,10 @@ vi.mock('@mempool/backend-native', async () => {
   };
 });
 
+// wasm loads: a stand-in, so this test needs no built backend package (the api's tests run before
+// the backends are built in a clean checkout).
+vi.mock('@mempool/backend-wasm', () => ({ backend: { name: 'wasm' } }));
+
 /** What `loadBackend(name)` rejected with: its code and its message. */
 async function refusal(name: 'js' | 'native'): Promise<{ code: unknown; message: string }> {
   const error = (await loadBackend(name).then(
