@@ -225,7 +225,7 @@ export function computeRatios(figures: readonly Figure[]): RatioResult[] {
           '>=',
           1.6,
         ),
-        "each worker's calls touch only its own cache lines and the slots' live words, so nothing is shared between them; on this loaded 2-core machine, with the benchmark's own process and the other helpers' work on the same cores, even two private pools that share nothing do not reach 1.6x (the supplementary row), and the shared pool is held to the same cores.",
+        "each worker's calls write only its own holder's lines and the live words of the slots it uses, but fresh slots go out one at a time, ascending whichever holder asks, so two workers' slots interleave and their live words share cache lines: each compare-and-swap can move a line between the cores (the C library takes fresh slots 16 at a time: see its row). Taking fresh slots in runs per holder would remove that, at the cost of the ascending order across holders; the private pools' row shows what the machine gave two workers in this run.",
       ),
       because(
         ratio(
