@@ -1,3 +1,4 @@
+import { outOfMemory } from '@mempool/api';
 import type { Engine, SharedEngine } from './engine-exports.generated.js';
 import { WebAssemblyApi, type WasmMemory, type WasmModule } from './webassembly.js';
 
@@ -36,12 +37,30 @@ export function instantiate(module: WasmModule): EngineInstance {
   return instantiateOver(module, new WebAssemblyApi.Memory({ initial: 1, maximum: WASM32_PAGES }));
 }
 
+/** Pages for the shared engine's own static data below the state, with room to spare. */
+const SHARED_RESERVED_PAGES = 4;
+
 /**
- * An instance of the shared engine over `memory`: a fresh shared memory for a new allocator, or
- * the one `share()` handed out, for another holder of it.
+ * A fresh shared memory for an allocator's state of at most `stateBytes`. Its maximum is what the
+ * state needs, not the 4 GiB wasm32 allows: an engine reserves a shared memory's whole maximum up
+ * front (it can never move), and Chromium refuses new ones once a few 4 GiB reservations are alive.
  */
-export function instantiateShared(module: WasmModule, memory?: WasmMemory): EngineInstance<SharedEngine> {
-  return instantiateOver(module, memory ?? new WebAssemblyApi.Memory({ initial: 1, maximum: WASM32_PAGES, shared: true }));
+export function newSharedState(stateBytes: number): WasmMemory {
+  const pages = Math.min(WASM32_PAGES, Math.ceil(stateBytes / 65536) + SHARED_RESERVED_PAGES);
+  try {
+    return new WebAssemblyApi.Memory({ initial: 1, maximum: pages, shared: true });
+  } catch (error) {
+    // A browser that still holds many shared memories refuses another (packages/backend-wasm/README.md, Limits).
+    throw outOfMemory(pages * 65536, error, 'a shared WebAssembly.Memory for the state');
+  }
+}
+
+/**
+ * An instance of the shared engine over `memory`: a fresh one from `newSharedState` for a new
+ * allocator, or the one `share()` handed out, for another holder of it.
+ */
+export function instantiateShared(module: WasmModule, memory: WasmMemory): EngineInstance<SharedEngine> {
+  return instantiateOver(module, memory);
 }
 
 function instantiateOver<Exports>(module: WasmModule, memory: WasmMemory): EngineInstance<Exports> {

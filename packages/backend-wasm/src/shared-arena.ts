@@ -18,7 +18,7 @@ import {
   type SharedArena,
   type SharedArenaDescriptor,
 } from '@mempool/api';
-import { instantiateShared, type EngineInstance, type SharedEngine } from './engine.js';
+import { instantiateShared, newSharedState, type EngineInstance, type SharedEngine } from './engine.js';
 import { MAX_MEMORY_BYTES } from './memory.js';
 import { BUSY, createRefusal, reserveShared, SHARED_FORMAT, type SharedEngineModule } from './shared-state.js';
 import { newTag, verifiedEngine, writeTag } from './shared-verify.js';
@@ -62,7 +62,7 @@ export class SharedWasmArena implements SharedArena {
     let engine = attached?.engine;
     const tag = newTag();
     if (engine === undefined) {
-      engine = instantiateShared(engineModule.module);
+      engine = instantiateShared(engineModule.module, newSharedState(0));
       const refusal = createRefusal(
         engine.exports.sharedArenaCreate(layout.dataOffset, layout.bufferSize, layout.align, layout.byteLength, tag),
         65536,

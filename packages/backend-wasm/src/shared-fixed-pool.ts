@@ -15,7 +15,7 @@ import {
   type SharedFixedPoolDescriptor,
   type SharedFixedPoolStats,
 } from '@mempool/api';
-import { instantiateShared, type EngineInstance, type SharedEngine } from './engine.js';
+import { instantiateShared, newSharedState, type EngineInstance, type SharedEngine } from './engine.js';
 import { MAX_MEMORY_BYTES } from './memory.js';
 import { BUSY, createRefusal, reserveShared, SHARED_FORMAT, type SharedEngineModule } from './shared-state.js';
 import { newTag, verifiedEngine, writeTag } from './shared-verify.js';
@@ -80,7 +80,9 @@ export class SharedWasmFixedPool implements SharedFixedPool {
     let engine = attached?.engine;
     const tag = newTag();
     if (engine === undefined) {
-      engine = instantiateShared(engineModule.module);
+      // The state's arrays take 12 bytes a slot (next, link, live); the rest fits the reserved pages.
+      const stateBytes = 12 * layout.capacity;
+      engine = instantiateShared(engineModule.module, newSharedState(stateBytes));
       const refusal = createRefusal(
         engine.exports.sharedPoolCreate(
           layout.objectSize,
@@ -91,7 +93,7 @@ export class SharedWasmFixedPool implements SharedFixedPool {
           layout.byteLength,
           tag,
         ),
-        12 * layout.capacity,
+        stateBytes,
       );
       if (refusal) throw refusal;
     }

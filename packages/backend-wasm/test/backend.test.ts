@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '@mempool/api';
 import wasmDefault, { backend, createArena, createFixedPool, version, wasmVersion } from '../src/index.js';
-import { compileEngine, instantiate, instantiateShared } from '../src/engine.js';
+import { compileEngine, instantiate, instantiateShared, newSharedState } from '../src/engine.js';
 import { BUSY } from '../src/shared-state.js';
 import { ENGINE_BYTES_BASE64 as SHARED_BYTES_BASE64 } from '../src/engine-bytes-shared.generated.js';
 import { ENGINE_BYTES_BASE64 } from '../src/engine-bytes.generated.js';
@@ -102,8 +102,26 @@ describe('the shared engine', () => {
     expect(WebAssembly.Module.imports(module as unknown as WebAssembly.Module)).toEqual([
       { module: 'env', name: 'memory', kind: 'memory' },
     ]);
-    const { exports } = instantiateShared(module);
+    const { exports } = instantiateShared(module, newSharedState(0));
     expect(exports.BUSY.value).toBe(BUSY);
+  });
+
+  it("reserves a state's memory up to what the state needs, not 4 GiB (a shared memory's maximum is reserved up front)", () => {
+    const pages = (bytes: number) => {
+      const memory = newSharedState(bytes);
+      let n = 1;
+      while (n < 65536) {
+        try {
+          memory.grow(1);
+          n++;
+        } catch {
+          break;
+        }
+      }
+      return n;
+    };
+    expect(pages(0)).toBe(4);
+    expect(pages(12 * 100_000)).toBe(Math.ceil((12 * 100_000) / 65536) + 4);
   });
 });
 
