@@ -1,8 +1,8 @@
 /**
  * mulberry32: a small seeded generator of floats in [0, 1), the same on every machine and runtime,
- * so a trace or a failing run replays from its seed. The one copy in the tree: the suite's trace and
- * stress workers use it, and a backend's own tests or benchmarks can import it from
- * `@mempool/conformance`.
+ * so a trace or a failing run replays from its seed. The suite's trace and stress workers and the
+ * bench use it (`@mempool/conformance/random`, which loads no test runner); only `examples/` keep
+ * their own few lines, so each example stands alone.
  */
 export function mulberry32(seed: number): () => number {
   let state = seed >>> 0;

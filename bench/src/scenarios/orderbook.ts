@@ -1,6 +1,7 @@
 import { array, defineLayout, type FixedPool } from '@mempool/api';
 import { ObjectPool } from './object-pool.js';
 import { measurePoint, warmUp, type SweepPoint } from '../sweep.js';
+import { mulberry32 } from '@mempool/conformance/random';
 
 /**
  * The library's first use case: an order book holding `resting` orders through a stream of
@@ -32,21 +33,9 @@ export interface Stream {
   readonly hash: string;
 }
 
-/** mulberry32: small, fast, and the same on every machine. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function makeStream(events: number, resting = 10_000, seed = 0x5eed): Stream {
   const total = resting + events;
-  const rand = prng(seed);
+  const rand = mulberry32(seed);
   const kind = new Uint8Array(total);
   const id = new Uint32Array(total);
   const side = new Uint8Array(total);
