@@ -17,7 +17,7 @@ function checkOptions(name: string, value: unknown): { align?: unknown } {
 export const roundUp = (value: number, align: number): number => Math.ceil(value / align) * align;
 
 /** The geometry of a fixed pool, derived once and identical on every backend. */
-export interface FixedPoolLayout {
+export interface FixedPoolGeometry {
   readonly objectSize: number;
   readonly capacity: number;
   readonly align: number;
@@ -28,7 +28,7 @@ export interface FixedPoolLayout {
 }
 
 /** Checks `createFixedPool`'s arguments against a backend's limit and lays the pool out. */
-export function fixedPoolLayout(objectSize: unknown, capacity: unknown, options: unknown, maxMemoryBytes: number): FixedPoolLayout {
+export function fixedPoolGeometry(objectSize: unknown, capacity: unknown, options: unknown, maxMemoryBytes: number): FixedPoolGeometry {
   const size = checkInteger('objectSize', objectSize, 1, Number.MAX_SAFE_INTEGER, 'a positive integer');
   const count = checkInteger('capacity', capacity, 1, MAX_CAPACITY, `an integer from 1 to ${MAX_CAPACITY}`);
   const align = checkAlign('options.align', checkOptions('options', options).align);
@@ -46,7 +46,7 @@ export function fixedPoolLayout(objectSize: unknown, capacity: unknown, options:
 }
 
 /** The geometry of an arena, derived once and identical on every backend. */
-export interface ArenaLayout {
+export interface ArenaGeometry {
   readonly bufferSize: number;
   readonly align: number;
   readonly dataOffset: number;
@@ -55,7 +55,7 @@ export interface ArenaLayout {
 }
 
 /** Checks `createArena`'s arguments against a backend's limit and lays the arena out. */
-export function arenaLayout(bufferSize: unknown, options: unknown, maxMemoryBytes: number): ArenaLayout {
+export function arenaGeometry(bufferSize: unknown, options: unknown, maxMemoryBytes: number): ArenaGeometry {
   const align = checkAlign('options.align', checkOptions('options', options).align);
   const dataOffset = Math.max(HEADER_BYTES, align);
   const size = checkInteger(

@@ -1,11 +1,11 @@
 import { MAX_MEMORY_BYTES } from './constants.js';
-import { arenaLayout, fixedPoolLayout, type ArenaLayout, type FixedPoolLayout } from './checks.js';
+import { arenaGeometry, fixedPoolGeometry, type ArenaGeometry, type FixedPoolGeometry } from './checks.js';
 import { invalidRange, invalidType } from './errors.js';
 import type { Backend, SharedDescriptor } from './contract.js';
 
 /**
  * Whether a create call's `options` ask for a shared allocator. `options.shared` must be a boolean
- * or undefined; anything else about `options` is left to the layout checks.
+ * or undefined; anything else about `options` is left to the geometry checks.
  */
 export function sharedRequested(options: unknown): boolean {
   if (typeof options !== 'object' || options === null) return false;
@@ -110,29 +110,29 @@ function checkMemory(memory: SharedArrayBuffer, byteLength: number): void {
  * once: the backend works from it alone, and must check that geometry against what its own
  * bookkeeping recorded at creation (docs/SHARED.md, "What attach checks").
  */
-export function attachedFixedPoolLayout(
+export function attachedFixedPoolGeometry(
   value: unknown,
   backend: string,
   format: number,
   maxMemoryBytes = MAX_MEMORY_BYTES,
-): { layout: FixedPoolLayout; descriptor: SharedDescriptorFields } {
+): { geometry: FixedPoolGeometry; descriptor: SharedDescriptorFields } {
   const descriptor = readDescriptor(value, 'FixedPool', backend, format);
-  const layout = fixedPoolLayout(descriptor.objectSize, descriptor.capacity, { align: descriptor.align }, maxMemoryBytes);
-  checkMemory(descriptor.memory, layout.byteLength);
-  return { layout, descriptor };
+  const geometry = fixedPoolGeometry(descriptor.objectSize, descriptor.capacity, { align: descriptor.align }, maxMemoryBytes);
+  checkMemory(descriptor.memory, geometry.byteLength);
+  return { geometry, descriptor };
 }
 
-/** Checks an arena descriptor for `attachArena`, as {@link attachedFixedPoolLayout} does. */
-export function attachedArenaLayout(
+/** Checks an arena descriptor for `attachArena`, as {@link attachedFixedPoolGeometry} does. */
+export function attachedArenaGeometry(
   value: unknown,
   backend: string,
   format: number,
   maxMemoryBytes = MAX_MEMORY_BYTES,
-): { layout: ArenaLayout; descriptor: SharedDescriptorFields } {
+): { geometry: ArenaGeometry; descriptor: SharedDescriptorFields } {
   const descriptor = readDescriptor(value, 'Arena', backend, format);
-  const layout = arenaLayout(descriptor.bufferSize, { align: descriptor.align }, maxMemoryBytes);
-  checkMemory(descriptor.memory, layout.byteLength);
-  return { layout, descriptor };
+  const geometry = arenaGeometry(descriptor.bufferSize, { align: descriptor.align }, maxMemoryBytes);
+  checkMemory(descriptor.memory, geometry.byteLength);
+  return { geometry, descriptor };
 }
 
 /**

@@ -1,5 +1,6 @@
-import type { FixedPoolLayout } from './checks.js';
-import { corrupted, doubleFree, invalidHandle, invalidType, type MempoolError } from './errors.js';
+import type { FixedPoolGeometry } from './checks.js';
+import type { HandleArray } from './contract.js';
+import { corrupted, doubleFree, invalidHandle, invalidType, outOfMemory, type MempoolError } from './errors.js';
 
 /**
  * The statuses the C library's `MP_OK`/`MP_ERR_*` and the wasm module return, with the same values,
@@ -22,7 +23,7 @@ export const Status = {
 } as const;
 export type Status = (typeof Status)[keyof typeof Status];
 
-type SlotGeometry = Pick<FixedPoolLayout, 'dataOffset' | 'slotSize' | 'capacity'>;
+type SlotGeometry = Pick<FixedPoolGeometry, 'dataOffset' | 'slotSize' | 'capacity'>;
 
 /** The error for a handle that is not the start of a slot of this pool. */
 export function notASlot(name: string, handle: unknown, pool: SlotGeometry): MempoolError {
@@ -46,4 +47,14 @@ export function badMark(mark: unknown, offset: number, generation: number): Memp
     `a mark of this arena taken since its last reset (generation ${generation}) at or before its current offset ${offset}`,
     mark,
   );
+}
+
+/**
+ * The error for a batch array an engine refused itself (the native addon re-checks what it reads):
+ * `Status.INVALID_ARGUMENT`, not a genuine typed array; `Status.OUT_OF_MEMORY`, no room to copy a
+ * batch over a `SharedArrayBuffer`.
+ */
+export function batchError(status: number, name: string, array: HandleArray, count: number): MempoolError {
+  if (status === Status.OUT_OF_MEMORY) return outOfMemory(count * array.BYTES_PER_ELEMENT);
+  return invalidType(name, 'a genuine Uint32Array or Float64Array (not a Proxy, not a subclass whose length lies)', array);
 }

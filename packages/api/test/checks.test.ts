@@ -1,21 +1,21 @@
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import {
-  arenaLayout,
+  arenaGeometry,
   checkAlign,
   checkBatch,
   describeValue,
   encodeMark,
   ErrorCode,
-  fixedPoolLayout,
+  fixedPoolGeometry,
   markGeneration,
   markOffset,
   MAX_MEMORY_BYTES,
 } from '../src/index.js';
 
-describe('fixedPoolLayout', () => {
+describe('fixedPoolGeometry', () => {
   it('rounds the slot size up to the alignment and starts data after the header', () => {
-    expect(fixedPoolLayout(60, 10, undefined, MAX_MEMORY_BYTES)).toEqual({
+    expect(fixedPoolGeometry(60, 10, undefined, MAX_MEMORY_BYTES)).toEqual({
       objectSize: 60,
       capacity: 10,
       align: 8,
@@ -23,10 +23,10 @@ describe('fixedPoolLayout', () => {
       dataOffset: 64,
       byteLength: 704,
     });
-    expect(fixedPoolLayout(1, 2, { align: 256 }, MAX_MEMORY_BYTES)).toMatchObject({ slotSize: 256, dataOffset: 256, byteLength: 768 });
+    expect(fixedPoolGeometry(1, 2, { align: 256 }, MAX_MEMORY_BYTES)).toMatchObject({ slotSize: 256, dataOffset: 256, byteLength: 768 });
   });
   it('refuses a pool larger than the backend can hold, naming the product', () => {
-    expect(() => fixedPoolLayout(2 ** 20, 2 ** 20, undefined, MAX_MEMORY_BYTES)).toThrowError(
+    expect(() => fixedPoolGeometry(2 ** 20, 2 ** 20, undefined, MAX_MEMORY_BYTES)).toThrowError(
       expect.objectContaining({
         name: 'RangeError',
         code: ErrorCode.INVALID_ARGUMENT,
@@ -36,9 +36,9 @@ describe('fixedPoolLayout', () => {
   });
 });
 
-describe('arenaLayout', () => {
+describe('arenaGeometry', () => {
   it('places the data region at max(64, align)', () => {
-    expect(arenaLayout(100, { align: 4096 }, MAX_MEMORY_BYTES)).toEqual({
+    expect(arenaGeometry(100, { align: 4096 }, MAX_MEMORY_BYTES)).toEqual({
       bufferSize: 100,
       align: 4096,
       dataOffset: 4096,

@@ -10,7 +10,7 @@ import {
   MARK_GENERATIONS,
   DEFAULT_ALIGN,
   type Arena,
-  type ArenaLayout,
+  type ArenaGeometry,
   type ArenaStats,
 } from '@mempool/api';
 import { detach, NO_BYTES, reserveMemory } from './memory.js';
@@ -37,7 +37,7 @@ export class JsArena implements Arena {
   #failedAllocs = 0;
   #destroyed = false;
 
-  constructor(layout: ArenaLayout) {
+  constructor(layout: ArenaGeometry) {
     this.bufferSize = layout.bufferSize;
     this.dataOffset = layout.dataOffset;
     this.memory = reserveMemory(layout.byteLength, 0);

@@ -8,7 +8,7 @@ import {
   notASlot,
   unboundMethod,
   type FixedPool,
-  type FixedPoolLayout,
+  type FixedPoolGeometry,
   type FixedPoolStats,
   type HandleArray,
 } from '@mempool/api';
@@ -58,7 +58,7 @@ export class JsFixedPool implements FixedPool {
   #failedAllocs = 0;
   #destroyed = false;
 
-  constructor(layout: FixedPoolLayout) {
+  constructor(layout: FixedPoolGeometry) {
     this.objectSize = layout.objectSize;
     this.slotSize = layout.slotSize;
     this.capacity = layout.capacity;

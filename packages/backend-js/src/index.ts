@@ -1,7 +1,7 @@
 import {
-  arenaLayout,
+  arenaGeometry,
   DETACH_ON_DESTROY,
-  fixedPoolLayout,
+  fixedPoolGeometry,
   MAX_MEMORY_BYTES,
   VERSION,
   type ArenaOptions,
@@ -40,7 +40,7 @@ export function createFixedPool(
 ): SharedJsFixedPool;
 export function createFixedPool(objectSize: number, capacity: number, options?: FixedPoolOptions): JsFixedPool;
 export function createFixedPool(objectSize: number, capacity: number, options?: FixedPoolOptions): JsFixedPool | SharedJsFixedPool {
-  const layout = fixedPoolLayout(objectSize, capacity, options, MAX_MEMORY_BYTES);
+  const layout = fixedPoolGeometry(objectSize, capacity, options, MAX_MEMORY_BYTES);
   return sharedRequested(options) ? new SharedJsFixedPool(sharedLayout(layout)) : new JsFixedPool(layout);
 }
 
@@ -48,7 +48,7 @@ export function createFixedPool(objectSize: number, capacity: number, options?: 
 export function createArena(bufferSize: number, options: ArenaOptions & { readonly shared: true }): SharedJsArena;
 export function createArena(bufferSize: number, options?: ArenaOptions): JsArena;
 export function createArena(bufferSize: number, options?: ArenaOptions): JsArena | SharedJsArena {
-  const layout = arenaLayout(bufferSize, options, MAX_MEMORY_BYTES);
+  const layout = arenaGeometry(bufferSize, options, MAX_MEMORY_BYTES);
   return sharedRequested(options) ? new SharedJsArena(sharedLayout(layout)) : new JsArena(layout);
 }
 

@@ -1,18 +1,18 @@
 import {
   arenaStatsFrom,
-  attachedArenaLayout,
+  attachedArenaGeometry,
   badMark,
   busy,
   checkArenaAlloc,
   destroyed,
   encodeMark,
   invalidRange,
-  arenaLayout,
+  arenaGeometry,
   rewindOffset,
   DEFAULT_ALIGN,
   MARK_GENERATIONS,
   unboundMethod,
-  type ArenaLayout,
+  type ArenaGeometry,
   type ArenaStats,
   type SharedArena,
   type SharedArenaDescriptor,
@@ -71,7 +71,7 @@ export class SharedJsArena implements SharedArena {
   #destroyed = false;
 
   /** A new arena, or (with `memory` and `state`) another holder of an existing one. */
-  constructor(layout: ArenaLayout, memory?: SharedArrayBuffer, state?: SharedArrayBuffer) {
+  constructor(layout: ArenaGeometry, memory?: SharedArrayBuffer, state?: SharedArrayBuffer) {
     this.bufferSize = layout.bufferSize;
     this.dataOffset = layout.dataOffset;
     this.#align = layout.align;
@@ -98,9 +98,9 @@ export class SharedJsArena implements SharedArena {
    * from the bookkeeping, which the descriptor must match field by field.
    */
   static attach(descriptor: unknown): SharedJsArena {
-    const { descriptor: d } = attachedArenaLayout(descriptor, 'js', SHARED_ARENA_FORMAT);
+    const { descriptor: d } = attachedArenaGeometry(descriptor, 'js', SHARED_ARENA_FORMAT);
     const recorded = verifyIdentity(d, ARENA_KIND, SHARED_ARENA_FORMAT, ['bufferSize', 'align']);
-    const layout = arenaLayout(recorded.bufferSize, { align: recorded.align }, recorded.memoryBytes);
+    const layout = arenaGeometry(recorded.bufferSize, { align: recorded.align }, recorded.memoryBytes);
     if (layout.dataOffset !== recorded.dataOffset || layout.byteLength !== recorded.memoryBytes || recorded.stateBytes !== STATE_BYTES) {
       throw invalidRange('descriptor.state', "an arena's bookkeeping whose geometry is consistent", 'a damaged identity line');
     }

@@ -1,15 +1,15 @@
 import {
-  attachedFixedPoolLayout,
+  attachedFixedPoolGeometry,
   busy,
   checkBatch,
   destroyed,
   doubleFree,
-  fixedPoolLayout,
+  fixedPoolGeometry,
   invalidRange,
   notASlot,
   sharedFixedPoolStatsFrom,
   unboundMethod,
-  type FixedPoolLayout,
+  type FixedPoolGeometry,
   type HandleArray,
   type SharedFixedPool,
   type SharedFixedPoolDescriptor,
@@ -95,7 +95,7 @@ function headAfter(head: bigint, top: number): bigint {
 
 /** What a holder dropped without `destroy()` leaves for the registry below to give back. */
 interface Dropped {
-  readonly layout: FixedPoolLayout;
+  readonly layout: FixedPoolGeometry;
   readonly memory: SharedArrayBuffer;
   readonly state: SharedArrayBuffer;
   readonly holder: number;
@@ -147,7 +147,7 @@ export class SharedJsFixedPool implements SharedFixedPool {
    * A new pool (`state` undefined), or another holder of an existing one; `adopt` takes over the
    * record of a holder that was collected, only to end it.
    */
-  constructor(layout: FixedPoolLayout, memory?: SharedArrayBuffer, state?: SharedArrayBuffer, adopt?: number) {
+  constructor(layout: FixedPoolGeometry, memory?: SharedArrayBuffer, state?: SharedArrayBuffer, adopt?: number) {
     this.objectSize = layout.objectSize;
     this.slotSize = layout.slotSize;
     this.capacity = layout.capacity;
@@ -194,9 +194,9 @@ export class SharedJsFixedPool implements SharedFixedPool {
    * comes from the bookkeeping, which the descriptor must match field by field.
    */
   static attach(descriptor: unknown): SharedJsFixedPool {
-    const { descriptor: d } = attachedFixedPoolLayout(descriptor, 'js', SHARED_FIXED_POOL_FORMAT);
+    const { descriptor: d } = attachedFixedPoolGeometry(descriptor, 'js', SHARED_FIXED_POOL_FORMAT);
     const recorded = verifyIdentity(d, POOL_KIND, SHARED_FIXED_POOL_FORMAT, ['objectSize', 'capacity', 'align']);
-    const layout = fixedPoolLayout(recorded.objectSize, recorded.capacity, { align: recorded.align }, recorded.memoryBytes);
+    const layout = fixedPoolGeometry(recorded.objectSize, recorded.capacity, { align: recorded.align }, recorded.memoryBytes);
     if (
       layout.slotSize !== recorded.slotSize ||
       layout.dataOffset !== recorded.dataOffset ||

@@ -3,7 +3,7 @@ import {
   type Arena,
   type ArenaOptions,
   type ArenaStats,
-  arenaLayout,
+  arenaGeometry,
   arenaStatsFrom,
   badMark,
   checkArenaAlloc,
@@ -47,7 +47,7 @@ export class NativeArena implements Arena {
   #destroyed = false;
 
   constructor(bufferSize: number, options?: ArenaOptions) {
-    const layout = arenaLayout(bufferSize, options, MAX_MEMORY_BYTES);
+    const layout = arenaGeometry(bufferSize, options, MAX_MEMORY_BYTES);
     refuseShared(options);
     const memory = reserveMemory(layout.byteLength);
     this.#anchor = created(binding, binding.createArena(memory, layout.bufferSize, layout.align), layout.byteLength);

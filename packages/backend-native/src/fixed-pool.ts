@@ -6,7 +6,7 @@ import {
   type FixedPool,
   type FixedPoolOptions,
   type FixedPoolStats,
-  fixedPoolLayout,
+  fixedPoolGeometry,
   fixedPoolStatsFrom,
   freeError,
   type HandleArray,
@@ -59,7 +59,7 @@ export class NativeFixedPool implements FixedPool {
   #destroyed = false;
 
   constructor(objectSize: number, capacity: number, options?: FixedPoolOptions) {
-    const layout = fixedPoolLayout(objectSize, capacity, options, MAX_MEMORY_BYTES);
+    const layout = fixedPoolGeometry(objectSize, capacity, options, MAX_MEMORY_BYTES);
     refuseShared(options);
     const memory = reserveMemory(layout.byteLength);
     const anchor = binding.createFixedPool(memory, layout.objectSize, layout.capacity, layout.align);

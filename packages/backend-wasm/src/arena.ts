@@ -11,7 +11,7 @@ import {
   Status,
   unboundMethod,
   type Arena,
-  type ArenaLayout,
+  type ArenaGeometry,
   type ArenaStats,
 } from '@mempool/api';
 import { instantiate, type Engine } from './engine.js';
@@ -44,7 +44,7 @@ export class WasmArena implements Arena {
   #rewind: Engine['arenaRewind'];
   #stats: Engine['arenaStats'];
 
-  constructor(layout: ArenaLayout, module: WasmModule) {
+  constructor(layout: ArenaGeometry, module: WasmModule) {
     this.bufferSize = layout.bufferSize;
     this.dataOffset = layout.dataOffset;
     const engine = instantiate(module);

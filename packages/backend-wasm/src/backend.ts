@@ -1,6 +1,6 @@
 import {
-  arenaLayout,
-  fixedPoolLayout,
+  arenaGeometry,
+  fixedPoolGeometry,
   sharedRefusals,
   sharedRequested,
   sharedUnsupported,
@@ -53,7 +53,7 @@ export function wasmBackend(name: string, module: WasmModule, sharedBase64: stri
   function createFixedPool(objectSize: number, capacity: number, options?: FixedPoolOptions): WasmFixedPool | SharedWasmFixedPool {
     const wantsShared = sharedRequested(options);
     if (wantsShared && !SHARED_MEMORY_AVAILABLE) throw sharedUnsupported(name, NO_SHARED_MEMORY);
-    const layout = fixedPoolLayout(objectSize, capacity, options, MAX_MEMORY_BYTES);
+    const layout = fixedPoolGeometry(objectSize, capacity, options, MAX_MEMORY_BYTES);
     return wantsShared ? new SharedWasmFixedPool(layout, shared) : new WasmFixedPool(layout, module);
   }
   /** A bump allocator over a fresh wasm memory of its own. */
@@ -62,7 +62,7 @@ export function wasmBackend(name: string, module: WasmModule, sharedBase64: stri
   function createArena(bufferSize: number, options?: ArenaOptions): WasmArena | SharedWasmArena {
     const wantsShared = sharedRequested(options);
     if (wantsShared && !SHARED_MEMORY_AVAILABLE) throw sharedUnsupported(name, NO_SHARED_MEMORY);
-    const layout = arenaLayout(bufferSize, options, MAX_MEMORY_BYTES);
+    const layout = arenaGeometry(bufferSize, options, MAX_MEMORY_BYTES);
     return wantsShared ? new SharedWasmArena(layout, shared) : new WasmArena(layout, module);
   }
   const backend: Backend = Object.freeze({

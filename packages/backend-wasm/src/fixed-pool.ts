@@ -9,7 +9,7 @@ import {
   Status,
   unboundMethod,
   type FixedPool,
-  type FixedPoolLayout,
+  type FixedPoolGeometry,
   type FixedPoolStats,
   type HandleArray,
 } from '@mempool/api';
@@ -51,7 +51,7 @@ export class WasmFixedPool implements FixedPool {
   #refusedAt: Engine['fixedPoolRefusedAt'];
   #stats: Engine['fixedPoolStats'];
 
-  constructor(layout: FixedPoolLayout, module: WasmModule) {
+  constructor(layout: FixedPoolGeometry, module: WasmModule) {
     this.objectSize = layout.objectSize;
     this.slotSize = layout.slotSize;
     this.capacity = layout.capacity;

@@ -1,7 +1,7 @@
 import {
   ARENA_STATS_FIELDS,
   arenaStatsFrom,
-  attachedArenaLayout,
+  attachedArenaGeometry,
   badMark,
   busy,
   checkArenaAlloc,
@@ -13,7 +13,7 @@ import {
   MARK_GENERATIONS,
   Status,
   unboundMethod,
-  type ArenaLayout,
+  type ArenaGeometry,
   type ArenaStats,
   type SharedArena,
   type SharedArenaDescriptor,
@@ -51,7 +51,7 @@ export class SharedWasmArena implements SharedArena {
   #stat: SharedEngine['sharedArenaStat'];
 
   constructor(
-    layout: ArenaLayout,
+    layout: ArenaGeometry,
     engineModule: SharedEngineModule,
     attached?: { memory: SharedArrayBuffer; engine: EngineInstance<SharedEngine> },
   ) {
@@ -84,7 +84,7 @@ export class SharedWasmArena implements SharedArena {
 
   /** Another holder of the arena `descriptor` came from (`backend.attachArena`). */
   static attach(descriptor: unknown, engineModule: SharedEngineModule): SharedWasmArena {
-    const { layout, descriptor: d } = attachedArenaLayout(descriptor, engineModule.name, SHARED_FORMAT, MAX_MEMORY_BYTES);
+    const { layout, descriptor: d } = attachedArenaGeometry(descriptor, engineModule.name, SHARED_FORMAT, MAX_MEMORY_BYTES);
     const engine = verifiedEngine(engineModule, d, 'Arena', layout);
     if (engine.exports.sharedArenaAttach() !== Status.OK)
       throw invalidRange('descriptor.state', 'the state of an Arena, from share()', 'another state');

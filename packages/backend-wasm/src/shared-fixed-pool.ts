@@ -1,5 +1,5 @@
 import {
-  attachedFixedPoolLayout,
+  attachedFixedPoolGeometry,
   busy,
   checkBatch,
   destroyed,
@@ -9,7 +9,7 @@ import {
   invalidRange,
   Status,
   unboundMethod,
-  type FixedPoolLayout,
+  type FixedPoolGeometry,
   type HandleArray,
   type SharedFixedPool,
   type SharedFixedPoolDescriptor,
@@ -67,7 +67,7 @@ export class SharedWasmFixedPool implements SharedFixedPool {
 
   /** A new pool, or (with `attached`, an engine already attached to its state) another holder of an existing one. */
   constructor(
-    layout: FixedPoolLayout,
+    layout: FixedPoolGeometry,
     engineModule: SharedEngineModule,
     attached?: { memory: SharedArrayBuffer; engine: EngineInstance<SharedEngine> },
   ) {
@@ -117,7 +117,7 @@ export class SharedWasmFixedPool implements SharedFixedPool {
 
   /** Another holder of the pool `descriptor` came from (`backend.attachFixedPool`). */
   static attach(descriptor: unknown, engineModule: SharedEngineModule): SharedWasmFixedPool {
-    const { layout, descriptor: d } = attachedFixedPoolLayout(descriptor, engineModule.name, SHARED_FORMAT, MAX_MEMORY_BYTES);
+    const { layout, descriptor: d } = attachedFixedPoolGeometry(descriptor, engineModule.name, SHARED_FORMAT, MAX_MEMORY_BYTES);
     const engine = verifiedEngine(engineModule, d, 'FixedPool', layout);
     const status = engine.exports.sharedPoolAttach();
     if (status === BUSY)

@@ -1,0 +1,108 @@
+import type { ArenaGeometry } from './checks.js';
+import { checkAlign, checkAllocSize } from './checks.js';
+import { DEFAULT_ALIGN } from './constants.js';
+import type { Arena, ArenaStats, SharedArenaDescriptor } from './contract.js';
+import type { ArenaEngine } from './engine.js';
+import { busy, destroyed, detached, invalidType, unboundMethod } from './errors.js';
+import { markGeneration, markOffset } from './marks.js';
+import { badMark, Status } from './status.js';
+import { ARENA_STATS_FIELDS, arenaStatsFrom } from './stats.js';
+
+/** The contract's arena on every backend, around its engine, as `EngineFixedPool` is for pools. */
+export class EngineArena implements Arena {
+  readonly bufferSize: number;
+  readonly dataOffset: number;
+  readonly memory: ArrayBuffer;
+  readonly #engine: ArenaEngine;
+  readonly #words = new Float64Array(ARENA_STATS_FIELDS.length);
+  #destroyed = false;
+
+  constructor(geometry: ArenaGeometry, engine: ArenaEngine) {
+    this.bufferSize = geometry.bufferSize;
+    this.dataOffset = geometry.dataOffset;
+    this.memory = engine.memory as ArrayBuffer;
+    this.#engine = engine;
+  }
+
+  get destroyed(): boolean {
+    return EngineArena.#arena(this, 'destroyed').#destroyed;
+  }
+
+  alloc(size: number, align: number = DEFAULT_ALIGN): number {
+    try {
+      const engine = this.#engine;
+      // Valid arguments cost two comparisons; the rest, and why an unusable arena refuses, off this path.
+      if (!(Number.isSafeInteger(size) && size >= 1) || align !== DEFAULT_ALIGN) this.#checkAlloc(size, align);
+      const handle = engine.alloc(size, align);
+      if (handle === 0 && !engine.usable()) throw this.#unusable('alloc');
+      return handle;
+    } catch (error) {
+      throw typeof this === 'object' && this !== null && #engine in this ? error : unboundMethod('Arena', 'alloc', this);
+    }
+  }
+
+  reset(): void {
+    if (EngineArena.#usable(this, 'reset').reset() === Status.BUSY) throw busy('Arena', 'reset', 'another reset or rewind is running');
+  }
+
+  mark(): number {
+    const mark = EngineArena.#usable(this, 'mark').mark();
+    // Marks are not negative: a negative one is a shared engine's `Status.BUSY`.
+    if (mark < 0) throw busy('Arena', 'mark', 'a reset or rewind ran at the same time');
+    return mark;
+  }
+
+  rewind(mark: number): void {
+    const engine = EngineArena.#usable(this, 'rewind');
+    const status = engine.rewind(mark);
+    if (status === Status.OK) return;
+    if (status === Status.BUSY) throw busy('Arena', 'rewind', 'another reset or rewind is running, or other holders allocated meanwhile');
+    const current = engine.mark();
+    throw badMark(mark, markOffset(current), markGeneration(current));
+  }
+
+  stats(): ArenaStats {
+    EngineArena.#usable(this, 'stats').stats(this.#words);
+    return arenaStatsFrom(this.#words);
+  }
+
+  /** A shared arena's descriptor for `backend.attachArena` (contract.ts, "Shared allocators"). */
+  share(): SharedArenaDescriptor {
+    const engine = EngineArena.#usable(this, 'share');
+    if (engine.share === undefined) throw invalidType('this', 'an arena created with { shared: true }', 'an unshared arena');
+    return engine.share();
+  }
+
+  destroy(): void {
+    const arena = EngineArena.#arena(this, 'destroy');
+    if (arena.#destroyed) return;
+    arena.#destroyed = true;
+    arena.#engine.destroy();
+  }
+
+  [Symbol.dispose](): void {
+    EngineArena.#arena(this, 'destroy').destroy();
+  }
+
+  static #arena(receiver: unknown, method: string): EngineArena {
+    if (typeof receiver !== 'object' || receiver === null || !(#engine in receiver)) throw unboundMethod('Arena', method, receiver);
+    return receiver;
+  }
+
+  static #usable(receiver: unknown, method: string): ArenaEngine {
+    const arena = EngineArena.#arena(receiver, method);
+    if (arena.#destroyed || !arena.#engine.usable()) throw arena.#unusable(method);
+    return arena.#engine;
+  }
+
+  /** `alloc`'s slow path: an unusable arena refuses first, then the arguments are checked in full. */
+  #checkAlloc(size: unknown, align: unknown): void {
+    EngineArena.#usable(this, 'alloc');
+    checkAllocSize(size);
+    if (align !== DEFAULT_ALIGN) checkAlign('align', align);
+  }
+
+  #unusable(method: string): Error {
+    return this.#destroyed ? destroyed('Arena', method) : detached('Arena', method);
+  }
+}

@@ -1,0 +1,136 @@
+import { checkBatch, type FixedPoolGeometry } from './checks.js';
+import type { FixedPool, FixedPoolStats, HandleArray, SharedFixedPoolDescriptor, SharedFixedPoolStats } from './contract.js';
+import type { FixedPoolEngine } from './engine.js';
+import { busy, destroyed, detached, invalidType, unboundMethod } from './errors.js';
+import { batchError, freeError, Status } from './status.js';
+import { FIXED_POOL_STATS_FIELDS, fixedPoolStatsFrom, sharedFixedPoolStatsFrom } from './stats.js';
+
+/**
+ * The contract's fixed pool, on every backend: everything `FixedPool` promises beyond the
+ * allocator itself, which its engine is (engine.ts). One class for plain and shared pools of every
+ * backend: each program's `alloc` and `free` call sites see the engines it uses, most often one.
+ */
+export class EngineFixedPool implements FixedPool {
+  readonly objectSize: number;
+  readonly slotSize: number;
+  readonly capacity: number;
+  readonly align: number;
+  readonly dataOffset: number;
+  readonly memory: ArrayBuffer;
+  readonly #engine: FixedPoolEngine;
+  /** Where the engine writes `stats()`: `FIXED_POOL_STATS_FIELDS`, then `cached` for a shared engine. */
+  readonly #words = new Float64Array(FIXED_POOL_STATS_FIELDS.length + 1);
+  #destroyed = false;
+
+  constructor(geometry: FixedPoolGeometry, engine: FixedPoolEngine) {
+    this.objectSize = geometry.objectSize;
+    this.slotSize = geometry.slotSize;
+    this.capacity = geometry.capacity;
+    this.align = geometry.align;
+    this.dataOffset = geometry.dataOffset;
+    this.memory = engine.memory as ArrayBuffer;
+    this.#engine = engine;
+  }
+
+  get destroyed(): boolean {
+    return EngineFixedPool.#pool(this, 'destroyed').#destroyed;
+  }
+
+  // alloc and free call the engine straight away and look at why only when it says no; their
+  // try/catch costs nothing until a call without a pool as `this` fails on `#engine`.
+
+  alloc(): number {
+    try {
+      const handle = this.#engine.alloc();
+      if (handle === 0 && !this.#engine.usable()) throw this.#unusable('alloc');
+      return handle;
+    } catch (error) {
+      throw EngineFixedPool.#misuse(this, 'alloc', error);
+    }
+  }
+
+  free(handle: number): void {
+    let status: number;
+    try {
+      status = this.#engine.free(handle);
+    } catch (error) {
+      throw EngineFixedPool.#misuse(this, 'free', error);
+    }
+    if (status !== Status.OK) throw this.#refused('free', status, 'handle', handle);
+  }
+
+  reset(): void {
+    if (EngineFixedPool.#usable(this, 'reset').reset() === Status.BUSY) throw busy('FixedPool', 'reset', 'another reset is running');
+  }
+
+  allocMany(out: HandleArray, count?: number): number {
+    const engine = EngineFixedPool.#usable(this, 'allocMany');
+    const n = checkBatch('out', out, count, this.memory.byteLength);
+    const placed = engine.allocMany(out, n);
+    if (placed < 0) throw batchError(placed, 'out', out, n);
+    return placed;
+  }
+
+  freeMany(handles: HandleArray, count?: number): void {
+    const engine = EngineFixedPool.#usable(this, 'freeMany');
+    const n = checkBatch('handles', handles, count, this.memory.byteLength);
+    const status = engine.freeMany(handles, n);
+    if (status === Status.OK) return;
+    if (status === Status.INVALID_ARGUMENT || status === Status.OUT_OF_MEMORY) throw batchError(status, 'handles', handles, n);
+    const k = engine.refusedAt();
+    throw this.#refused('freeMany', status, `handles[${k}]`, handles[k]!);
+  }
+
+  stats(): FixedPoolStats & SharedFixedPoolStats {
+    const engine = EngineFixedPool.#usable(this, 'stats');
+    engine.stats(this.#words);
+    return engine.share === undefined ? fixedPoolStatsFrom(this.#words) : sharedFixedPoolStatsFrom(this.#words);
+  }
+
+  /** A shared pool's descriptor for `backend.attachFixedPool` (contract.ts, "Shared allocators"). */
+  share(): SharedFixedPoolDescriptor {
+    const engine = EngineFixedPool.#usable(this, 'share');
+    if (engine.share === undefined) throw invalidType('this', 'a pool created with { shared: true }', 'an unshared pool');
+    return engine.share();
+  }
+
+  destroy(): void {
+    const pool = EngineFixedPool.#pool(this, 'destroy');
+    if (pool.#destroyed) return;
+    pool.#destroyed = true;
+    pool.#engine.destroy();
+  }
+
+  [Symbol.dispose](): void {
+    EngineFixedPool.#pool(this, 'destroy').destroy();
+  }
+
+  /** `receiver` as a pool; the contract's TypeError when a method lost its `this`. */
+  static #pool(receiver: unknown, method: string): EngineFixedPool {
+    if (typeof receiver !== 'object' || receiver === null || !(#engine in receiver)) throw unboundMethod('FixedPool', method, receiver);
+    return receiver;
+  }
+
+  /** `receiver`'s engine, once it is known to be a pool that is neither destroyed nor detached. */
+  static #usable(receiver: unknown, method: string): FixedPoolEngine {
+    const pool = EngineFixedPool.#pool(receiver, method);
+    if (pool.#destroyed || !pool.#engine.usable()) throw pool.#unusable(method);
+    return pool.#engine;
+  }
+
+  /** `error`, or the reason it was thrown if `receiver` is not a pool. */
+  static #misuse(receiver: unknown, method: string, error: unknown): unknown {
+    return typeof receiver === 'object' && receiver !== null && #engine in receiver ? error : unboundMethod('FixedPool', method, receiver);
+  }
+
+  /** Why a pool whose memory is gone refuses every call. */
+  #unusable(method: string): Error {
+    return this.#destroyed ? destroyed('FixedPool', method) : detached('FixedPool', method);
+  }
+
+  /** The error for a handle the engine refused with `status`; an unusable pool refuses everything. */
+  #refused(method: string, status: number, name: string, handle: unknown): Error {
+    EngineFixedPool.#usable(this, method);
+    return freeError(status, name, handle, this);
+  }
+}
