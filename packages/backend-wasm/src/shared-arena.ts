@@ -84,7 +84,7 @@ export class SharedWasmArena implements SharedArena {
 
   /** Another holder of the arena `descriptor` came from (`backend.attachArena`). */
   static attach(descriptor: unknown, engineModule: SharedEngineModule): SharedWasmArena {
-    const { layout, descriptor: d } = attachedArenaGeometry(descriptor, engineModule.name, SHARED_FORMAT, MAX_MEMORY_BYTES);
+    const { geometry: layout, descriptor: d } = attachedArenaGeometry(descriptor, engineModule.name, SHARED_FORMAT, MAX_MEMORY_BYTES);
     const engine = verifiedEngine(engineModule, d, 'Arena', layout);
     if (engine.exports.sharedArenaAttach() !== Status.OK)
       throw invalidRange('descriptor.state', 'the state of an Arena, from share()', 'another state');

@@ -117,7 +117,7 @@ export class SharedWasmFixedPool implements SharedFixedPool {
 
   /** Another holder of the pool `descriptor` came from (`backend.attachFixedPool`). */
   static attach(descriptor: unknown, engineModule: SharedEngineModule): SharedWasmFixedPool {
-    const { layout, descriptor: d } = attachedFixedPoolGeometry(descriptor, engineModule.name, SHARED_FORMAT, MAX_MEMORY_BYTES);
+    const { geometry: layout, descriptor: d } = attachedFixedPoolGeometry(descriptor, engineModule.name, SHARED_FORMAT, MAX_MEMORY_BYTES);
     const engine = verifiedEngine(engineModule, d, 'FixedPool', layout);
     const status = engine.exports.sharedPoolAttach();
     if (status === BUSY)
