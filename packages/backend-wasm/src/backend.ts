@@ -1,70 +1,79 @@
 import {
   arenaGeometry,
+  EngineArena,
+  EngineFixedPool,
   fixedPoolGeometry,
   sharedRefusals,
   sharedRequested,
   sharedUnsupported,
   VERSION,
+  type Arena,
   type ArenaOptions,
   type Backend,
+  type BackendModule,
+  type FixedPool,
   type FixedPoolOptions,
   NO_SHARED_MEMORY,
   SHARED_MEMORY_AVAILABLE,
+  type SharedArena,
+  type SharedFixedPool,
 } from '@mempool/api';
-import { WasmArena } from './arena.js';
-import { WasmFixedPool } from './fixed-pool.js';
-import { SharedWasmArena } from './shared-arena.js';
-import { SharedWasmFixedPool } from './shared-fixed-pool.js';
+import { WasmArenaEngine } from './arena.js';
+import { compileEngine, engineVersion } from './engine.js';
+import { WasmFixedPoolEngine } from './fixed-pool.js';
 import { MAX_MEMORY_BYTES } from './memory.js';
-import { compileEngine } from './engine.js';
+import { SharedWasmArenaEngine } from './shared-arena.js';
+import { SharedWasmFixedPoolEngine } from './shared-fixed-pool.js';
 import type { SharedEngineModule } from './shared-state.js';
-import type { WasmModule } from './webassembly.js';
 
 /** A backend package's named exports, over one compiled engine module. */
-export interface WasmBackendModule {
-  readonly backend: Backend;
-  readonly version: string;
-  createFixedPool(objectSize: number, capacity: number, options: FixedPoolOptions & { readonly shared: true }): SharedWasmFixedPool;
-  createFixedPool(objectSize: number, capacity: number, options?: FixedPoolOptions): WasmFixedPool;
-  createArena(bufferSize: number, options: ArenaOptions & { readonly shared: true }): SharedWasmArena;
-  createArena(bufferSize: number, options?: ArenaOptions): WasmArena;
-}
+export type WasmBackendModule = Omit<BackendModule, 'default'> & {
+  /** The module's own report of its version, from the constants it was compiled with. */
+  readonly wasmVersion: string;
+};
 
 /**
- * The backend `name` whose allocators each run an instance of `module`, and whose shared
- * allocators (`{ shared: true }`) run, in every holder, an instance of the shared engine (embedded
- * as `sharedBase64`, compiled on first use: a page without shared memory never needs it).
+ * The backend `name` whose allocators each run an instance of the module embedded as `base64`
+ * (compiled synchronously here), and whose shared allocators (`{ shared: true }`) run, in every
+ * holder, an instance of the shared engine (embedded as `sharedBase64`, compiled on first use: a
+ * page without shared memory never needs it).
  */
-export function wasmBackend(name: string, module: WasmModule, sharedBase64: string): WasmBackendModule {
-  let sharedModule: WasmModule | undefined;
+export function wasmBackend(name: string, base64: string, sharedBase64: string): WasmBackendModule {
+  const module = compileEngine(base64);
+  let sharedModule: ReturnType<typeof compileEngine> | undefined;
   const shared: SharedEngineModule = {
     name,
     get module() {
       return (sharedModule ??= compileEngine(sharedBase64));
     },
   };
+  /** The caller's geometry, where this environment has shared memory; else the refusal `supports.shared` announces. */
+  const sharedGeometry = <G>(geometry: G): G => {
+    if (!SHARED_MEMORY_AVAILABLE) throw sharedUnsupported(name, NO_SHARED_MEMORY);
+    return geometry;
+  };
   /** Same-sized slots in a fresh wasm memory of their own. */
-  function createFixedPool(
-    objectSize: number,
-    capacity: number,
-    options: FixedPoolOptions & { readonly shared: true },
-  ): SharedWasmFixedPool;
-  function createFixedPool(objectSize: number, capacity: number, options?: FixedPoolOptions): WasmFixedPool;
-  function createFixedPool(objectSize: number, capacity: number, options?: FixedPoolOptions): WasmFixedPool | SharedWasmFixedPool {
-    const wantsShared = sharedRequested(options);
-    if (wantsShared && !SHARED_MEMORY_AVAILABLE) throw sharedUnsupported(name, NO_SHARED_MEMORY);
-    const layout = fixedPoolGeometry(objectSize, capacity, options, MAX_MEMORY_BYTES);
-    return wantsShared ? new SharedWasmFixedPool(layout, shared) : new WasmFixedPool(layout, module);
+  function createFixedPool(objectSize: number, capacity: number, options?: FixedPoolOptions): FixedPool | SharedFixedPool {
+    const geometry = fixedPoolGeometry(objectSize, capacity, options, MAX_MEMORY_BYTES);
+    const engine = sharedRequested(options)
+      ? SharedWasmFixedPoolEngine.create(sharedGeometry(geometry), shared)
+      : new WasmFixedPoolEngine(geometry, module);
+    return new EngineFixedPool(geometry, engine);
   }
   /** A bump allocator over a fresh wasm memory of its own. */
-  function createArena(bufferSize: number, options: ArenaOptions & { readonly shared: true }): SharedWasmArena;
-  function createArena(bufferSize: number, options?: ArenaOptions): WasmArena;
-  function createArena(bufferSize: number, options?: ArenaOptions): WasmArena | SharedWasmArena {
-    const wantsShared = sharedRequested(options);
-    if (wantsShared && !SHARED_MEMORY_AVAILABLE) throw sharedUnsupported(name, NO_SHARED_MEMORY);
-    const layout = arenaGeometry(bufferSize, options, MAX_MEMORY_BYTES);
-    return wantsShared ? new SharedWasmArena(layout, shared) : new WasmArena(layout, module);
+  function createArena(bufferSize: number, options?: ArenaOptions): Arena | SharedArena {
+    const geometry = arenaGeometry(bufferSize, options, MAX_MEMORY_BYTES);
+    const engine = sharedRequested(options) ? SharedWasmArenaEngine.create(sharedGeometry(geometry), shared) : new WasmArenaEngine(geometry, module);
+    return new EngineArena(geometry, engine);
   }
+  const attachFixedPool = (descriptor: unknown): SharedFixedPool => {
+    const engine = SharedWasmFixedPoolEngine.attach(descriptor, shared);
+    return new EngineFixedPool(engine.geometry, engine) as unknown as SharedFixedPool;
+  };
+  const attachArena = (descriptor: unknown): SharedArena => {
+    const engine = SharedWasmArenaEngine.attach(descriptor, shared);
+    return new EngineArena(engine.geometry, engine) as unknown as SharedArena;
+  };
   const backend: Backend = Object.freeze({
     name,
     version: VERSION,
@@ -76,14 +85,16 @@ export function wasmBackend(name: string, module: WasmModule, sharedBase64: stri
       detachOnDestroy: true,
       shared: SHARED_MEMORY_AVAILABLE,
     }),
-    createFixedPool,
-    createArena,
-    ...(SHARED_MEMORY_AVAILABLE
-      ? {
-          attachFixedPool: (descriptor: unknown) => SharedWasmFixedPool.attach(descriptor, shared),
-          attachArena: (descriptor: unknown) => SharedWasmArena.attach(descriptor, shared),
-        }
-      : sharedRefusals(name, NO_SHARED_MEMORY)),
+    // The overloads of `Backend` (a shared pool for `{ shared: true }`) over the one implementation.
+    createFixedPool: createFixedPool as Backend['createFixedPool'],
+    createArena: createArena as Backend['createArena'],
+    ...(SHARED_MEMORY_AVAILABLE ? { attachFixedPool, attachArena } : sharedRefusals(name, NO_SHARED_MEMORY)),
   });
-  return { backend, version: VERSION, createFixedPool, createArena };
+  return {
+    backend,
+    version: VERSION,
+    wasmVersion: engineVersion(module),
+    createFixedPool: backend.createFixedPool,
+    createArena: backend.createArena,
+  };
 }

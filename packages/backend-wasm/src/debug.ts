@@ -6,16 +6,8 @@
  */
 import { ENGINE_BYTES_BASE64 } from './engine-bytes-debug.generated.js';
 import { ENGINE_BYTES_BASE64 as SHARED_ENGINE_BYTES_BASE64 } from './engine-bytes-shared.generated.js';
-import { compileEngine, engineVersion } from './engine.js';
 import { wasmBackend } from './backend.js';
 
-const engine = compileEngine(ENGINE_BYTES_BASE64);
-const wasm = wasmBackend('wasm-debug', engine, SHARED_ENGINE_BYTES_BASE64);
-
-export const version: string = wasm.version;
-export const wasmVersion: string = engineVersion(engine);
-export const createFixedPool = wasm.createFixedPool;
-export const createArena = wasm.createArena;
-export const backend = wasm.backend;
+export const { backend, version, wasmVersion, createFixedPool, createArena } = wasmBackend('wasm-debug', ENGINE_BYTES_BASE64, SHARED_ENGINE_BYTES_BASE64);
 
 export default backend;

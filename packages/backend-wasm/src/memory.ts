@@ -1,8 +1,11 @@
-import { outOfMemory } from '@mempool/api';
+import { invalidRange, outOfMemory, type MempoolError } from '@mempool/api';
 import { WebAssemblyApi, type WasmMemory } from './webassembly.js';
 
 /** Bytes in a WebAssembly page. */
-const PAGE_BYTES = 65536;
+export const PAGE_BYTES = 65536;
+
+/** The largest u32: what wasm32 takes for a size past it. */
+export const MAX_U32 = 0xffffffff;
 
 /**
  * `supports.maxMemoryBytes`: all a wasm32 memory addresses, 65536 pages. The allocator's `memory`
@@ -33,4 +36,10 @@ export function reserveMemory(bytes: number): WasmMemory {
  */
 export function detach(memory: WasmMemory): void {
   memory.grow(0);
+}
+
+/** Why an engine refused `capacity`: its `bytesPerSlot` of bookkeeping a slot would not fit a wasm32 memory. */
+export function tooManySlots(capacity: number, bytesPerSlot: number): MempoolError {
+  const most = Math.floor(MAX_MEMORY_BYTES / bytesPerSlot / 1e6);
+  return invalidRange('capacity', `small enough that ${bytesPerSlot} bytes of bookkeeping a slot fit a wasm32 memory (about ${most} million slots)`, capacity);
 }

@@ -1,47 +1,31 @@
 import {
   ARENA_STATS_FIELDS,
-  arenaStatsFrom,
   attachedArenaGeometry,
-  badMark,
-  busy,
-  checkArenaAlloc,
-  DEFAULT_ALIGN,
-  destroyed,
   encodeMark,
-  invalidRange,
   markGeneration,
   MARK_GENERATIONS,
   Status,
-  unboundMethod,
+  type ArenaEngine,
   type ArenaGeometry,
-  type ArenaStats,
-  type SharedArena,
   type SharedArenaDescriptor,
 } from '@mempool/api';
-import { instantiateShared, newSharedState, type EngineInstance, type SharedEngine } from './engine.js';
-import { MAX_MEMORY_BYTES } from './memory.js';
-import { BUSY, createRefusal, reserveShared, SHARED_FORMAT, type SharedEngineModule } from './shared-state.js';
-import { newTag, verifiedEngine, writeTag } from './shared-verify.js';
+import type { SharedEngine } from './engine.js';
+import { MAX_MEMORY_BYTES, MAX_U32 } from './memory.js';
+import { attachShared, createShared, type SharedHolder } from './shared-holder.js';
+import { SHARED_FORMAT, type SharedEngineModule } from './shared-state.js';
 import type { WasmMemory } from './webassembly.js';
 
-const MAX_U32 = 0xffffffff;
-const OFFSET_FIELD = ARENA_STATS_FIELDS.indexOf('offset');
-/** The engine's stat index one past the stats: the mark generation. */
-const GENERATION_FIELD = ARENA_STATS_FIELDS.length;
 const gone = (): number => 0;
 
 /**
- * An arena that many workers use at once (contract.ts, "Shared allocators"), lock-free: the js
- * backend's `SharedJsArena` run by the shared engine (assembly/shared-arena.ts) over a shared
- * WebAssembly.Memory. Same handles, marks and stats as `WasmArena` from one thread.
+ * An arena's engine for many workers at once (contract.ts, "Shared allocators"), lock-free: the
+ * js backend's shared arena run by the shared engine (assembly/shared-arena.ts) over a shared
+ * WebAssembly.Memory. Same handles, marks and stats as `WasmArenaEngine` from one thread.
  */
-export class SharedWasmArena implements SharedArena {
-  readonly bufferSize: number;
-  readonly dataOffset: number;
+export class SharedWasmArenaEngine implements ArenaEngine {
+  readonly geometry: ArenaGeometry;
   readonly memory: SharedArrayBuffer;
-
   readonly #backend: string;
-  readonly #align: number;
   readonly #state: WasmMemory;
   #destroyed = false;
   #alloc: SharedEngine['sharedArenaAlloc'];
@@ -50,122 +34,72 @@ export class SharedWasmArena implements SharedArena {
   #rewind: SharedEngine['sharedArenaRewind'];
   #stat: SharedEngine['sharedArenaStat'];
 
-  constructor(
-    layout: ArenaGeometry,
-    engineModule: SharedEngineModule,
-    attached?: { memory: SharedArrayBuffer; engine: EngineInstance<SharedEngine> },
-  ) {
-    this.bufferSize = layout.bufferSize;
-    this.dataOffset = layout.dataOffset;
-    this.#align = layout.align;
-    this.#backend = engineModule.name;
-    let engine = attached?.engine;
-    const tag = newTag();
-    if (engine === undefined) {
-      engine = instantiateShared(engineModule.module, newSharedState(0));
-      const refusal = createRefusal(
-        engine.exports.sharedArenaCreate(layout.dataOffset, layout.bufferSize, layout.align, layout.byteLength, tag),
-        65536,
-      );
-      if (refusal) throw refusal;
-    }
-    this.#state = engine.memory;
-    if (attached) this.memory = attached.memory;
-    else {
-      this.memory = reserveShared(layout.byteLength);
-      writeTag(this.memory, tag);
-    }
-    this.#alloc = engine.exports.sharedArenaAlloc;
-    this.#reset = engine.exports.sharedArenaReset;
-    this.#mark = engine.exports.sharedArenaMark;
-    this.#rewind = engine.exports.sharedArenaRewind;
-    this.#stat = engine.exports.sharedArenaStat;
+  private constructor(geometry: ArenaGeometry, backend: string, { instance, memory }: SharedHolder) {
+    this.geometry = geometry;
+    this.memory = memory;
+    this.#backend = backend;
+    this.#state = instance.memory;
+    const exports = instance.exports;
+    this.#alloc = exports.sharedArenaAlloc;
+    this.#reset = exports.sharedArenaReset;
+    this.#mark = exports.sharedArenaMark;
+    this.#rewind = exports.sharedArenaRewind;
+    this.#stat = exports.sharedArenaStat;
+  }
+
+  /** A new arena of `geometry`, and its first holder. */
+  static create(g: ArenaGeometry, engineModule: SharedEngineModule): SharedWasmArenaEngine {
+    const holder = createShared(engineModule, 0, g.byteLength, (engine, tag) =>
+      engine.sharedArenaCreate(g.dataOffset, g.bufferSize, g.align, g.byteLength, tag),
+    );
+    return new SharedWasmArenaEngine(g, engineModule.name, holder);
   }
 
   /** Another holder of the arena `descriptor` came from (`backend.attachArena`). */
-  static attach(descriptor: unknown, engineModule: SharedEngineModule): SharedWasmArena {
-    const { geometry: layout, descriptor: d } = attachedArenaGeometry(descriptor, engineModule.name, SHARED_FORMAT, MAX_MEMORY_BYTES);
-    const engine = verifiedEngine(engineModule, d, 'Arena', layout);
-    if (engine.exports.sharedArenaAttach() !== Status.OK)
-      throw invalidRange('descriptor.state', 'the state of an Arena, from share()', 'another state');
-    return new SharedWasmArena(layout, engineModule, { memory: d.memory, engine });
+  static attach(descriptor: unknown, engineModule: SharedEngineModule): SharedWasmArenaEngine {
+    const { geometry, descriptor: d } = attachedArenaGeometry(descriptor, engineModule.name, SHARED_FORMAT, MAX_MEMORY_BYTES);
+    const holder = attachShared(engineModule, d, 'Arena', geometry, (engine) => engine.sharedArenaAttach());
+    return new SharedWasmArenaEngine(geometry, engineModule.name, holder);
   }
 
-  get destroyed(): boolean {
-    SharedWasmArena.#own(this, 'destroyed');
-    return this.#destroyed;
+  usable(): boolean {
+    return !this.#destroyed;
   }
 
   share(): SharedArenaDescriptor {
-    SharedWasmArena.#own(this, 'share');
-    if (this.#destroyed) throw destroyed('Arena', 'share');
-    return {
-      kind: 'Arena',
-      backend: this.#backend,
-      format: SHARED_FORMAT,
-      bufferSize: this.bufferSize,
-      align: this.#align,
-      memory: this.memory,
-      state: this.#state,
-    };
+    const { bufferSize, align } = this.geometry;
+    return { kind: 'Arena', backend: this.#backend, format: SHARED_FORMAT, bufferSize, align, memory: this.memory, state: this.#state };
   }
 
-  alloc(size: number, align: number = DEFAULT_ALIGN): number {
-    let destroyedNow: boolean;
-    try {
-      destroyedNow = this.#destroyed;
-    } catch {
-      throw unboundMethod('Arena', 'alloc', this);
-    }
-    if (destroyedNow) throw destroyed('Arena', 'alloc');
-    checkArenaAlloc(size, align);
+  alloc(size: number, align: number): number {
+    // A size past 2^32 - 1 arrives as 2^32 - 1, which no wasm32 arena fits either.
     return this.#alloc(size > MAX_U32 ? MAX_U32 : size, align) >>> 0;
   }
 
-  reset(): void {
-    SharedWasmArena.#own(this, 'reset');
-    if (this.#destroyed) throw destroyed('Arena', 'reset');
-    if (this.#reset() === BUSY) throw busy('Arena', 'reset', 'another reset or rewind is running');
+  reset(): number {
+    return this.#reset();
   }
 
   mark(): number {
-    SharedWasmArena.#own(this, 'mark');
-    if (this.#destroyed) throw destroyed('Arena', 'mark');
+    // The engine reads generation and offset as one step: generation * 2^32 + offset, or -1 (busy).
     const both = this.#mark();
-    if (both < 0) throw busy('Arena', 'mark', 'a reset or rewind ran at the same time');
-    return encodeMark(Math.floor(both / 2 ** 32), both % 2 ** 32);
+    return both < 0 ? Status.BUSY : encodeMark(Math.floor(both / 2 ** 32), both % 2 ** 32);
   }
 
-  rewind(mark: number): void {
-    SharedWasmArena.#own(this, 'rewind');
-    if (this.#destroyed) throw destroyed('Arena', 'rewind');
+  rewind(mark: number): number {
     // What the engine checks against the current state, as one step: the mark's generation and offset.
     const generation = typeof mark === 'number' ? markGeneration(mark) : -1;
     const offset = generation >= 0 && generation < MARK_GENERATIONS ? mark - encodeMark(generation, 0) : -1;
-    const status = Number.isInteger(offset) && offset >= 0 && offset <= MAX_U32 ? this.#rewind(generation, offset) : Status.INVALID_HANDLE;
-    if (status === BUSY) throw busy('Arena', 'rewind', 'another reset or rewind is running, or other holders allocated meanwhile');
-    if (status !== Status.OK) throw badMark(mark, this.#stat(OFFSET_FIELD), this.#stat(GENERATION_FIELD));
+    return Number.isInteger(offset) && offset >= 0 && offset <= MAX_U32 ? this.#rewind(generation, offset) : Status.INVALID_HANDLE;
   }
 
-  stats(): ArenaStats {
-    SharedWasmArena.#own(this, 'stats');
-    if (this.#destroyed) throw destroyed('Arena', 'stats');
-    return arenaStatsFrom(ARENA_STATS_FIELDS.map((_, field) => this.#stat(field)));
+  stats(words: Float64Array): void {
+    for (let field = 0; field < ARENA_STATS_FIELDS.length; field++) words[field] = this.#stat(field);
   }
 
-  /** Ends this holder only; as `SharedWasmFixedPool.destroy`. */
+  /** Ends this holder only (an arena keeps no record of its holders): other holders keep the arena. */
   destroy(): void {
-    SharedWasmArena.#own(this, 'destroy');
     this.#destroyed = true;
     this.#alloc = gone;
-  }
-
-  [Symbol.dispose](): void {
-    SharedWasmArena.#own(this, 'destroy');
-    this.destroy();
-  }
-
-  static #own(self: unknown, method: string): void {
-    if (typeof self !== 'object' || self === null || !(#destroyed in self)) throw unboundMethod('Arena', method, self);
   }
 }

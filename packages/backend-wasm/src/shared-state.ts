@@ -1,4 +1,4 @@
-import { invalidRange, invalidType, outOfMemory, Status } from '@mempool/api';
+import { invalidType, outOfMemory, Status } from '@mempool/api';
 import { WebAssemblyApi, type WasmMemory, type WasmModule } from './webassembly.js';
 
 /**
@@ -9,6 +9,12 @@ export const BUSY = Status.BUSY;
 
 /** The layout version of the shared engine's state: attach refuses any other. */
 export const SHARED_FORMAT = 2;
+
+/**
+ * Bytes of a shared pool's state a slot: the u32 arrays `next`, `link` and `live` of
+ * assembly/shared-fixed-pool.ts (the rest of the state fits the pages `newSharedState` reserves).
+ */
+export const SHARED_POOL_BYTES_PER_SLOT = 3 * Uint32Array.BYTES_PER_ELEMENT;
 
 /** What a shared allocator needs to know of its backend: its name (in descriptors) and the shared engine module. */
 export interface SharedEngineModule {
@@ -37,19 +43,6 @@ export function checkState(state: unknown): { memory: WasmMemory; buffer: Shared
     throw invalidType('descriptor.state', 'the shared WebAssembly.Memory from share()', state);
   }
   return { memory: state as WasmMemory, buffer: buffer as SharedArrayBuffer };
-}
-
-/** The error for a status a shared engine's create returned (OK throws nothing). */
-export function createRefusal(status: number, bytes: number): Error | undefined {
-  if (status === Status.OK) return undefined;
-  if (status === Status.INVALID_ARGUMENT) {
-    return invalidRange(
-      'capacity',
-      'small enough that 12 bytes of bookkeeping a slot fit a wasm32 memory (about 357 million slots)',
-      bytes / 12,
-    );
-  }
-  return outOfMemory(bytes);
 }
 
 /**
