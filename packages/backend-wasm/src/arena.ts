@@ -1,7 +1,8 @@
 import { ARENA_STATS_FIELDS, encodeMark, outOfMemory, rewindOffset, Status, type ArenaEngine, type ArenaGeometry } from '@mempool/api';
 import { instantiate, type Engine } from './engine.js';
-import { detach, MAX_U32, PAGE_BYTES, reserveMemory } from './memory.js';
-import type { WasmMemory, WasmModule } from './webassembly.js';
+import { MAX_U32, PAGE_BYTES } from './memory.js';
+import { OwnMemoryEngine } from './own-memory.js';
+import type { WasmModule } from './webassembly.js';
 
 /** Bound after destroy() in place of the module's functions, so the instance can be collected. */
 const gone = (): number => 0;
@@ -11,9 +12,7 @@ const gone = (): number => 0;
  * `memory` holds the header and the data region exactly as in the js backend, and nothing else;
  * the stats cross through a scratch in the instance's private memory.
  */
-export class WasmArenaEngine implements ArenaEngine {
-  readonly memory: ArrayBuffer;
-  #wasmMemory: WasmMemory | undefined;
+export class WasmArenaEngine extends OwnMemoryEngine implements ArenaEngine {
   #stats64: Float64Array;
   #alloc: Engine['arenaAlloc'];
   #reset: Engine['arenaReset'];
@@ -25,9 +24,8 @@ export class WasmArenaEngine implements ArenaEngine {
   constructor(geometry: ArenaGeometry, module: WasmModule) {
     const { exports, memory } = instantiate(module);
     if (exports.arenaInit(geometry.dataOffset, geometry.bufferSize) !== Status.OK) throw outOfMemory(PAGE_BYTES);
+    super(geometry.byteLength);
     this.#stats64 = new Float64Array(memory.buffer, exports.engineScratch() >>> 0, ARENA_STATS_FIELDS.length);
-    this.#wasmMemory = reserveMemory(geometry.byteLength);
-    this.memory = this.#wasmMemory.buffer;
     this.#alloc = exports.arenaAlloc;
     this.#reset = exports.arenaReset;
     this.#offset = exports.arenaOffset;
@@ -36,13 +34,11 @@ export class WasmArenaEngine implements ArenaEngine {
     this.#stats = exports.arenaStats;
   }
 
-  usable(): boolean {
-    return this.#wasmMemory !== undefined;
-  }
-
   alloc(size: number, align: number): number {
-    // A size past 2^32 - 1 arrives as 2^32 - 1, which no wasm32 arena fits either.
-    return this.#alloc(size > MAX_U32 ? MAX_U32 : size, align) >>> 0;
+    // A size past 2^32 - 1 arrives as 2^32 - 1, which no wasm32 arena fits either. Tested as
+    // `size >>> 0 === size`, an integer compare (against MAX_U32, a double, the arena bench's alloc
+    // took 4.3 ns instead of 3.7 on this engine; see the package README).
+    return (size >>> 0 === size ? this.#alloc(size, align) : this.#alloc(MAX_U32, align)) >>> 0;
   }
 
   reset(): number {
@@ -65,8 +61,7 @@ export class WasmArenaEngine implements ArenaEngine {
   }
 
   destroy(): void {
-    if (this.#wasmMemory !== undefined) detach(this.#wasmMemory);
-    this.#wasmMemory = undefined;
+    this.detachMemory();
     this.#stats64 = new Float64Array(0);
     this.#alloc = this.#offset = this.#generation = this.#rewind = gone;
     this.#reset = this.#stats = gone;

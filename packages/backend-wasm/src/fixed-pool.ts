@@ -8,8 +8,9 @@ import {
   type HandleArray,
 } from '@mempool/api';
 import { instantiate, type Engine } from './engine.js';
-import { detach, reserveMemory, tooManySlots } from './memory.js';
-import type { WasmMemory, WasmModule } from './webassembly.js';
+import { tooManySlots } from './memory.js';
+import { OwnMemoryEngine } from './own-memory.js';
+import type { WasmModule } from './webassembly.js';
 
 /** Bound after destroy() in place of the module's functions, so the instance can be collected. */
 const gone = (): number => 0;
@@ -22,9 +23,7 @@ const refuseAll = (): number => Status.INVALID_HANDLE;
  * (`freeStack`, `liveEpoch`) and the batch scratch are in the instance's private memory, which no
  * write into `memory` and no batch array can reach.
  */
-export class WasmFixedPoolEngine implements FixedPoolEngine {
-  readonly memory: ArrayBuffer;
-  #wasmMemory: WasmMemory | undefined;
+export class WasmFixedPoolEngine extends OwnMemoryEngine implements FixedPoolEngine {
   /** The scratch in the instance's memory: batches cross as u32 through `#batch`, stats as f64. */
   #batch: Uint32Array;
   #stats64: Float64Array;
@@ -46,10 +45,9 @@ export class WasmFixedPoolEngine implements FixedPoolEngine {
     if (status === Status.INVALID_ARGUMENT) throw tooManySlots(geometry.capacity, ENGINE_FACTS.bookkeepingBytesPerSlot);
     if (status !== Status.OK) throw outOfMemory(ENGINE_FACTS.bookkeepingBytesPerSlot * geometry.capacity);
     const scratch = exports.engineScratch() >>> 0;
+    super(geometry.byteLength);
     this.#batch = new Uint32Array(memory.buffer, scratch, exports.BATCH_ENTRIES.value);
     this.#stats64 = new Float64Array(memory.buffer, scratch, FIXED_POOL_STATS_FIELDS.length);
-    this.#wasmMemory = reserveMemory(geometry.byteLength);
-    this.memory = this.#wasmMemory.buffer;
     this.#alloc = exports.fixedPoolAlloc;
     this.#free = exports.fixedPoolFree;
     this.#reset = exports.fixedPoolReset;
@@ -58,10 +56,6 @@ export class WasmFixedPoolEngine implements FixedPoolEngine {
     this.#freeManyCommit = exports.fixedPoolFreeManyCommit;
     this.#chunkRefusedAt = exports.fixedPoolRefusedAt;
     this.#stats = exports.fixedPoolStats;
-  }
-
-  usable(): boolean {
-    return this.#wasmMemory !== undefined;
   }
 
   alloc(): number {
@@ -123,9 +117,8 @@ export class WasmFixedPoolEngine implements FixedPoolEngine {
   }
 
   destroy(): void {
-    if (this.#wasmMemory !== undefined) detach(this.#wasmMemory);
-    // Drop every reference to the instance and both memories: the collector frees the pages.
-    this.#wasmMemory = undefined;
+    this.detachMemory();
+    // Drop every reference to the instance and its memory: the collector frees the pages.
     this.#batch = new Uint32Array(0);
     this.#stats64 = new Float64Array(0);
     this.#free = refuseAll;

@@ -72,8 +72,10 @@ export class SharedWasmArenaEngine implements ArenaEngine {
   }
 
   alloc(size: number, align: number): number {
-    // A size past 2^32 - 1 arrives as 2^32 - 1, which no wasm32 arena fits either.
-    return this.#alloc(size > MAX_U32 ? MAX_U32 : size, align) >>> 0;
+    // A size past 2^32 - 1 arrives as 2^32 - 1, which no wasm32 arena fits either. Tested as
+    // `size >>> 0 === size`, an integer compare (against MAX_U32, a double, the arena bench's alloc
+    // took 4.3 ns instead of 3.7 on this engine; see the package README).
+    return (size >>> 0 === size ? this.#alloc(size, align) : this.#alloc(MAX_U32, align)) >>> 0;
   }
 
   reset(): number {
