@@ -24,7 +24,6 @@ import { JsFixedPoolEngine } from './fixed-pool.js';
 import { SharedJsArenaEngine } from './shared-arena.js';
 import { SharedJsFixedPoolEngine } from './shared-fixed-pool.js';
 
-
 /** This package's semver version: every package of memory-pool-core shares `VERSION`. */
 export const version: string = VERSION;
 
