@@ -45,11 +45,6 @@ static inline uint64_t mp_header_check(const struct mp_shared_header *h) {
     return hash;
 }
 
-static inline int mp_status(int *status, int value) {
-    if (status != NULL) *status = value;
-    return value;
-}
-
 /* Whether [a, a + an) and [b, b + bn) share a byte. */
 static inline int mp_regions_overlap(const void *a, size_t an, const void *b, size_t bn) {
     uintptr_t x = (uintptr_t)a, y = (uintptr_t)b;
@@ -68,8 +63,9 @@ static inline int mp_shared_buffers_check(const void *memory, size_t memory_byte
     return MP_OK;
 }
 
-/* What open does first: copies the header once and checks what every kind shares; the geometry is
- * the caller's to check. */
+/* What open does first: copies the header once and checks what every kind shares, the buffers
+ * included (mp_shared_buffers_check's checks, given the header's bookkeeping_bytes); the geometry
+ * is the caller's to check. */
 static inline int mp_header_read(const void *memory, const void *bookkeeping, size_t bookkeeping_bytes, uint32_t kind,
                                  size_t memory_bytes, struct mp_shared_header *out) {
     if (memory == NULL || bookkeeping == NULL) return MP_ERR_NULL_POINTER;
@@ -79,6 +75,7 @@ static inline int mp_header_read(const void *memory, const void *bookkeeping, si
     if (out->magic != MP_SHARED_MAGIC || out->format != MP_SHARED_FORMAT || out->kind != kind) return MP_ERR_INVALID_ARGUMENT;
     if (out->check != mp_header_check(out)) return MP_ERR_INVALID_ARGUMENT;
     if (out->memory_bytes != memory_bytes || out->bookkeeping_bytes > bookkeeping_bytes) return MP_ERR_INVALID_ARGUMENT;
+    if (mp_regions_overlap(memory, memory_bytes, bookkeeping, bookkeeping_bytes)) return MP_ERR_INVALID_ARGUMENT;
     return MP_OK;
 }
 
