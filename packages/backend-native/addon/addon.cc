@@ -383,9 +383,10 @@ napi_value Destroy(napi_env env, napi_callback_info info) {
 
 // ---- pool batches ----
 
-// A batch call's pool and arguments, (array, count): the array as Batch() reads it and `count`, an
-// exact integer no larger than the array's length.
+// A batch call's instance, pool and arguments, (array, count): the array as Batch() reads it and
+// `count`, an exact integer no larger than the array's length.
 struct PoolBatch {
+  Instance* instance;
   MP_FixedPool* pool;
   napi_value array;
   napi_typedarray_type type;
@@ -394,10 +395,12 @@ struct PoolBatch {
   uint64_t count;
 };
 
-// Reads a batch call into `batch`: MP_OK, MP_ERR_NULL_POINTER when the id names no live pool, or
-// MP_ERR_INVALID_ARGUMENT when (array, count) is refused.
-int ReadBatch(napi_env env, napi_callback_info info, Entry* pool, PoolBatch* batch) {
+// Reads a batch call into `batch`: MP_OK, MP_ERR_NULL_POINTER when the id names no live pool (or
+// there is no instance, at teardown), or MP_ERR_INVALID_ARGUMENT when (array, count) is refused.
+int ReadBatch(napi_env env, napi_callback_info info, PoolBatch* batch) {
+  auto [instance, pool] = Begin(env, Kind::kPool);
   if (pool == nullptr) return MP_ERR_NULL_POINTER;
+  batch->instance = instance;
   batch->pool = static_cast<MP_FixedPool*>(pool->allocator);
   napi_value argv[2] = {};
   double count_value;
@@ -412,10 +415,8 @@ int ReadBatch(napi_env env, napi_callback_info info, Entry* pool, PoolBatch* bat
 // when `out` is not a genuine Uint32Array or Float64Array of at least `count` elements (a Proxy,
 // or a subclass whose `length` lied), or MP_ERR_NULL_POINTER when the id names no live pool.
 napi_value PoolAllocMany(napi_env env, napi_callback_info info) {
-  auto [instance, pool] = Begin(env, Kind::kPool);
-  if (instance == nullptr) return nullptr;
   PoolBatch batch;
-  int status = ReadBatch(env, info, pool, &batch);
+  int status = ReadBatch(env, info, &batch);
   if (status != MP_OK) return Number(env, status);
   size_t placed = batch.type == napi_uint32_array
                       ? mp_fixed_pool_alloc_many_u32(batch.pool, static_cast<uint32_t*>(batch.data), batch.count)
@@ -438,10 +439,8 @@ bool Shared(napi_env env, napi_value typedarray) {
 // a typed array over a SharedArrayBuffer, which another thread may write meanwhile, is first
 // copied so both passes see the same entries.
 napi_value PoolFreeMany(napi_env env, napi_callback_info info) {
-  auto [instance, pool] = Begin(env, Kind::kPool);
-  if (instance == nullptr) return nullptr;
   PoolBatch batch;
-  int status = ReadBatch(env, info, pool, &batch);
+  int status = ReadBatch(env, info, &batch);
   if (status != MP_OK) return Number(env, status);
   void* data = batch.data;
   std::vector<unsigned char> snapshot;
@@ -457,7 +456,7 @@ napi_value PoolFreeMany(napi_env env, napi_callback_info info) {
   size_t bad = 0;
   status = batch.type == napi_uint32_array ? mp_fixed_pool_free_many_u32(batch.pool, static_cast<uint32_t*>(data), batch.count, &bad)
                                            : mp_fixed_pool_free_many_f64(batch.pool, static_cast<double*>(data), batch.count, &bad);
-  if (status != MP_OK) instance->block[kBlockResult] = static_cast<double>(bad);
+  if (status != MP_OK) batch.instance->block[kBlockResult] = static_cast<double>(bad);
   return Number(env, status);
 }
 
@@ -475,14 +474,13 @@ napi_value ArenaMark(napi_env env, napi_callback_info) {
 napi_value ArenaRewind(napi_env env, napi_callback_info info) {
   auto [instance, arena] = Begin(env, Kind::kArena);
   if (instance == nullptr) return nullptr;
-  if (arena == nullptr) return Number(env, MP_ERR_NULL_POINTER);
   napi_value argv[1];
   double value;
   uint64_t mark;
-  if (!Args(env, info, argv, 1) || napi_get_value_double(env, argv[0], &value) != napi_ok || !ToSafeInteger(value, &mark)) {
-    return Number(env, MP_ERR_INVALID_HANDLE);
-  }
-  return Number(env, mp_arena_rewind(static_cast<MP_Arena*>(arena->allocator), mark));
+  bool read = Args(env, info, argv, 1) && napi_get_value_double(env, argv[0], &value) == napi_ok && ToSafeInteger(value, &mark);
+  return Number(env, arena == nullptr ? MP_ERR_NULL_POINTER
+                     : !read          ? MP_ERR_INVALID_HANDLE
+                                      : mp_arena_rewind(static_cast<MP_Arena*>(arena->allocator), mark));
 }
 
 // ---- for the tests ----

@@ -301,6 +301,8 @@ size_t mp_shared_pool_slot_size(const MP_SharedPool *pool);
 void *mp_shared_pool_bookkeeping(const MP_SharedPool *pool);
 
 /* ---- Thread-safe arena: a bump by compare-and-swap. ---- */
+/* Its calls mirror the MP_Arena ones line for line, on a type of its own: the unshared arena's
+ * fast path never tests which kind it has, and a C API names every function it exports. */
 
 /* Bytes of an arena's bookkeeping. */
 size_t mp_shared_arena_bookkeeping_bytes(void);
