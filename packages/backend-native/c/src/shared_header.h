@@ -51,7 +51,8 @@ static inline int mp_regions_overlap(const void *a, size_t an, const void *b, si
     return x < y + bn && y < x + an;
 }
 
-/* The buffer checks every creator over caller memory and every open make: MP_OK or a status. */
+/* The buffer checks every creator over caller memory makes (open makes them in mp_header_read):
+ * MP_OK or a status. */
 static inline int mp_shared_buffers_check(const void *memory, size_t memory_bytes, const void *bookkeeping,
                                           size_t bookkeeping_bytes, size_t bookkeeping_needed) {
     if (memory == NULL || bookkeeping == NULL) return MP_ERR_NULL_POINTER;
