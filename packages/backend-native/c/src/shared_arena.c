@@ -33,7 +33,7 @@ struct MP_SharedArena {
     size_t data_offset;
     struct mp_arena_state *state;
     void *bookkeeping;
-    struct mp_owned owned; /* what mp_shared_arena_create allocated; zeros otherwise */
+    struct mp_owned owned; /* what mp_shared_arena_create allocated */
 };
 
 size_t mp_shared_arena_bookkeeping_bytes(void) { return ARENA_BOOKKEEPING; }
@@ -79,9 +79,9 @@ MP_SharedArena *mp_shared_arena_create(size_t buffer_size, size_t align) {
     size_t data_offset = 0, normal = align;
     size_t limit = mp_arena_geometry(buffer_size, &normal, &data_offset);
     struct mp_owned o;
-    if (limit == 0 || !mp_owned_new(&o, limit, data_offset, ARENA_BOOKKEEPING)) return NULL;
-    MP_SharedArena *arena = mp_shared_arena_create_in(o.memory, limit, o.bookkeeping, ARENA_BOOKKEEPING, buffer_size,
-                                                    align, NULL);
+    unsigned char *memory, *bookkeeping;
+    if (limit == 0 || !mp_owned_new(&o, limit, data_offset, &memory, ARENA_BOOKKEEPING, &bookkeeping)) return NULL;
+    MP_SharedArena *arena = mp_shared_arena_create_in(memory, limit, bookkeeping, ARENA_BOOKKEEPING, buffer_size, align, NULL);
     if (arena != NULL) arena->owned = o;
     else mp_owned_free(&o);
     return arena;

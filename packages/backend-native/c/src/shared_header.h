@@ -88,19 +88,21 @@ static inline void mp_header_seal(void *bookkeeping, struct mp_shared_header *h)
     memcpy(bookkeeping, h, sizeof *h);
 }
 
-/* The buffers of an allocator the library makes for itself: the memory (aligned as the plain
- * allocators' buffers are) and the bookkeeping, both zeroed. */
+/* What free() takes for the buffers of an allocator the library makes for itself (zeros when the
+ * caller owns them). */
 struct mp_owned {
-    unsigned char *memory, *bookkeeping;
-    void *raw_memory, *raw_bookkeeping; /* what free() takes */
+    void *raw_memory, *raw_bookkeeping;
 };
 
-/* 1, or 0 with nothing allocated. */
-static inline int mp_owned_new(struct mp_owned *o, size_t memory_bytes, size_t alignment, size_t bookkeeping_bytes) {
+/* Makes those buffers, both zeroed: *memory aligned as the plain allocators' buffers are,
+ * *bookkeeping to MP_SHARED_LINE. 1, or 0 with nothing allocated. */
+static inline int mp_owned_new(struct mp_owned *o, size_t memory_bytes, size_t alignment, unsigned char **memory,
+                               size_t bookkeeping_bytes, unsigned char **bookkeeping) {
     memset(o, 0, sizeof *o);
-    o->memory = mp_buffer_new(memory_bytes, alignment, &o->raw_memory);
-    if (o->memory != NULL) o->bookkeeping = mp_buffer_new(bookkeeping_bytes, MP_SHARED_LINE, &o->raw_bookkeeping);
-    if (o->bookkeeping != NULL) return 1;
+    *bookkeeping = NULL;
+    *memory = mp_buffer_new(memory_bytes, alignment, &o->raw_memory);
+    if (*memory != NULL) *bookkeeping = mp_buffer_new(bookkeeping_bytes, MP_SHARED_LINE, &o->raw_bookkeeping);
+    if (*bookkeeping != NULL) return 1;
     free(o->raw_memory);
     return 0;
 }

@@ -96,7 +96,7 @@ struct MP_SharedPool {
     uint32_t capacity, data_offset, max_holders;
     uint8_t slot_shift;
     void *bookkeeping;
-    struct mp_owned owned;         /* what mp_shared_pool_create allocated; zeros otherwise */
+    struct mp_owned owned;         /* what mp_shared_pool_create allocated */
     MP_SharedPoolHolder holders[];      /* [max_holders], this handle's views of the records */
 };
 
@@ -170,9 +170,12 @@ MP_SharedPool *mp_shared_pool_create(size_t object_size, size_t capacity, size_t
     size_t byte_length = mp_pool_geometry(object_size, capacity, &normal, &slot_size, &data_offset);
     size_t needed = mp_shared_pool_bookkeeping_bytes(capacity, max_holders);
     struct mp_owned o;
-    if (byte_length == 0 || needed == 0 || !mp_owned_new(&o, byte_length, data_offset, needed)) return NULL;
-    MP_SharedPool *pool = mp_shared_pool_create_in(o.memory, byte_length, o.bookkeeping, needed,
-                                                  object_size, capacity, align, max_holders, NULL);
+    unsigned char *memory, *bookkeeping;
+    if (byte_length == 0 || needed == 0 || !mp_owned_new(&o, byte_length, data_offset, &memory, needed, &bookkeeping)) {
+        return NULL;
+    }
+    MP_SharedPool *pool = mp_shared_pool_create_in(memory, byte_length, bookkeeping, needed, object_size, capacity, align,
+                                                  max_holders, NULL);
     if (pool != NULL) pool->owned = o;
     else mp_owned_free(&o);
     return pool;
