@@ -63,7 +63,9 @@ export function wasmBackend(name: string, base64: string, sharedBase64: string):
   /** A bump allocator over a fresh wasm memory of its own. */
   function createArena(bufferSize: number, options?: ArenaOptions): Arena | SharedArena {
     const geometry = arenaGeometry(bufferSize, options, MAX_MEMORY_BYTES);
-    const engine = sharedRequested(options) ? SharedWasmArenaEngine.create(sharedGeometry(geometry), shared) : new WasmArenaEngine(geometry, module);
+    const engine = sharedRequested(options)
+      ? SharedWasmArenaEngine.create(sharedGeometry(geometry), shared)
+      : new WasmArenaEngine(geometry, module);
     return new EngineArena(geometry, engine);
   }
   const attachFixedPool = (descriptor: unknown): SharedFixedPool => {

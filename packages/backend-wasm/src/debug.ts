@@ -8,6 +8,10 @@ import { ENGINE_BYTES_BASE64 } from './engine-bytes-debug.generated.js';
 import { ENGINE_BYTES_BASE64 as SHARED_ENGINE_BYTES_BASE64 } from './engine-bytes-shared.generated.js';
 import { wasmBackend } from './backend.js';
 
-export const { backend, version, wasmVersion, createFixedPool, createArena } = wasmBackend('wasm-debug', ENGINE_BYTES_BASE64, SHARED_ENGINE_BYTES_BASE64);
+export const { backend, version, wasmVersion, createFixedPool, createArena } = wasmBackend(
+  'wasm-debug',
+  ENGINE_BYTES_BASE64,
+  SHARED_ENGINE_BYTES_BASE64,
+);
 
 export default backend;

@@ -8,6 +8,10 @@ import { wasmBackend } from './backend.js';
  * `version` is this package's semver version, which the module reports as `wasmVersion`;
  * `createFixedPool` and `createArena` make allocators in fresh wasm memories of their own.
  */
-export const { backend, version, wasmVersion, createFixedPool, createArena } = wasmBackend('wasm', ENGINE_BYTES_BASE64, SHARED_ENGINE_BYTES_BASE64);
+export const { backend, version, wasmVersion, createFixedPool, createArena } = wasmBackend(
+  'wasm',
+  ENGINE_BYTES_BASE64,
+  SHARED_ENGINE_BYTES_BASE64,
+);
 
 export default backend;

@@ -41,5 +41,9 @@ export function detach(memory: WasmMemory): void {
 /** Why an engine refused `capacity`: its `bytesPerSlot` of bookkeeping a slot would not fit a wasm32 memory. */
 export function tooManySlots(capacity: number, bytesPerSlot: number): MempoolError {
   const most = Math.floor(MAX_MEMORY_BYTES / bytesPerSlot / 1e6);
-  return invalidRange('capacity', `small enough that ${bytesPerSlot} bytes of bookkeeping a slot fit a wasm32 memory (about ${most} million slots)`, capacity);
+  return invalidRange(
+    'capacity',
+    `small enough that ${bytesPerSlot} bytes of bookkeeping a slot fit a wasm32 memory (about ${most} million slots)`,
+    capacity,
+  );
 }

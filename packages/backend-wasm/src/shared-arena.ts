@@ -1,5 +1,6 @@
 import {
   ARENA_STATS_FIELDS,
+  arenaDescriptor,
   attachedArenaGeometry,
   encodeMark,
   markGeneration,
@@ -67,8 +68,7 @@ export class SharedWasmArenaEngine implements ArenaEngine {
   }
 
   share(): SharedArenaDescriptor {
-    const { bufferSize, align } = this.geometry;
-    return { kind: 'Arena', backend: this.#backend, format: SHARED_FORMAT, bufferSize, align, memory: this.memory, state: this.#state };
+    return arenaDescriptor(this.#backend, SHARED_FORMAT, this.geometry, this.memory, this.#state);
   }
 
   alloc(size: number, align: number): number {

@@ -1,6 +1,7 @@
 import {
   attachedFixedPoolGeometry,
   FIXED_POOL_STATS_FIELDS,
+  fixedPoolDescriptor,
   Status,
   type FixedPoolEngine,
   type FixedPoolGeometry,
@@ -93,9 +94,7 @@ export class SharedWasmFixedPoolEngine implements FixedPoolEngine {
   }
 
   share(): SharedFixedPoolDescriptor {
-    const { objectSize, capacity, align } = this.geometry;
-    const { memory } = this;
-    return { kind: 'FixedPool', backend: this.#backend, format: SHARED_FORMAT, objectSize, capacity, align, memory, state: this.#state };
+    return fixedPoolDescriptor(this.#backend, SHARED_FORMAT, this.geometry, this.memory, this.#state);
   }
 
   alloc(): number {

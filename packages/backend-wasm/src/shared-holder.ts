@@ -50,6 +50,7 @@ export function attachShared(
     const why = `all ${instance.exports.HOLDERS.value} holder records of the pool are claimed (destroy() a holder to free one)`;
     throw busy(kind, 'attach', why);
   }
-  if (status !== Status.OK) throw invalidRange('descriptor.state', `the state of ${kind === 'Arena' ? 'an' : 'a'} ${kind}, from share()`, 'another state');
+  if (status !== Status.OK)
+    throw invalidRange('descriptor.state', `the state of ${kind === 'Arena' ? 'an' : 'a'} ${kind}, from share()`, 'another state');
   return { instance, memory: d.memory };
 }

@@ -210,3 +210,46 @@ describe('issue 18 on wasm: per-holder caches', () => {
     expect(out.stats).toMatchObject({ allocated: 0, allocCount: 160, freeCount: 160 });
   }, 30_000);
 });
+
+describe('issue 20 on wasm: the shared engines behind the api classes', () => {
+  it('a shared arena passes sizes up to 2^32 - 1 as they are and never wraps a larger one', () => {
+    const arena = sharedArena(4096);
+    for (const size of [2 ** 31, 2 ** 32 - 1, 2 ** 32, 2 ** 32 + 8, 2 ** 53 - 1]) expect(arena.alloc(size)).toBe(0);
+    expect(arena.stats()).toMatchObject({ offset: 0, failedAllocs: 5 });
+    expect(arena.alloc(8)).toBe(64);
+  });
+
+  it('freeMany refuses at the first bad entry, names its index, and frees none of the batch', () => {
+    const pool = sharedPool(16, 8);
+    const [a, b, c] = [pool.alloc(), pool.alloc(), pool.alloc()];
+    let thrown: unknown;
+    try {
+      pool.freeMany(new Float64Array([a, b, b + 0.5, c]));
+    } catch (error) {
+      thrown = error;
+    }
+    expect((thrown as { code?: unknown }).code).toBe(ErrorCode.INVALID_HANDLE);
+    expect((thrown as Error).message).toContain('handles[2]');
+    expect(pool.stats()).toMatchObject({ allocated: 3, freeCount: 0 });
+    pool.freeMany(new Uint32Array([c, a, b]));
+    expect(pool.stats()).toMatchObject({ allocated: 0, freeCount: 3 });
+  });
+
+  it('a destroyed holder refuses every call with ERR_MEMPOOL_DESTROYED while another holder keeps the pool', () => {
+    const pool = sharedPool(8, 4);
+    const other = backend.attachFixedPool!(pool.share());
+    const h = pool.alloc();
+    other.destroy();
+    for (const call of [() => other.alloc(), () => other.free(h), () => other.stats(), () => other.share()]) {
+      let code: unknown;
+      try {
+        call();
+      } catch (error) {
+        code = (error as { code?: unknown }).code;
+      }
+      expect(code).toBe(ErrorCode.DESTROYED);
+    }
+    pool.free(h);
+    expect(pool.stats()).toMatchObject({ allocated: 0, allocCount: 1, freeCount: 1 });
+  });
+});
