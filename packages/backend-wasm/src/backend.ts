@@ -7,17 +7,10 @@ import {
   sharedRequested,
   sharedUnsupported,
   VERSION,
-  type Arena,
-  type ArenaOptions,
-  type Backend,
-  type BackendModule,
-  type FixedPool,
-  type FixedPoolOptions,
   NO_SHARED_MEMORY,
   SHARED_MEMORY_AVAILABLE,
-  type SharedArena,
-  type SharedFixedPool,
 } from '@mempool/api';
+import type { Arena, ArenaOptions, Backend, BackendModule, FixedPool, FixedPoolOptions, SharedArena, SharedFixedPool } from '@mempool/api';
 import { WasmArenaEngine } from './arena.js';
 import { compileEngine, engineVersion } from './engine.js';
 import { WasmFixedPoolEngine } from './fixed-pool.js';

@@ -6,10 +6,8 @@ import {
   markGeneration,
   MARK_GENERATIONS,
   Status,
-  type ArenaEngine,
-  type ArenaGeometry,
-  type SharedArenaDescriptor,
 } from '@mempool/api';
+import type { ArenaEngine, ArenaGeometry, SharedArenaDescriptor } from '@mempool/api';
 import type { SharedEngine } from './engine.js';
 import { MAX_MEMORY_BYTES, MAX_U32 } from './memory.js';
 import { attachShared, createShared, type SharedHolder } from './shared-holder.js';

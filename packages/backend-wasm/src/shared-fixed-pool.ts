@@ -1,13 +1,5 @@
-import {
-  attachedFixedPoolGeometry,
-  FIXED_POOL_STATS_FIELDS,
-  fixedPoolDescriptor,
-  Status,
-  type FixedPoolEngine,
-  type FixedPoolGeometry,
-  type HandleArray,
-  type SharedFixedPoolDescriptor,
-} from '@mempool/api';
+import { attachedFixedPoolGeometry, FIXED_POOL_STATS_FIELDS, fixedPoolDescriptor, Status } from '@mempool/api';
+import type { FixedPoolEngine, FixedPoolGeometry, HandleArray, SharedFixedPoolDescriptor } from '@mempool/api';
 import type { SharedEngine } from './engine.js';
 import { MAX_MEMORY_BYTES } from './memory.js';
 import { attachShared, createShared, type SharedHolder } from './shared-holder.js';
