@@ -95,16 +95,6 @@ export class JsFixedPoolEngine implements FixedPoolEngine {
     return Status.OK;
   }
 
-  allocMany(out: HandleArray, count: number): number {
-    let placed = 0;
-    while (placed < count) {
-      const handle = this.alloc();
-      if (handle === 0) break;
-      out[placed++] = handle;
-    }
-    return placed;
-  }
-
   freeMany(handles: HandleArray, count: number): number {
     const liveEpoch = this.#liveEpoch;
     const freeStack = this.#freeStack;
