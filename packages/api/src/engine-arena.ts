@@ -32,7 +32,8 @@ export class EngineArena implements Arena {
     try {
       const engine = this.#engine;
       // Valid arguments cost two comparisons; the rest, and why an unusable arena refuses, off this path.
-      if (!(Number.isSafeInteger(size) && size >= 1) || align !== DEFAULT_ALIGN) this.#checkAlloc(size, align);
+      // DEFAULT_ALIGN as a literal: an imported binding costs a hole check per call.
+      if (!(Number.isSafeInteger(size) && size >= 1) || align !== 8) this.#checkAlloc(size, align);
       const handle = engine.alloc(size, align);
       if (handle === 0 && !engine.usable()) throw this.#unusable('alloc');
       return handle;

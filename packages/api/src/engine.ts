@@ -35,8 +35,11 @@ export interface FixedPoolEngine extends Engine {
   free(handle: number): number;
   /** `Status.OK`, or `Status.BUSY` (a shared engine's reset that overlapped another). */
   reset(): number;
-  /** `count` calls of `alloc()` into `out[0..]`, stopping at the first 0: how many it placed, or a negative status refusing the array. */
-  allocMany(out: HandleArray, count: number): number;
+  /**
+   * `count` calls of `alloc()` into `out[0..]`, stopping at the first 0: how many it placed, or a
+   * negative status refusing the array. Optional: without it the class calls `alloc()` `count` times.
+   */
+  allocMany?(out: HandleArray, count: number): number;
   /**
    * Frees `handles[0..count)` all or nothing: `Status.OK`; the status of the first refused entry,
    * whose index `refusedAt()` then gives; or another negative status refusing the array itself.

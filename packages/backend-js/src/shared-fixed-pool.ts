@@ -112,12 +112,10 @@ const droppedHolders = new FinalizationRegistry<Dropped>((d) => {
  */
 export class SharedJsFixedPoolEngine implements FixedPoolEngine {
   readonly geometry: FixedPoolGeometry;
-  readonly objectSize: number;
-  readonly slotSize: number;
-  readonly capacity: number;
-  readonly align: number;
-  readonly dataOffset: number;
   readonly memory: SharedArrayBuffer;
+  readonly #slotSize: number = 0;
+  readonly #capacity: number = 0;
+  readonly #dataOffset: number = 0;
 
   readonly #state: SharedArrayBuffer;
   readonly #words: Uint32Array;
@@ -147,11 +145,9 @@ export class SharedJsFixedPoolEngine implements FixedPoolEngine {
    */
   constructor(geometry: FixedPoolGeometry, memory?: SharedArrayBuffer, state?: SharedArrayBuffer, adopt?: number) {
     this.geometry = geometry;
-    this.objectSize = geometry.objectSize;
-    this.slotSize = geometry.slotSize;
-    this.capacity = geometry.capacity;
-    this.align = geometry.align;
-    this.dataOffset = geometry.dataOffset;
+    this.#slotSize = geometry.slotSize;
+    this.#capacity = geometry.capacity;
+    this.#dataOffset = geometry.dataOffset;
     const fresh = state === undefined;
     this.memory = memory ?? reserveShared(geometry.byteLength);
     const bytes = stateBytes(geometry.capacity);
@@ -230,7 +226,7 @@ export class SharedJsFixedPoolEngine implements FixedPoolEngine {
         if (Atomics.compareExchange(live, index, parked, epochBits | LIVE) === parked) {
           record[COUNT] = n;
           this.#counted();
-          return this.dataOffset + index * this.slotSize;
+          return this.#dataOffset + index * this.#slotSize;
         }
       }
       record[COUNT] = 0;
@@ -261,7 +257,7 @@ export class SharedJsFixedPoolEngine implements FixedPoolEngine {
     let epoch = Atomics.load(words, EPOCH) + 1;
     if (epoch === EPOCH_LIMIT) {
       // Once in 2^22 resets: old live words could match the new epoch, so clear them (amortised O(1)).
-      for (let i = 0; i < this.capacity; i++) Atomics.store(this.#live, i, 0);
+      for (let i = 0; i < this.#capacity; i++) Atomics.store(this.#live, i, 0);
       epoch = 1;
     }
     Atomics.store(words, EPOCH, epoch);
@@ -283,16 +279,6 @@ export class SharedJsFixedPoolEngine implements FixedPoolEngine {
     }
     Atomics.store(words, RESETTING, 0);
     return Status.OK;
-  }
-
-  allocMany(out: HandleArray, n: number): number {
-    let placed = 0;
-    while (placed < n) {
-      const handle = this.alloc();
-      if (handle === 0) break;
-      out[placed++] = handle;
-    }
-    return placed;
   }
 
   freeMany(handles: HandleArray, n: number): number {
@@ -349,13 +335,13 @@ export class SharedJsFixedPoolEngine implements FixedPoolEngine {
       net += f64[at + NET]!;
     }
     // During calls the sums are a snapshot that may lag them; they never leave [0, capacity].
-    const allocated = Math.min(Math.max(net, 0), this.capacity);
+    const allocated = Math.min(Math.max(net, 0), this.#capacity);
     words.set([
-      this.objectSize,
-      this.slotSize,
-      this.capacity,
+      this.geometry.objectSize,
+      this.#slotSize,
+      this.#capacity,
       allocated,
-      this.capacity - allocated,
+      this.#capacity - allocated,
       Math.max(this.#peakBound(), allocated),
       allocs,
       frees,
@@ -382,8 +368,8 @@ export class SharedJsFixedPoolEngine implements FixedPoolEngine {
   /** The slot index `handle` names (live or not), or -1 when it names no slot of this pool. */
   #slotIndex(handle: number): number {
     if (typeof handle !== 'number') return -1;
-    const index = (handle - this.dataOffset) / this.slotSize;
-    return index >>> 0 === index && index < this.capacity ? index : -1;
+    const index = (handle - this.#dataOffset) / this.#slotSize;
+    return index >>> 0 === index && index < this.#capacity ? index : -1;
   }
 
   /** Counts one alloc on this holder's record. */
@@ -466,7 +452,7 @@ export class SharedJsFixedPoolEngine implements FixedPoolEngine {
           if (Atomics.compareExchange(live, index, epochBits | STACKED, parked) === (epochBits | STACKED)) {
             record[ENTRIES + n++] = index;
           }
-          if (following === 0 || following > this.capacity) break;
+          if (following === 0 || following > this.#capacity) break;
           index = following - 1;
         }
         record[COUNT] = n;
@@ -478,19 +464,19 @@ export class SharedJsFixedPoolEngine implements FixedPoolEngine {
       // call moves it on): moving `untouched` first would leave a slot taken but not yet live, whose
       // free is refused while another holder's alloc reports full, a history no order explains.
       const untouched = Atomics.load(words, UNTOUCHED);
-      if (untouched < this.capacity) {
+      if (untouched < this.#capacity) {
         const word = Atomics.load(live, untouched);
         const fresh = (word ^ epochBits) >>> EPOCH_SHIFT !== 0;
         if (fresh && Atomics.compareExchange(live, untouched, word, epochBits | LIVE) !== word) continue;
         Atomics.compareExchange(words, UNTOUCHED, untouched, untouched + 1);
         if (!fresh) continue;
         this.#counted();
-        return this.dataOffset + untouched * this.slotSize;
+        return this.#dataOffset + untouched * this.#slotSize;
       }
       const stolen = this.#steal(epochBits);
       if (stolen >= 0) {
         this.#counted();
-        return this.dataOffset + stolen * this.slotSize;
+        return this.#dataOffset + stolen * this.#slotSize;
       }
       // Full only if no batch was pushed meanwhile (every push moves the tag).
       if (Atomics.load(headWord, 0) !== head) continue;
@@ -514,7 +500,7 @@ export class SharedJsFixedPoolEngine implements FixedPoolEngine {
       const parked = epochBits | (r << 2) | CACHED;
       for (let i = Math.min(records[at + COUNT]!, CACHE_SLOTS); i-- > 0; ) {
         const index = records[at + ENTRIES + i]!;
-        if (index < this.capacity && Atomics.compareExchange(live, index, parked, epochBits | LIVE) === parked) return index;
+        if (index < this.#capacity && Atomics.compareExchange(live, index, parked, epochBits | LIVE) === parked) return index;
       }
     }
     return -1;
@@ -548,7 +534,7 @@ export class SharedJsFixedPoolEngine implements FixedPoolEngine {
     let sum = 0;
     for (let r = 0; r < used; r++) sum += this.#f64[countAt(r) + PEAK]!;
     const before = this.#f64[PEAK_BEFORE]!;
-    return Math.max(before, Math.min(sum, this.capacity));
+    return Math.max(before, Math.min(sum, this.#capacity));
   }
 
   /** Distinct slots parked in the caches of records below `used` (a stale entry repeats a slot or names one no longer parked). */
@@ -563,7 +549,7 @@ export class SharedJsFixedPoolEngine implements FixedPoolEngine {
       const n = Math.min(records[at + COUNT]!, CACHE_SLOTS);
       for (let i = 0; i < n; i++) {
         const index = records[at + ENTRIES + i]!;
-        if (index >= this.capacity || Atomics.load(live, index) !== word) continue;
+        if (index >= this.#capacity || Atomics.load(live, index) !== word) continue;
         let repeated = false;
         for (let j = i + 1; j < n && !repeated; j++) repeated = records[at + ENTRIES + j] === index;
         if (!repeated) parked++;
