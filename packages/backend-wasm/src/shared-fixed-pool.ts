@@ -102,15 +102,8 @@ export class SharedWasmFixedPoolEngine implements FixedPoolEngine {
     return this.#reset();
   }
 
-  allocMany(out: HandleArray, count: number): number {
-    let placed = 0;
-    while (placed < count) {
-      const handle = this.#alloc() >>> 0;
-      if (handle === 0) break;
-      out[placed++] = handle;
-    }
-    return placed;
-  }
+  // No `allocMany`: the pool then calls `alloc` until 0, as this engine would (the shared engine
+  // has no batch scratch: each handle is one call into wasm either way).
 
   freeMany(handles: HandleArray, count: number): number {
     const capacity = this.geometry.capacity;
