@@ -18,6 +18,7 @@ import { MAX_MEMORY_BYTES } from './memory.js';
 import { SharedWasmArenaEngine } from './shared-arena.js';
 import { SharedWasmFixedPoolEngine } from './shared-fixed-pool.js';
 import type { SharedEngineModule } from './shared-state.js';
+import type { WasmModule } from './webassembly.js';
 
 /** A backend package's named exports, over one compiled engine module. */
 export type WasmBackendModule = Omit<BackendModule, 'default'> & {
@@ -33,7 +34,7 @@ export type WasmBackendModule = Omit<BackendModule, 'default'> & {
  */
 export function wasmBackend(name: string, base64: string, sharedBase64: string): WasmBackendModule {
   const module = compileEngine(base64);
-  let sharedModule: ReturnType<typeof compileEngine> | undefined;
+  let sharedModule: WasmModule | undefined;
   const shared: SharedEngineModule = {
     name,
     get module() {
