@@ -13,15 +13,23 @@ export class EngineArena implements Arena {
   readonly bufferSize: number;
   readonly dataOffset: number;
   readonly memory: ArrayBuffer;
-  readonly #engine: ArenaEngine;
+  /** The engine EngineArena.over() passes to the constructor: see `#engine`. */
+  static #nextEngine: ArenaEngine | undefined;
+  /** Initialised from `#nextEngine`, as `EngineFixedPool`'s is (a field's first value fixes its type). */
+  readonly #engine: ArenaEngine = EngineArena.#takeEngine();
   readonly #words = new Float64Array(ARENA_STATS_FIELDS.length);
   #destroyed = false;
 
-  constructor(geometry: ArenaGeometry, engine: ArenaEngine) {
+  /** The contract's arena around `engine`, laid out as `geometry` says (derived once by the backend). */
+  static over(geometry: ArenaGeometry, engine: ArenaEngine): EngineArena {
+    EngineArena.#nextEngine = engine;
+    return new EngineArena(geometry);
+  }
+
+  private constructor(geometry: ArenaGeometry) {
     this.bufferSize = geometry.bufferSize;
     this.dataOffset = geometry.dataOffset;
-    this.memory = engine.memory as ArrayBuffer;
-    this.#engine = engine;
+    this.memory = this.#engine.memory as ArrayBuffer;
   }
 
   get destroyed(): boolean {
@@ -101,6 +109,13 @@ export class EngineArena implements Arena {
     EngineArena.#usable(this, 'alloc');
     checkAllocSize(size);
     if (align !== DEFAULT_ALIGN) checkAlign('align', align);
+  }
+
+  static #takeEngine(): ArenaEngine {
+    const engine = EngineArena.#nextEngine;
+    EngineArena.#nextEngine = undefined;
+    if (engine === undefined) throw invalidType('engine', 'an engine, through EngineArena.over(geometry, engine)', engine);
+    return engine;
   }
 
   #unusable(method: string): Error {

@@ -17,19 +17,31 @@ export class EngineFixedPool implements FixedPool {
   readonly align: number;
   readonly dataOffset: number;
   readonly memory: ArrayBuffer;
-  readonly #engine: FixedPoolEngine;
+  /** The engine EngineFixedPool.over() passes to the constructor: see `#engine`. */
+  static #nextEngine: FixedPoolEngine | undefined;
+  /**
+   * Initialised from `#nextEngine` rather than assigned in the constructor: a field's first value
+   * fixes its type in V8, so optimised code knows the engine's class and skips a map check on every
+   * call (a js alloc+free pair took 8.4 ns assigned, 7.7 ns initialised, 7.6 ns before engines).
+   */
+  readonly #engine: FixedPoolEngine = EngineFixedPool.#takeEngine();
   /** Where the engine writes `stats()`: `FIXED_POOL_STATS_FIELDS`, then `cached` for a shared engine. */
   readonly #words = new Float64Array(FIXED_POOL_STATS_FIELDS.length + 1);
   #destroyed = false;
 
-  constructor(geometry: FixedPoolGeometry, engine: FixedPoolEngine) {
+  /** The contract's pool around `engine`, laid out as `geometry` says (derived once by the backend). */
+  static over(geometry: FixedPoolGeometry, engine: FixedPoolEngine): EngineFixedPool {
+    EngineFixedPool.#nextEngine = engine;
+    return new EngineFixedPool(geometry);
+  }
+
+  private constructor(geometry: FixedPoolGeometry) {
     this.objectSize = geometry.objectSize;
     this.slotSize = geometry.slotSize;
     this.capacity = geometry.capacity;
     this.align = geometry.align;
     this.dataOffset = geometry.dataOffset;
-    this.memory = engine.memory as ArrayBuffer;
-    this.#engine = engine;
+    this.memory = this.#engine.memory as ArrayBuffer;
   }
 
   get destroyed(): boolean {
@@ -134,6 +146,13 @@ export class EngineFixedPool implements FixedPool {
   }
 
   /** Why a pool whose memory is gone refuses every call. */
+  static #takeEngine(): FixedPoolEngine {
+    const engine = EngineFixedPool.#nextEngine;
+    EngineFixedPool.#nextEngine = undefined;
+    if (engine === undefined) throw invalidType('engine', 'an engine, through EngineFixedPool.over(geometry, engine)', engine);
+    return engine;
+  }
+
   #unusable(method: string): Error {
     return this.#destroyed ? destroyed('FixedPool', method) : detached('FixedPool', method);
   }

@@ -43,24 +43,24 @@ const code = (call: () => unknown) => {
 
 describe('EngineFixedPool', () => {
   it('turns free statuses into the contract errors, naming the refused batch entry', () => {
-    expect(code(() => new EngineFixedPool(geometry, poolEngine(Status.DOUBLE_FREE)).free(80))).toBe(ErrorCode.DOUBLE_FREE);
-    expect(code(() => new EngineFixedPool(geometry, poolEngine(Status.INVALID_HANDLE)).free(81))).toBe(ErrorCode.INVALID_HANDLE);
-    const pool = new EngineFixedPool(geometry, poolEngine(Status.DOUBLE_FREE));
+    expect(code(() => EngineFixedPool.over(geometry, poolEngine(Status.DOUBLE_FREE)).free(80))).toBe(ErrorCode.DOUBLE_FREE);
+    expect(code(() => EngineFixedPool.over(geometry, poolEngine(Status.INVALID_HANDLE)).free(81))).toBe(ErrorCode.INVALID_HANDLE);
+    const pool = EngineFixedPool.over(geometry, poolEngine(Status.DOUBLE_FREE));
     expect(() => pool.freeMany(new Uint32Array([64, 80]))).toThrow(/handles\[1\]/);
   });
 
   it('turns an engine that refuses the batch array itself into ERR_MEMPOOL_INVALID_ARGUMENT or OUT_OF_MEMORY', () => {
-    expect(code(() => new EngineFixedPool(geometry, poolEngine(Status.INVALID_ARGUMENT)).allocMany(new Uint32Array(2)))).toBe(
+    expect(code(() => EngineFixedPool.over(geometry, poolEngine(Status.INVALID_ARGUMENT)).allocMany(new Uint32Array(2)))).toBe(
       ErrorCode.INVALID_ARGUMENT,
     );
-    expect(code(() => new EngineFixedPool(geometry, poolEngine(Status.OUT_OF_MEMORY)).freeMany(new Uint32Array(2)))).toBe(
+    expect(code(() => EngineFixedPool.over(geometry, poolEngine(Status.OUT_OF_MEMORY)).freeMany(new Uint32Array(2)))).toBe(
       ErrorCode.OUT_OF_MEMORY,
     );
   });
 
   it('says a busy reset is ERR_MEMPOOL_BUSY, and share() on an unshared pool is refused', () => {
-    expect(code(() => new EngineFixedPool(geometry, poolEngine(Status.BUSY)).reset())).toBe(ErrorCode.BUSY);
-    expect(code(() => new EngineFixedPool(geometry, poolEngine(0)).share())).toBe(ErrorCode.INVALID_ARGUMENT);
+    expect(code(() => EngineFixedPool.over(geometry, poolEngine(Status.BUSY)).reset())).toBe(ErrorCode.BUSY);
+    expect(code(() => EngineFixedPool.over(geometry, poolEngine(0)).share())).toBe(ErrorCode.INVALID_ARGUMENT);
   });
 
   it('refuses every call once the engine says its memory is gone, without asking the engine for more', () => {
@@ -76,7 +76,7 @@ describe('EngineFixedPool', () => {
         return 0;
       },
     });
-    const pool = new EngineFixedPool(geometry, engine);
+    const pool = EngineFixedPool.over(geometry, engine);
     expect(code(() => pool.alloc())).toBe(ErrorCode.DETACHED);
     expect(code(() => pool.reset())).toBe(ErrorCode.DETACHED);
     expect(code(() => pool.stats())).toBe(ErrorCode.DETACHED);
@@ -86,7 +86,7 @@ describe('EngineFixedPool', () => {
   });
 
   it('explains a method called without its pool, on the hot paths too', () => {
-    const pool = new EngineFixedPool(geometry, poolEngine(64));
+    const pool = EngineFixedPool.over(geometry, poolEngine(64));
     const { alloc, free, stats } = pool;
     expect(code(() => alloc.call(undefined))).toBe(ErrorCode.INVALID_ARGUMENT);
     expect(code(() => free.call({}, 64))).toBe(ErrorCode.INVALID_ARGUMENT);
@@ -109,17 +109,17 @@ describe('EngineArena', () => {
   });
 
   it('maps BUSY marks, resets and rewinds to ERR_MEMPOOL_BUSY and a refused mark to INVALID_HANDLE', () => {
-    expect(code(() => new EngineArena(arenaGeo, arenaEngine({ mark: () => Status.BUSY })).mark())).toBe(ErrorCode.BUSY);
-    expect(code(() => new EngineArena(arenaGeo, arenaEngine({ reset: () => Status.BUSY })).reset())).toBe(ErrorCode.BUSY);
-    expect(code(() => new EngineArena(arenaGeo, arenaEngine({ rewind: () => Status.BUSY })).rewind(0))).toBe(ErrorCode.BUSY);
-    expect(code(() => new EngineArena(arenaGeo, arenaEngine({ rewind: () => Status.INVALID_HANDLE })).rewind(5))).toBe(
+    expect(code(() => EngineArena.over(arenaGeo, arenaEngine({ mark: () => Status.BUSY })).mark())).toBe(ErrorCode.BUSY);
+    expect(code(() => EngineArena.over(arenaGeo, arenaEngine({ reset: () => Status.BUSY })).reset())).toBe(ErrorCode.BUSY);
+    expect(code(() => EngineArena.over(arenaGeo, arenaEngine({ rewind: () => Status.BUSY })).rewind(0))).toBe(ErrorCode.BUSY);
+    expect(code(() => EngineArena.over(arenaGeo, arenaEngine({ rewind: () => Status.INVALID_HANDLE })).rewind(5))).toBe(
       ErrorCode.INVALID_HANDLE,
     );
   });
 
   it('checks size and align before the engine sees them, and says why an unusable arena refuses first', () => {
     let seen = 0;
-    const arena = new EngineArena(
+    const arena = EngineArena.over(
       arenaGeo,
       arenaEngine({
         alloc: () => {
@@ -131,7 +131,7 @@ describe('EngineArena', () => {
     expect(code(() => arena.alloc(0))).toBe(ErrorCode.INVALID_ARGUMENT);
     expect(code(() => arena.alloc(8, 3))).toBe(ErrorCode.INVALID_ARGUMENT);
     expect(seen).toBe(0);
-    const gone = new EngineArena(arenaGeo, arenaEngine({ usable: () => false }));
+    const gone = EngineArena.over(arenaGeo, arenaEngine({ usable: () => false }));
     expect(code(() => gone.alloc(0))).toBe(ErrorCode.DETACHED);
   });
 });

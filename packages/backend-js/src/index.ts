@@ -43,7 +43,7 @@ export function createFixedPool(objectSize: number, capacity: number, options?: 
 export function createFixedPool(objectSize: number, capacity: number, options?: FixedPoolOptions): FixedPool | SharedFixedPool {
   const geometry = fixedPoolGeometry(objectSize, capacity, options, MAX_MEMORY_BYTES);
   const engine = sharedRequested(options) ? new SharedJsFixedPoolEngine(sharedGeometry(geometry)) : new JsFixedPoolEngine(geometry);
-  return new EngineFixedPool(geometry, engine);
+  return EngineFixedPool.over(geometry, engine);
 }
 
 /** A bump allocator over a fresh `ArrayBuffer` (a `SharedArrayBuffer` with `{ shared: true }`). */
@@ -52,19 +52,19 @@ export function createArena(bufferSize: number, options?: ArenaOptions): Arena;
 export function createArena(bufferSize: number, options?: ArenaOptions): Arena | SharedArena {
   const geometry = arenaGeometry(bufferSize, options, MAX_MEMORY_BYTES);
   const engine = sharedRequested(options) ? new SharedJsArenaEngine(sharedGeometry(geometry)) : new JsArenaEngine(geometry);
-  return new EngineArena(geometry, engine);
+  return EngineArena.over(geometry, engine);
 }
 
 /** Another holder of a shared pool (`backend.attachFixedPool`). */
 function attachFixedPool(descriptor: unknown): SharedFixedPool {
   const engine = SharedJsFixedPoolEngine.attach(descriptor);
-  return new EngineFixedPool(engine.geometry, engine) as unknown as SharedFixedPool;
+  return EngineFixedPool.over(engine.geometry, engine) as unknown as SharedFixedPool;
 }
 
 /** Another holder of a shared arena (`backend.attachArena`). */
 function attachArena(descriptor: unknown): SharedArena {
   const engine = SharedJsArenaEngine.attach(descriptor);
-  return new EngineArena(engine.geometry, engine) as unknown as SharedArena;
+  return EngineArena.over(engine.geometry, engine) as unknown as SharedArena;
 }
 
 /** The pure-TypeScript backend: runs wherever JavaScript does. */
