@@ -52,7 +52,7 @@ export function wasmBackend(name: string, base64: string, sharedBase64: string):
     const engine = sharedRequested(options)
       ? SharedWasmFixedPoolEngine.create(sharedGeometry(geometry), shared)
       : new WasmFixedPoolEngine(geometry, module);
-    return new EngineFixedPool(geometry, engine);
+    return EngineFixedPool.over(geometry, engine);
   }
   /** A bump allocator over a fresh wasm memory of its own. */
   function createArena(bufferSize: number, options?: ArenaOptions): Arena | SharedArena {
@@ -60,15 +60,15 @@ export function wasmBackend(name: string, base64: string, sharedBase64: string):
     const engine = sharedRequested(options)
       ? SharedWasmArenaEngine.create(sharedGeometry(geometry), shared)
       : new WasmArenaEngine(geometry, module);
-    return new EngineArena(geometry, engine);
+    return EngineArena.over(geometry, engine);
   }
   const attachFixedPool = (descriptor: unknown): SharedFixedPool => {
     const engine = SharedWasmFixedPoolEngine.attach(descriptor, shared);
-    return new EngineFixedPool(engine.geometry, engine) as unknown as SharedFixedPool;
+    return EngineFixedPool.over(engine.geometry, engine) as unknown as SharedFixedPool;
   };
   const attachArena = (descriptor: unknown): SharedArena => {
     const engine = SharedWasmArenaEngine.attach(descriptor, shared);
-    return new EngineArena(engine.geometry, engine) as unknown as SharedArena;
+    return EngineArena.over(engine.geometry, engine) as unknown as SharedArena;
   };
   const backend: Backend = Object.freeze({
     name,
