@@ -1,9 +1,9 @@
-import { checkAlign, checkInteger } from '@mempool/base/numbers';
+import { checkAlign, checkInteger, isAlign } from '@mempool/base/numbers';
 import { DEFAULT_ALIGN, HEADER_BYTES, MAX_CAPACITY } from './constants.js';
 import { describeValue, invalidRange, invalidType, invalidTypeDescribed } from './errors.js';
 
 // The two number checks live in @mempool/base, where @mempool/layout uses them too.
-export { checkAlign, checkInteger };
+export { checkAlign, checkInteger, isAlign };
 
 /** `undefined` or a plain options object. */
 function checkOptions(name: string, value: unknown): { align?: unknown } {

@@ -10,12 +10,15 @@ export function checkInteger(name: string, value: unknown, min: number, max: num
   return value;
 }
 
+/** Whether `value` is a power of two from 1 to 4096 (a test that runs no user code, for hot paths). */
+export function isAlign(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_ALIGN && (value & (value - 1)) === 0;
+}
+
 /** A power of two from 1 to 4096 (`undefined` means the default, 8). */
 export function checkAlign(name: string, value: unknown): number {
   if (value === undefined) return DEFAULT_ALIGN;
+  if (isAlign(value)) return value;
   if (typeof value !== 'number') throw invalidType(name, 'a number', value);
-  if (!Number.isInteger(value) || value < 1 || value > MAX_ALIGN || (value & (value - 1)) !== 0) {
-    throw invalidRange(name, `a power of two from 1 to ${MAX_ALIGN}`, value);
-  }
-  return value;
+  throw invalidRange(name, `a power of two from 1 to ${MAX_ALIGN}`, value);
 }
