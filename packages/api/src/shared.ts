@@ -1,7 +1,7 @@
 import { MAX_MEMORY_BYTES } from './constants.js';
 import { arenaGeometry, fixedPoolGeometry, type ArenaGeometry, type FixedPoolGeometry } from './checks.js';
 import { invalidRange, invalidType } from './errors.js';
-import type { Backend, SharedDescriptor } from './contract.js';
+import type { Backend, SharedArenaDescriptor, SharedDescriptor, SharedFixedPoolDescriptor } from './contract.js';
 
 /**
  * Whether a create call's `options` ask for a shared allocator. `options.shared` must be a boolean
@@ -98,41 +98,52 @@ function readDescriptor(value: unknown, kind: SharedDescriptor['kind'], backend:
   return fields;
 }
 
-function checkMemory(memory: SharedArrayBuffer, byteLength: number): void {
-  if (memory.byteLength < byteLength) {
-    throw invalidRange('descriptor.memory.byteLength', `at least ${byteLength}`, memory.byteLength);
+/** The geometry and descriptor attach works from, once `memory` is known to hold the geometry. */
+function attached<G extends { readonly byteLength: number }>(geometry: G, descriptor: SharedDescriptorFields) {
+  if (descriptor.memory.byteLength < geometry.byteLength) {
+    throw invalidRange('descriptor.memory.byteLength', `at least ${geometry.byteLength}`, descriptor.memory.byteLength);
   }
+  return { geometry, descriptor };
 }
 
 /**
  * Checks a fixed-pool descriptor for `attachFixedPool` on `backend` (its shared-state `format`) and
- * lays the pool out from the descriptor's geometry. `descriptor` is a copy with every field read
- * once: the backend works from it alone, and must check that geometry against what its own
- * bookkeeping recorded at creation (docs/SHARED.md, "What attach checks").
+ * derives the pool's geometry from it. `descriptor` is a copy with every field read once: the
+ * backend works from it alone, and must check that geometry against what its own bookkeeping
+ * recorded at creation (docs/SHARED.md, "What attach checks").
  */
-export function attachedFixedPoolGeometry(
-  value: unknown,
-  backend: string,
-  format: number,
-  maxMemoryBytes = MAX_MEMORY_BYTES,
-): { geometry: FixedPoolGeometry; descriptor: SharedDescriptorFields } {
-  const descriptor = readDescriptor(value, 'FixedPool', backend, format);
-  const geometry = fixedPoolGeometry(descriptor.objectSize, descriptor.capacity, { align: descriptor.align }, maxMemoryBytes);
-  checkMemory(descriptor.memory, geometry.byteLength);
-  return { geometry, descriptor };
+export function attachedFixedPoolGeometry(value: unknown, backend: string, format: number, maxMemoryBytes = MAX_MEMORY_BYTES) {
+  const d = readDescriptor(value, 'FixedPool', backend, format);
+  return attached(fixedPoolGeometry(d.objectSize, d.capacity, { align: d.align }, maxMemoryBytes), d);
 }
 
 /** Checks an arena descriptor for `attachArena`, as {@link attachedFixedPoolGeometry} does. */
-export function attachedArenaGeometry(
-  value: unknown,
+export function attachedArenaGeometry(value: unknown, backend: string, format: number, maxMemoryBytes = MAX_MEMORY_BYTES) {
+  const d = readDescriptor(value, 'Arena', backend, format);
+  return attached(arenaGeometry(d.bufferSize, { align: d.align }, maxMemoryBytes), d);
+}
+
+/** What `share()` returns for a shared pool: its geometry, and the memory and state another holder attaches. */
+export function fixedPoolDescriptor(
   backend: string,
   format: number,
-  maxMemoryBytes = MAX_MEMORY_BYTES,
-): { geometry: ArenaGeometry; descriptor: SharedDescriptorFields } {
-  const descriptor = readDescriptor(value, 'Arena', backend, format);
-  const geometry = arenaGeometry(descriptor.bufferSize, { align: descriptor.align }, maxMemoryBytes);
-  checkMemory(descriptor.memory, geometry.byteLength);
-  return { geometry, descriptor };
+  geometry: FixedPoolGeometry,
+  memory: SharedArrayBuffer,
+  state: unknown,
+): SharedFixedPoolDescriptor {
+  const { objectSize, capacity, align } = geometry;
+  return { kind: 'FixedPool', backend, format, objectSize, capacity, align, memory, state };
+}
+
+/** What `share()` returns for a shared arena. */
+export function arenaDescriptor(
+  backend: string,
+  format: number,
+  geometry: ArenaGeometry,
+  memory: SharedArrayBuffer,
+  state: unknown,
+): SharedArenaDescriptor {
+  return { kind: 'Arena', backend, format, bufferSize: geometry.bufferSize, align: geometry.align, memory, state };
 }
 
 /**

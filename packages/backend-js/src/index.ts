@@ -1,35 +1,36 @@
 import {
   arenaGeometry,
   DETACH_ON_DESTROY,
+  EngineArena,
+  EngineFixedPool,
   fixedPoolGeometry,
   MAX_MEMORY_BYTES,
   VERSION,
+  type Arena,
   type ArenaOptions,
   type Backend,
+  type FixedPool,
   type FixedPoolOptions,
   NO_SHARED_MEMORY,
   SHARED_MEMORY_AVAILABLE,
+  type SharedArena,
+  type SharedFixedPool,
   sharedRefusals,
   sharedRequested,
   sharedUnsupported,
 } from '@mempool/api';
-import { JsArena } from './arena.js';
-import { JsFixedPool } from './fixed-pool.js';
-import { SharedJsArena } from './shared-arena.js';
-import { SharedJsFixedPool } from './shared-fixed-pool.js';
-
-export { JsArena } from './arena.js';
-export { JsFixedPool } from './fixed-pool.js';
-export { SharedJsArena } from './shared-arena.js';
-export { SharedJsFixedPool } from './shared-fixed-pool.js';
+import { JsArenaEngine } from './arena.js';
+import { JsFixedPoolEngine } from './fixed-pool.js';
+import { SharedJsArenaEngine } from './shared-arena.js';
+import { SharedJsFixedPoolEngine } from './shared-fixed-pool.js';
 
 /** This package's semver version: every package of memory-pool-core shares `VERSION`. */
 export const version: string = VERSION;
 
-/** `layout`, where this environment has shared memory; else the refusal `supports.shared` announces. */
-function sharedLayout<L>(layout: L): L {
+/** `geometry`, where this environment has shared memory; else the refusal `supports.shared` announces. */
+function sharedGeometry<G>(geometry: G): G {
   if (!SHARED_MEMORY_AVAILABLE) throw sharedUnsupported('js', NO_SHARED_MEMORY);
-  return layout;
+  return geometry;
 }
 
 /** Same-sized slots in a fresh `ArrayBuffer` (a `SharedArrayBuffer` with `{ shared: true }`). */
@@ -37,19 +38,33 @@ export function createFixedPool(
   objectSize: number,
   capacity: number,
   options: FixedPoolOptions & { readonly shared: true },
-): SharedJsFixedPool;
-export function createFixedPool(objectSize: number, capacity: number, options?: FixedPoolOptions): JsFixedPool;
-export function createFixedPool(objectSize: number, capacity: number, options?: FixedPoolOptions): JsFixedPool | SharedJsFixedPool {
-  const layout = fixedPoolGeometry(objectSize, capacity, options, MAX_MEMORY_BYTES);
-  return sharedRequested(options) ? new SharedJsFixedPool(sharedLayout(layout)) : new JsFixedPool(layout);
+): SharedFixedPool;
+export function createFixedPool(objectSize: number, capacity: number, options?: FixedPoolOptions): FixedPool;
+export function createFixedPool(objectSize: number, capacity: number, options?: FixedPoolOptions): FixedPool | SharedFixedPool {
+  const geometry = fixedPoolGeometry(objectSize, capacity, options, MAX_MEMORY_BYTES);
+  const engine = sharedRequested(options) ? new SharedJsFixedPoolEngine(sharedGeometry(geometry)) : new JsFixedPoolEngine(geometry);
+  return new EngineFixedPool(geometry, engine);
 }
 
 /** A bump allocator over a fresh `ArrayBuffer` (a `SharedArrayBuffer` with `{ shared: true }`). */
-export function createArena(bufferSize: number, options: ArenaOptions & { readonly shared: true }): SharedJsArena;
-export function createArena(bufferSize: number, options?: ArenaOptions): JsArena;
-export function createArena(bufferSize: number, options?: ArenaOptions): JsArena | SharedJsArena {
-  const layout = arenaGeometry(bufferSize, options, MAX_MEMORY_BYTES);
-  return sharedRequested(options) ? new SharedJsArena(sharedLayout(layout)) : new JsArena(layout);
+export function createArena(bufferSize: number, options: ArenaOptions & { readonly shared: true }): SharedArena;
+export function createArena(bufferSize: number, options?: ArenaOptions): Arena;
+export function createArena(bufferSize: number, options?: ArenaOptions): Arena | SharedArena {
+  const geometry = arenaGeometry(bufferSize, options, MAX_MEMORY_BYTES);
+  const engine = sharedRequested(options) ? new SharedJsArenaEngine(sharedGeometry(geometry)) : new JsArenaEngine(geometry);
+  return new EngineArena(geometry, engine);
+}
+
+/** Another holder of a shared pool (`backend.attachFixedPool`). */
+function attachFixedPool(descriptor: unknown): SharedFixedPool {
+  const engine = SharedJsFixedPoolEngine.attach(descriptor);
+  return new EngineFixedPool(engine.geometry, engine) as unknown as SharedFixedPool;
+}
+
+/** Another holder of a shared arena (`backend.attachArena`). */
+function attachArena(descriptor: unknown): SharedArena {
+  const engine = SharedJsArenaEngine.attach(descriptor);
+  return new EngineArena(engine.geometry, engine) as unknown as SharedArena;
 }
 
 /** The pure-TypeScript backend: runs wherever JavaScript does. */
@@ -65,9 +80,7 @@ export const backend: Backend = Object.freeze({
   }),
   createFixedPool,
   createArena,
-  ...(SHARED_MEMORY_AVAILABLE
-    ? { attachFixedPool: SharedJsFixedPool.attach, attachArena: SharedJsArena.attach }
-    : sharedRefusals('js', NO_SHARED_MEMORY)),
+  ...(SHARED_MEMORY_AVAILABLE ? { attachFixedPool, attachArena } : sharedRefusals('js', NO_SHARED_MEMORY)),
 });
 
 export default backend;

@@ -37,7 +37,7 @@ export function reserveWords(count: number, memoryBytes: number, bookkeepingByte
   }
 }
 
-/** The starting value of an allocator's one-byte probe of `memory` (see JsFixedPool's `#probe`). */
+/** The starting value of an allocator's one-byte probe of `memory` (see JsFixedPoolEngine's `#probe`). */
 export const NO_BYTES = new Uint8Array(0);
 
 /**

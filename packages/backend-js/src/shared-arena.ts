@@ -1,20 +1,14 @@
 import {
-  arenaStatsFrom,
+  arenaDescriptor,
   attachedArenaGeometry,
-  badMark,
-  busy,
-  checkArenaAlloc,
-  destroyed,
   encodeMark,
   invalidRange,
   arenaGeometry,
   rewindOffset,
-  DEFAULT_ALIGN,
   MARK_GENERATIONS,
-  unboundMethod,
+  Status,
+  type ArenaEngine,
   type ArenaGeometry,
-  type ArenaStats,
-  type SharedArena,
   type SharedArenaDescriptor,
 } from '@mempool/api';
 import {
@@ -31,7 +25,7 @@ import {
   writeIdentity,
 } from './shared-words.js';
 
-/** The layout version of the state below: `attachArena` refuses any other. */
+/** The format version of the state below: `attachArena` refuses any other. */
 export const SHARED_ARENA_FORMAT = 2;
 
 // Lines 0 and 1 are the identity (shared-words.ts), written once at creation and checked by attach.
@@ -60,22 +54,22 @@ const STATE_BYTES = (IDENTITY_LINES + 3) * LINE;
  * one changes nothing but `failedAllocs`. Same handles, marks and stats as `JsArena` from one
  * thread.
  */
-export class SharedJsArena implements SharedArena {
+export class SharedJsArenaEngine implements ArenaEngine {
+  readonly geometry: ArenaGeometry;
   readonly bufferSize: number;
   readonly dataOffset: number;
   readonly memory: SharedArrayBuffer;
 
   readonly #state: SharedArrayBuffer;
   readonly #words: Uint32Array;
-  readonly #align: number;
   #destroyed = false;
 
   /** A new arena, or (with `memory` and `state`) another holder of an existing one. */
-  constructor(layout: ArenaGeometry, memory?: SharedArrayBuffer, state?: SharedArrayBuffer) {
-    this.bufferSize = layout.bufferSize;
-    this.dataOffset = layout.dataOffset;
-    this.#align = layout.align;
-    this.memory = memory ?? reserveShared(layout.byteLength);
+  constructor(geometry: ArenaGeometry, memory?: SharedArrayBuffer, state?: SharedArrayBuffer) {
+    this.geometry = geometry;
+    this.bufferSize = geometry.bufferSize;
+    this.dataOffset = geometry.dataOffset;
+    this.memory = memory ?? reserveShared(geometry.byteLength);
     this.#state = state ?? reserveShared(STATE_BYTES);
     this.#words = new Uint32Array(this.#state);
     if (state === undefined) {
@@ -83,9 +77,9 @@ export class SharedJsArena implements SharedArena {
         objectSize: 0,
         slotSize: 0,
         capacity: 0,
-        align: layout.align,
-        dataOffset: layout.dataOffset,
-        bufferSize: layout.bufferSize,
+        align: geometry.align,
+        dataOffset: geometry.dataOffset,
+        bufferSize: geometry.bufferSize,
         memoryBytes: this.memory.byteLength,
         stateBytes: STATE_BYTES,
         tag: newTag(),
@@ -97,36 +91,30 @@ export class SharedJsArena implements SharedArena {
    * Another holder of the arena `descriptor` came from (`backend.attachArena`). The geometry comes
    * from the bookkeeping, which the descriptor must match field by field.
    */
-  static attach(descriptor: unknown): SharedJsArena {
+  static attach(descriptor: unknown): SharedJsArenaEngine {
     const { descriptor: d } = attachedArenaGeometry(descriptor, 'js', SHARED_ARENA_FORMAT);
     const recorded = verifyIdentity(d, ARENA_KIND, SHARED_ARENA_FORMAT, ['bufferSize', 'align']);
-    const layout = arenaGeometry(recorded.bufferSize, { align: recorded.align }, recorded.memoryBytes);
-    if (layout.dataOffset !== recorded.dataOffset || layout.byteLength !== recorded.memoryBytes || recorded.stateBytes !== STATE_BYTES) {
+    const geometry = arenaGeometry(recorded.bufferSize, { align: recorded.align }, recorded.memoryBytes);
+    if (
+      geometry.dataOffset !== recorded.dataOffset ||
+      geometry.byteLength !== recorded.memoryBytes ||
+      recorded.stateBytes !== STATE_BYTES
+    ) {
       throw invalidRange('descriptor.state', "an arena's bookkeeping whose geometry is consistent", 'a damaged identity line');
     }
-    return new SharedJsArena(layout, d.memory, d.state as SharedArrayBuffer);
+    return new SharedJsArenaEngine(geometry, d.memory, d.state as SharedArrayBuffer);
   }
 
-  get destroyed(): boolean {
-    return this.#destroyed;
+  usable(): boolean {
+    return !this.#destroyed;
   }
 
   share(): SharedArenaDescriptor {
-    SharedJsArena.#check(this, 'share');
-    return {
-      kind: 'Arena',
-      backend: 'js',
-      format: SHARED_ARENA_FORMAT,
-      bufferSize: this.bufferSize,
-      align: this.#align,
-      memory: this.memory,
-      state: this.#state,
-    };
+    return arenaDescriptor('js', SHARED_ARENA_FORMAT, this.geometry, this.memory, this.#state);
   }
 
-  alloc(size: number, align: number = DEFAULT_ALIGN): number {
-    SharedJsArena.#check(this, 'alloc');
-    checkArenaAlloc(size, align);
+  alloc(size: number, align: number): number {
+    if (this.#destroyed) return 0;
     const words = this.#words;
     for (;;) {
       const offset = Atomics.load(words, OFFSET);
@@ -145,95 +133,61 @@ export class SharedJsArena implements SharedArena {
     }
   }
 
-  reset(): void {
-    SharedJsArena.#check(this, 'reset');
+  reset(): number {
     const words = this.#words;
-    const sequence = this.#enter('reset');
+    const sequence = this.#enter();
+    if (sequence < 0) return Status.BUSY;
     Atomics.store(words, GENERATION, (Atomics.load(words, GENERATION) + 1) % MARK_GENERATIONS);
     raiseTo(words, PEAK, Atomics.exchange(words, OFFSET, 0));
     Atomics.store(words, SEQUENCE, sequence + 2);
+    return Status.OK;
   }
 
   mark(): number {
-    SharedJsArena.#check(this, 'mark');
     const words = this.#words;
     const sequence = Atomics.load(words, SEQUENCE);
     const generation = Atomics.load(words, GENERATION);
     const offset = Atomics.load(words, OFFSET);
-    if ((sequence & 1) !== 0 || Atomics.load(words, SEQUENCE) !== sequence) {
-      throw busy('Arena', 'mark', 'a reset or rewind ran at the same time');
-    }
+    if ((sequence & 1) !== 0 || Atomics.load(words, SEQUENCE) !== sequence) return Status.BUSY;
     return encodeMark(generation, offset);
   }
 
-  rewind(mark: number): void {
-    SharedJsArena.#check(this, 'rewind');
+  rewind(mark: number): number {
     const words = this.#words;
-    const sequence = this.#enter('rewind');
+    const sequence = this.#enter();
+    if (sequence < 0) return Status.BUSY;
     const generation = Atomics.load(words, GENERATION);
     const current = Atomics.load(words, OFFSET);
     const offset = rewindOffset(mark, generation, current);
     raiseTo(words, PEAK, current);
     // Rewinding while the end moves would give back an allocation made after this call began.
-    const refusal =
-      offset < 0
-        ? badMark(mark, current, generation)
-        : Atomics.compareExchange(words, OFFSET, current, offset) !== current
-          ? busy('Arena', 'rewind', 'other holders allocated meanwhile')
-          : undefined;
-    Atomics.store(words, SEQUENCE, sequence + (refusal === undefined ? 2 : 0));
-    if (refusal !== undefined) throw refusal;
+    const status =
+      offset < 0 ? Status.INVALID_HANDLE : Atomics.compareExchange(words, OFFSET, current, offset) !== current ? Status.BUSY : Status.OK;
+    Atomics.store(words, SEQUENCE, sequence + (status === Status.OK ? 2 : 0));
+    return status;
   }
 
-  stats(): ArenaStats {
-    SharedJsArena.#check(this, 'stats');
-    const words = this.#words;
-    const offset = Atomics.load(words, OFFSET);
-    return arenaStatsFrom([
-      this.bufferSize,
-      offset,
-      this.bufferSize - offset,
-      readCount(words, ALLOCATIONS),
-      Math.max(Atomics.load(words, PEAK), offset),
-      readCount(words, FAILED),
-    ]);
+  stats(words: Float64Array): void {
+    const state = this.#words;
+    const offset = Atomics.load(state, OFFSET);
+    words[0] = this.bufferSize;
+    words[1] = offset;
+    words[2] = this.bufferSize - offset;
+    words[3] = readCount(state, ALLOCATIONS);
+    words[4] = Math.max(Atomics.load(state, PEAK), offset);
+    words[5] = readCount(state, FAILED);
   }
 
-  /** Ends this holder only; as `SharedJsFixedPool.destroy`. */
+  /** Ends this holder only: the other holders keep the arena. */
   destroy(): void {
-    try {
-      this.#destroyed = true;
-    } catch {
-      throw unboundMethod('Arena', 'destroy', this);
-    }
+    this.#destroyed = true;
   }
 
-  [Symbol.dispose](): void {
-    this.destroy();
-  }
-
-  /**
-   * Throws unless \`receiver\` is a holder that is not destroyed: reading a private field is the
-   * brand check, so a method that lost its \`this\` (\`handles.forEach(pool.free)\`) gets the
-   * contract's TypeError, and a correct call pays for nothing but the read.
-   */
-  static #check(receiver: SharedJsArena, method: string): void {
-    let gone: boolean;
-    try {
-      gone = receiver.#destroyed;
-    } catch {
-      throw unboundMethod('Arena', method, receiver);
-    }
-    if (gone) throw destroyed('Arena', method);
-  }
-
-  /** Makes `sequence` odd for a reset or rewind, or refuses when another one is running. */
-  #enter(method: string): number {
+  /** Makes `sequence` odd for a reset or rewind and returns it, or -1 when another one is running. */
+  #enter(): number {
     const words = this.#words;
     const sequence = Atomics.load(words, SEQUENCE);
-    if ((sequence & 1) !== 0 || Atomics.compareExchange(words, SEQUENCE, sequence, sequence + 1) !== sequence) {
-      throw busy('Arena', method, 'another reset or rewind is running');
-    }
+    if ((sequence & 1) !== 0 || Atomics.compareExchange(words, SEQUENCE, sequence, sequence + 1) !== sequence) return -1;
     return sequence;
   }
 }

@@ -1,23 +1,18 @@
 import {
   attachedFixedPoolGeometry,
   busy,
-  checkBatch,
-  destroyed,
-  doubleFree,
+  fixedPoolDescriptor,
   fixedPoolGeometry,
   invalidRange,
-  notASlot,
-  sharedFixedPoolStatsFrom,
-  unboundMethod,
+  Status,
+  type FixedPoolEngine,
   type FixedPoolGeometry,
   type HandleArray,
-  type SharedFixedPool,
   type SharedFixedPoolDescriptor,
-  type SharedFixedPoolStats,
 } from '@mempool/api';
 import { IDENTITY_LINES, LINE, lineWord, POOL_KIND, reserveShared, newTag, verifyIdentity, writeIdentity } from './shared-words.js';
 
-/** The layout version of the bookkeeping below: `attachFixedPool` refuses any other. */
+/** The format version of the bookkeeping below: `attachFixedPool` refuses any other. */
 export const SHARED_FIXED_POOL_FORMAT = 3;
 
 // The algorithm is docs/SHARED.md's ("The shared fixed pool"); the names below are its names.
@@ -95,7 +90,7 @@ function headAfter(head: bigint, top: number): bigint {
 
 /** What a holder dropped without `destroy()` leaves for the registry below to give back. */
 interface Dropped {
-  readonly layout: FixedPoolGeometry;
+  readonly geometry: FixedPoolGeometry;
   readonly memory: SharedArrayBuffer;
   readonly state: SharedArrayBuffer;
   readonly holder: number;
@@ -107,7 +102,7 @@ interface Dropped {
  * A worker that ends or is terminated runs no finalizers: its record stays taken.
  */
 const droppedHolders = new FinalizationRegistry<Dropped>((d) => {
-  new SharedJsFixedPool(d.layout, d.memory, d.state, d.holder).destroy();
+  new SharedJsFixedPoolEngine(d.geometry, d.memory, d.state, d.holder).destroy();
 });
 
 /**
@@ -115,7 +110,8 @@ const droppedHolders = new FinalizationRegistry<Dropped>((d) => {
  * cache of free slots per holder so that `alloc` and `free` touch one shared word, the slot's own
  * live word, with one compare-and-swap each (docs/SHARED.md).
  */
-export class SharedJsFixedPool implements SharedFixedPool {
+export class SharedJsFixedPoolEngine implements FixedPoolEngine {
+  readonly geometry: FixedPoolGeometry;
   readonly objectSize: number;
   readonly slotSize: number;
   readonly capacity: number;
@@ -142,37 +138,40 @@ export class SharedJsFixedPool implements SharedFixedPool {
   /** `holder << 2 | CACHED`: the low bits of this holder's parked slots. */
   readonly #cachedBits: number;
   #destroyed = false;
+  /** The first refused entry of the last `freeMany` that refused one. */
+  #refusedAt = 0;
 
   /**
    * A new pool (`state` undefined), or another holder of an existing one; `adopt` takes over the
    * record of a holder that was collected, only to end it.
    */
-  constructor(layout: FixedPoolGeometry, memory?: SharedArrayBuffer, state?: SharedArrayBuffer, adopt?: number) {
-    this.objectSize = layout.objectSize;
-    this.slotSize = layout.slotSize;
-    this.capacity = layout.capacity;
-    this.align = layout.align;
-    this.dataOffset = layout.dataOffset;
+  constructor(geometry: FixedPoolGeometry, memory?: SharedArrayBuffer, state?: SharedArrayBuffer, adopt?: number) {
+    this.geometry = geometry;
+    this.objectSize = geometry.objectSize;
+    this.slotSize = geometry.slotSize;
+    this.capacity = geometry.capacity;
+    this.align = geometry.align;
+    this.dataOffset = geometry.dataOffset;
     const fresh = state === undefined;
-    this.memory = memory ?? reserveShared(layout.byteLength);
-    const bytes = stateBytes(layout.capacity);
+    this.memory = memory ?? reserveShared(geometry.byteLength);
+    const bytes = stateBytes(geometry.capacity);
     this.#state = state ?? reserveShared(bytes);
     const records = recordsAt();
     const arrays = records + MAX_HOLDERS * RECORD_BYTES;
     this.#words = new Uint32Array(this.#state, 0, records / 4);
     this.#head = new BigUint64Array(this.#state, HEAD_LINE * LINE, 1);
     this.#records = new Uint32Array(this.#state, records, MAX_HOLDERS * RECORD_WORDS);
-    this.#next = new Uint32Array(this.#state, arrays, layout.capacity);
-    this.#link = new Uint32Array(this.#state, arrays + 4 * layout.capacity, layout.capacity);
-    this.#live = new Int32Array(this.#state, arrays + 8 * layout.capacity, layout.capacity);
+    this.#next = new Uint32Array(this.#state, arrays, geometry.capacity);
+    this.#link = new Uint32Array(this.#state, arrays + 4 * geometry.capacity, geometry.capacity);
+    this.#live = new Int32Array(this.#state, arrays + 8 * geometry.capacity, geometry.capacity);
     if (fresh) {
       Atomics.store(this.#words, EPOCH, 1);
       writeIdentity(this.#state, this.memory, POOL_KIND, SHARED_FIXED_POOL_FORMAT, {
-        objectSize: layout.objectSize,
-        slotSize: layout.slotSize,
-        capacity: layout.capacity,
-        align: layout.align,
-        dataOffset: layout.dataOffset,
+        objectSize: geometry.objectSize,
+        slotSize: geometry.slotSize,
+        capacity: geometry.capacity,
+        align: geometry.align,
+        dataOffset: geometry.dataOffset,
         bufferSize: 0,
         memoryBytes: this.memory.byteLength,
         stateBytes: bytes,
@@ -185,7 +184,7 @@ export class SharedJsFixedPool implements SharedFixedPool {
     this.#f64 = new Float64Array(this.#state, 0, (records + MAX_HOLDERS * RECORD_BYTES) / 8);
     this.#cachedBits = (this.#holder << 2) | CACHED;
     if (adopt === undefined) {
-      droppedHolders.register(this, { layout, memory: this.memory, state: this.#state, holder: this.#holder }, this);
+      droppedHolders.register(this, { geometry, memory: this.memory, state: this.#state, holder: this.#holder }, this);
     }
   }
 
@@ -193,41 +192,31 @@ export class SharedJsFixedPool implements SharedFixedPool {
    * Another holder of the pool `descriptor` came from (`backend.attachFixedPool`). The geometry
    * comes from the bookkeeping, which the descriptor must match field by field.
    */
-  static attach(descriptor: unknown): SharedJsFixedPool {
+  static attach(descriptor: unknown): SharedJsFixedPoolEngine {
     const { descriptor: d } = attachedFixedPoolGeometry(descriptor, 'js', SHARED_FIXED_POOL_FORMAT);
     const recorded = verifyIdentity(d, POOL_KIND, SHARED_FIXED_POOL_FORMAT, ['objectSize', 'capacity', 'align']);
-    const layout = fixedPoolGeometry(recorded.objectSize, recorded.capacity, { align: recorded.align }, recorded.memoryBytes);
+    const geometry = fixedPoolGeometry(recorded.objectSize, recorded.capacity, { align: recorded.align }, recorded.memoryBytes);
     if (
-      layout.slotSize !== recorded.slotSize ||
-      layout.dataOffset !== recorded.dataOffset ||
-      layout.byteLength !== recorded.memoryBytes ||
-      stateBytes(layout.capacity) !== recorded.stateBytes
+      geometry.slotSize !== recorded.slotSize ||
+      geometry.dataOffset !== recorded.dataOffset ||
+      geometry.byteLength !== recorded.memoryBytes ||
+      stateBytes(geometry.capacity) !== recorded.stateBytes
     ) {
       throw invalidRange('descriptor.state', "a pool's bookkeeping whose geometry is consistent", 'a damaged identity line');
     }
-    return new SharedJsFixedPool(layout, d.memory, d.state as SharedArrayBuffer);
+    return new SharedJsFixedPoolEngine(geometry, d.memory, d.state as SharedArrayBuffer);
   }
 
-  get destroyed(): boolean {
-    return this.#destroyed;
+  usable(): boolean {
+    return !this.#destroyed;
   }
 
   share(): SharedFixedPoolDescriptor {
-    SharedJsFixedPool.#check(this, 'share');
-    return {
-      kind: 'FixedPool',
-      backend: 'js',
-      format: SHARED_FIXED_POOL_FORMAT,
-      objectSize: this.objectSize,
-      capacity: this.capacity,
-      align: this.align,
-      memory: this.memory,
-      state: this.#state,
-    };
+    return fixedPoolDescriptor('js', SHARED_FIXED_POOL_FORMAT, this.geometry, this.memory, this.#state);
   }
 
   alloc(): number {
-    SharedJsFixedPool.#check(this, 'alloc');
+    if (this.#destroyed) return 0;
     const record = this.#record;
     let n = record[COUNT]!;
     if (n !== 0) {
@@ -249,26 +238,25 @@ export class SharedJsFixedPool implements SharedFixedPool {
     return this.#allocSlow();
   }
 
-  free(handle: number): void {
-    SharedJsFixedPool.#check(this, 'free');
+  free(handle: number): number {
     const index = this.#slotIndex(handle);
-    if (index < 0) throw notASlot('handle', handle, this);
+    if (index < 0 || this.#destroyed) return Status.INVALID_HANDLE;
     const record = this.#record;
     const epochBits = record[HOLDER_EPOCH]! << EPOCH_SHIFT;
     // The one shared write of a free: of several frees of one handle, in any holders, one wins.
     if (Atomics.compareExchange(this.#live, index, epochBits | LIVE, epochBits | this.#cachedBits) !== (epochBits | LIVE)) {
-      throw doubleFree('handle', handle);
+      return Status.DOUBLE_FREE;
     }
     this.#park(index);
     const counts = this.#counts;
     counts[FREES]!++;
     counts[NET]!--;
+    return Status.OK;
   }
 
-  reset(): void {
-    SharedJsFixedPool.#check(this, 'reset');
+  reset(): number {
     const words = this.#words;
-    if (Atomics.compareExchange(words, RESETTING, 0, 1) !== 0) throw busy('FixedPool', 'reset', 'another reset is running');
+    if (Atomics.compareExchange(words, RESETTING, 0, 1) !== 0) return Status.BUSY;
     const peak = this.#peakBound();
     let epoch = Atomics.load(words, EPOCH) + 1;
     if (epoch === EPOCH_LIMIT) {
@@ -294,11 +282,10 @@ export class SharedJsFixedPool implements SharedFixedPool {
       f64[countAt(r) + PEAK] = 0;
     }
     Atomics.store(words, RESETTING, 0);
+    return Status.OK;
   }
 
-  allocMany(out: HandleArray, count?: number): number {
-    SharedJsFixedPool.#check(this, 'allocMany');
-    const n = checkBatch('out', out, count, this.memory.byteLength);
+  allocMany(out: HandleArray, n: number): number {
     let placed = 0;
     while (placed < n) {
       const handle = this.alloc();
@@ -308,31 +295,29 @@ export class SharedJsFixedPool implements SharedFixedPool {
     return placed;
   }
 
-  freeMany(handles: HandleArray, count?: number): void {
-    SharedJsFixedPool.#check(this, 'freeMany');
-    const n = checkBatch('handles', handles, count, this.memory.byteLength);
+  freeMany(handles: HandleArray, n: number): number {
     const live = this.#live;
     const epochBits = this.#record[HOLDER_EPOCH]! << EPOCH_SHIFT;
     const claimed = epochBits | (this.#holder << 2) | PENDING;
     // Pass 1 claims every slot (a duplicate then fails as already free); on the first refusal it
-    // gives the claimed ones back and throws, having freed nothing.
+    // gives the claimed ones back and refuses, having freed nothing.
     let k = 0;
-    let refusal: Error | undefined;
+    let refusal: number = Status.OK;
     for (; k < n; k++) {
-      const handle = handles[k]!;
-      const index = this.#slotIndex(handle);
+      const index = this.#slotIndex(handles[k]!);
       if (index < 0) {
-        refusal = notASlot(`handles[${k}]`, handle, this);
+        refusal = Status.INVALID_HANDLE;
         break;
       }
       if (Atomics.compareExchange(live, index, epochBits | LIVE, claimed) !== (epochBits | LIVE)) {
-        refusal = doubleFree(`handles[${k}]`, handle);
+        refusal = Status.DOUBLE_FREE;
         break;
       }
     }
-    if (refusal !== undefined) {
+    if (refusal !== Status.OK) {
       for (let j = 0; j < k; j++) Atomics.store(live, this.#slotIndex(handles[j]!), epochBits | LIVE);
-      throw refusal;
+      this.#refusedAt = k;
+      return refusal;
     }
     const counts = this.#counts;
     for (k = 0; k < n; k++) {
@@ -342,10 +327,14 @@ export class SharedJsFixedPool implements SharedFixedPool {
       counts[FREES]!++;
       counts[NET]!--;
     }
+    return Status.OK;
   }
 
-  stats(): SharedFixedPoolStats & { readonly cached: number } {
-    SharedJsFixedPool.#check(this, 'stats');
+  refusedAt(): number {
+    return this.#refusedAt;
+  }
+
+  stats(words: Float64Array): void {
     const used = Atomics.load(this.#words, RECORDS_USED);
     const f64 = this.#f64;
     let allocs = 0;
@@ -361,7 +350,7 @@ export class SharedJsFixedPool implements SharedFixedPool {
     }
     // During calls the sums are a snapshot that may lag them; they never leave [0, capacity].
     const allocated = Math.min(Math.max(net, 0), this.capacity);
-    return sharedFixedPoolStatsFrom([
+    words.set([
       this.objectSize,
       this.slotSize,
       this.capacity,
@@ -376,43 +365,18 @@ export class SharedJsFixedPool implements SharedFixedPool {
   }
 
   /**
-   * Ends this holder: its cache goes back to the shared stack, its record to the free ones, and
-   * every later call on it throws `ERR_MEMPOOL_DESTROYED`. Other holders keep the pool; the memory
-   * goes when the last holder is collected (a `SharedArrayBuffer` cannot be detached).
+   * Ends this holder: its cache goes back to the shared stack, its record to the free ones. Other
+   * holders keep the pool; the memory goes when the last holder is collected (a
+   * `SharedArrayBuffer` cannot be detached).
    */
   destroy(): void {
-    let gone: boolean;
-    try {
-      gone = this.#destroyed;
-    } catch {
-      throw unboundMethod('FixedPool', 'destroy', this);
-    }
-    if (gone) return;
+    if (this.#destroyed) return;
     this.#destroyed = true;
     droppedHolders.unregister(this);
     const record = this.#record;
     // Oldest first, so the newest batch ends on top, as the cache would have handed them out.
     while (record[COUNT]! > 0) this.#flush(Math.min(BATCH, record[COUNT]!));
     Atomics.store(record, CLAIMED, 0);
-  }
-
-  [Symbol.dispose](): void {
-    this.destroy();
-  }
-
-  /**
-   * Throws unless \`receiver\` is a holder that is not destroyed: reading a private field is the
-   * brand check, so a method that lost its \`this\` (\`handles.forEach(pool.free)\`) gets the
-   * contract's TypeError, and a correct call pays for nothing but the read.
-   */
-  static #check(receiver: SharedJsFixedPool, method: string): void {
-    let gone: boolean;
-    try {
-      gone = receiver.#destroyed;
-    } catch {
-      throw unboundMethod('FixedPool', method, receiver);
-    }
-    if (gone) throw destroyed('FixedPool', method);
   }
 
   /** The slot index `handle` names (live or not), or -1 when it names no slot of this pool. */
