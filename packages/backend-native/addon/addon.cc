@@ -76,9 +76,17 @@ inline Instance* InstanceOf(napi_env env) {
   return static_cast<Instance*>(data);
 }
 
-// The live allocator the block's id names (of `kind`, or of either kind for Kind::kNone).
-inline Entry* Target(Instance* instance, Kind kind) {
-  return instance->table.Find(instance->block[kBlockId], kind);
+// How every function that names an allocator begins: the env's instance (nullptr when Node-API
+// refuses it, at teardown) and the live allocator of `kind` (or of either kind for Kind::kNone)
+// the block's id names (nullptr when there is none).
+struct Call {
+  Instance* instance;
+  Entry* entry;
+};
+
+inline Call Begin(napi_env env, Kind kind) {
+  Instance* instance = InstanceOf(env);
+  return {instance, instance == nullptr ? nullptr : instance->table.Find(instance->block[kBlockId], kind)};
 }
 
 void ClearPendingException(napi_env env) {
@@ -157,12 +165,11 @@ bool Args(napi_env env, napi_callback_info info, napi_value (&argv)[N], size_t n
   return napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) == napi_ok && argc >= needed;
 }
 
-// A positive integer argument as size_t, or 0.
-size_t SizeArg(napi_env env, napi_value value) {
+// A number argument that is an integer in [0, 2^53) and fits a size_t: the type check of a size.
+// What the value may be is the C library's to check.
+bool SizeArg(napi_env env, napi_value value, size_t* size) {
   double d;
-  size_t size;
-  if (napi_get_value_double(env, value, &d) != napi_ok || !ToSize(d, &size)) return 0;
-  return size;
+  return napi_get_value_double(env, value, &d) == napi_ok && ToSize(d, size);
 }
 
 // An attached ArrayBuffer argument: its bytes and their count.
@@ -177,29 +184,32 @@ bool Memory(napi_env env, napi_value value, void** data, size_t* length) {
 
 // createFixedPool(memory, objectSize, capacity, align) and createArena(memory, bufferSize, align)
 // -> the allocator's anchor (an External to keep as long as the allocator is used), with its id
-// written to the block's result; or a status: MP_ERR_INVALID_ARGUMENT, or MP_ERR_OUT_OF_MEMORY
-// with the bookkeeping bytes that were refused written to the block's result.
+// written to the block's result; or a status: MP_ERR_INVALID_ARGUMENT (an argument of the wrong
+// type here, or one the C library refuses: sizes, capacity and align are checked there only, and
+// an align of 0 is C's default, 8), or MP_ERR_OUT_OF_MEMORY with the bookkeeping bytes that were
+// refused written to the block's result.
 napi_value Create(napi_env env, napi_callback_info info, Kind kind) {
   Instance* instance = InstanceOf(env);
   if (instance == nullptr) return nullptr;
   napi_value argv[4];
   const size_t argc = kind == Kind::kPool ? 4 : 3;
   void* data;
-  size_t length;
-  if (!Args(env, info, argv, argc) || !Memory(env, argv[0], &data, &length)) return Number(env, MP_ERR_INVALID_ARGUMENT);
-  size_t size = SizeArg(env, argv[1]), align = SizeArg(env, argv[argc - 1]);
-  size_t capacity = kind == Kind::kPool ? SizeArg(env, argv[2]) : 0;
-  size_t needed = kind == Kind::kPool ? mp_fixed_pool_required_bytes(size, capacity, align)
-                                      : mp_arena_required_bytes(size, align);
-  if (size == 0 || align == 0 || needed == 0 || length < needed) return Number(env, MP_ERR_INVALID_ARGUMENT);
+  size_t length, size, align, capacity = 0;
+  if (!Args(env, info, argv, argc) || !Memory(env, argv[0], &data, &length) || !SizeArg(env, argv[1], &size) ||
+      !SizeArg(env, argv[argc - 1], &align) || (kind == Kind::kPool && !SizeArg(env, argv[2], &capacity))) {
+    return Number(env, MP_ERR_INVALID_ARGUMENT);
+  }
 
   SweepIfGrown(env, instance);
+  int status = MP_ERR_OUT_OF_MEMORY;
   Entry entry;
   entry.kind = kind;
   entry.base = data;
   entry.bookkeeping = BookkeepingBytes(kind, capacity);
-  entry.allocator = kind == Kind::kPool ? static_cast<void*>(mp_fixed_pool_create_in(data, length, size, capacity, align))
-                                        : static_cast<void*>(mp_arena_create_in(data, length, size, align));
+  entry.allocator = kind == Kind::kPool
+                        ? static_cast<void*>(mp_fixed_pool_create_in(data, length, size, capacity, align, &status))
+                        : static_cast<void*>(mp_arena_create_in(data, length, size, align, &status));
+  if (entry.allocator == nullptr && status != MP_ERR_OUT_OF_MEMORY) return Number(env, MP_ERR_INVALID_ARGUMENT);
   double id = entry.allocator == nullptr ? 0 : instance->table.Add(entry);
   if (id == 0) {
     if (entry.allocator != nullptr) DestroyAllocator(kind, entry.allocator);
@@ -240,9 +250,8 @@ napi_value CreateArena(napi_env env, napi_callback_info info) { return Create(en
 
 // poolAlloc(): [id] -> [result] = handle | 0 (0 for an id that names no live pool too).
 napi_value PoolAlloc(napi_env env, napi_callback_info) {
-  Instance* instance = InstanceOf(env);
+  auto [instance, pool] = Begin(env, Kind::kPool);
   if (instance == nullptr) return nullptr;
-  Entry* pool = Target(instance, Kind::kPool);
   instance->block[kBlockResult] =
       pool == nullptr ? 0.0 : static_cast<double>(mp_fixed_pool_alloc_offset(static_cast<MP_FixedPool*>(pool->allocator)));
   return nullptr;
@@ -251,10 +260,9 @@ napi_value PoolAlloc(napi_env env, napi_callback_info) {
 // poolFree(): [id, handle] -> [result] = status (MP_ERR_NULL_POINTER for an id that names no live
 // pool, MP_ERR_INVALID_HANDLE for a handle that is not an integer in [0, 2^53)).
 napi_value PoolFree(napi_env env, napi_callback_info) {
-  Instance* instance = InstanceOf(env);
+  auto [instance, pool] = Begin(env, Kind::kPool);
   if (instance == nullptr) return nullptr;
   double* block = instance->block;
-  Entry* pool = Target(instance, Kind::kPool);
   size_t handle;
   int status = pool == nullptr                    ? MP_ERR_NULL_POINTER
                : !ToSize(block[kBlockArg0], &handle) ? MP_ERR_INVALID_HANDLE
@@ -267,10 +275,9 @@ napi_value PoolFree(napi_env env, napi_callback_info) {
 // the arena's end it fails and counts, as in every backend); `align` a power of two up to 4096. An
 // id that names no live arena, or a bad size or align, gives 0 and changes nothing.
 napi_value ArenaAlloc(napi_env env, napi_callback_info) {
-  Instance* instance = InstanceOf(env);
+  auto [instance, arena] = Begin(env, Kind::kArena);
   if (instance == nullptr) return nullptr;
   double* block = instance->block;
-  Entry* arena = Target(instance, Kind::kArena);
   // `size` an integer >= 1. At or past 2^53 (Infinity included), or past SIZE_MAX, it fits no
   // arena: C is asked for SIZE_MAX, which it refuses and counts exactly as a size one past the end.
   double size = block[kBlockArg0];
@@ -290,9 +297,8 @@ napi_value ArenaAlloc(napi_env env, napi_callback_info) {
 
 // reset() -> status
 napi_value Reset(napi_env env, napi_callback_info) {
-  Instance* instance = InstanceOf(env);
+  auto [instance, entry] = Begin(env, Kind::kNone);
   if (instance == nullptr) return nullptr;
-  Entry* entry = Target(instance, Kind::kNone);
   int status = entry == nullptr           ? MP_ERR_NULL_POINTER
                : entry->kind == Kind::kPool ? mp_fixed_pool_reset(static_cast<MP_FixedPool*>(entry->allocator))
                                             : mp_arena_reset(static_cast<MP_Arena*>(entry->allocator));
@@ -311,9 +317,8 @@ bool Batch(napi_env env, napi_value value, napi_typedarray_type* type, void** da
 
 // stats(out: Float64Array) -> status: the stats fields in MP_*Stats order (9 for a pool, 6 for an arena).
 napi_value Stats(napi_env env, napi_callback_info info) {
-  Instance* instance = InstanceOf(env);
+  auto [instance, entry] = Begin(env, Kind::kNone);
   if (instance == nullptr) return nullptr;
-  Entry* entry = Target(instance, Kind::kNone);
   napi_value argv[1];
   napi_typedarray_type type;
   void* data;
@@ -349,9 +354,8 @@ napi_value Stats(napi_env env, napi_callback_info info) {
 // MP_ERR_INVALID_HANDLE when `memory` is not (any more) the allocator's (the bookkeeping is freed
 // anyway), MP_ERR_NULL_POINTER when the id names nothing.
 napi_value Destroy(napi_env env, napi_callback_info info) {
-  Instance* instance = InstanceOf(env);
+  auto [instance, entry] = Begin(env, Kind::kNone);
   if (instance == nullptr) return nullptr;
-  Entry* entry = Target(instance, Kind::kNone);
   if (entry == nullptr) return Number(env, MP_ERR_NULL_POINTER);
   napi_value argv[2];
   napi_valuetype type;
@@ -379,9 +383,11 @@ napi_value Destroy(napi_env env, napi_callback_info info) {
 
 // ---- pool batches ----
 
-// A batch call's arguments, (array, count): the array as Batch() reads it and `count`, an exact
-// integer no larger than the array's length.
+// A batch call's instance, pool and arguments, (array, count): the array as Batch() reads it and
+// `count`, an exact integer no larger than the array's length.
 struct PoolBatch {
+  Instance* instance;
+  MP_FixedPool* pool;
   napi_value array;
   napi_typedarray_type type;
   void* data;
@@ -389,29 +395,32 @@ struct PoolBatch {
   uint64_t count;
 };
 
-// Reads a batch call's (array, count) into `batch`; false when either is refused.
-bool BatchArgs(napi_env env, napi_callback_info info, PoolBatch* batch) {
-  napi_value argv[2];
+// Reads a batch call into `batch`: MP_OK, MP_ERR_NULL_POINTER when the id names no live pool (or
+// there is no instance, at teardown), or MP_ERR_INVALID_ARGUMENT when (array, count) is refused.
+int ReadBatch(napi_env env, napi_callback_info info, PoolBatch* batch) {
+  auto [instance, pool] = Begin(env, Kind::kPool);
+  if (pool == nullptr) return MP_ERR_NULL_POINTER;
+  batch->instance = instance;
+  batch->pool = static_cast<MP_FixedPool*>(pool->allocator);
+  napi_value argv[2] = {};
   double count_value;
-  return Args(env, info, argv, 2) && Batch(env, argv[0], &batch->type, &batch->data, &batch->length) &&
-         napi_get_value_double(env, argv[1], &count_value) == napi_ok && ToSafeInteger(count_value, &batch->count) &&
-         batch->count <= batch->length && (batch->array = argv[0], true);
+  bool read = Args(env, info, argv, 2) && Batch(env, argv[0], &batch->type, &batch->data, &batch->length) &&
+              napi_get_value_double(env, argv[1], &count_value) == napi_ok && ToSafeInteger(count_value, &batch->count) &&
+              batch->count <= batch->length;
+  batch->array = argv[0];
+  return read ? MP_OK : MP_ERR_INVALID_ARGUMENT;
 }
 
 // poolAllocMany(out, count) -> how many handles it wrote to out[0..], or MP_ERR_INVALID_ARGUMENT
 // when `out` is not a genuine Uint32Array or Float64Array of at least `count` elements (a Proxy,
 // or a subclass whose `length` lied), or MP_ERR_NULL_POINTER when the id names no live pool.
 napi_value PoolAllocMany(napi_env env, napi_callback_info info) {
-  Instance* instance = InstanceOf(env);
-  if (instance == nullptr) return nullptr;
-  Entry* pool = Target(instance, Kind::kPool);
-  if (pool == nullptr) return Number(env, MP_ERR_NULL_POINTER);
   PoolBatch batch;
-  if (!BatchArgs(env, info, &batch)) return Number(env, MP_ERR_INVALID_ARGUMENT);
-  auto* allocator = static_cast<MP_FixedPool*>(pool->allocator);
+  int status = ReadBatch(env, info, &batch);
+  if (status != MP_OK) return Number(env, status);
   size_t placed = batch.type == napi_uint32_array
-                      ? mp_fixed_pool_alloc_many_u32(allocator, static_cast<uint32_t*>(batch.data), batch.count)
-                      : mp_fixed_pool_alloc_many_f64(allocator, static_cast<double*>(batch.data), batch.count);
+                      ? mp_fixed_pool_alloc_many_u32(batch.pool, static_cast<uint32_t*>(batch.data), batch.count)
+                      : mp_fixed_pool_alloc_many_f64(batch.pool, static_cast<double*>(batch.data), batch.count);
   return Number(env, static_cast<double>(placed));
 }
 
@@ -430,12 +439,9 @@ bool Shared(napi_env env, napi_value typedarray) {
 // a typed array over a SharedArrayBuffer, which another thread may write meanwhile, is first
 // copied so both passes see the same entries.
 napi_value PoolFreeMany(napi_env env, napi_callback_info info) {
-  Instance* instance = InstanceOf(env);
-  if (instance == nullptr) return nullptr;
-  Entry* pool = Target(instance, Kind::kPool);
-  if (pool == nullptr) return Number(env, MP_ERR_NULL_POINTER);
   PoolBatch batch;
-  if (!BatchArgs(env, info, &batch)) return Number(env, MP_ERR_INVALID_ARGUMENT);
+  int status = ReadBatch(env, info, &batch);
+  if (status != MP_OK) return Number(env, status);
   void* data = batch.data;
   std::vector<unsigned char> snapshot;
   if (batch.count > 0 && Shared(env, batch.array)) {
@@ -447,12 +453,10 @@ napi_value PoolFreeMany(napi_env env, napi_callback_info info) {
     }
     data = snapshot.data();
   }
-  auto* allocator = static_cast<MP_FixedPool*>(pool->allocator);
   size_t bad = 0;
-  int status = batch.type == napi_uint32_array
-                   ? mp_fixed_pool_free_many_u32(allocator, static_cast<uint32_t*>(data), batch.count, &bad)
-                   : mp_fixed_pool_free_many_f64(allocator, static_cast<double*>(data), batch.count, &bad);
-  if (status != MP_OK) instance->block[kBlockResult] = static_cast<double>(bad);
+  status = batch.type == napi_uint32_array ? mp_fixed_pool_free_many_u32(batch.pool, static_cast<uint32_t*>(data), batch.count, &bad)
+                                           : mp_fixed_pool_free_many_f64(batch.pool, static_cast<double*>(data), batch.count, &bad);
+  if (status != MP_OK) batch.instance->block[kBlockResult] = static_cast<double>(bad);
   return Number(env, status);
 }
 
@@ -460,26 +464,23 @@ napi_value PoolFreeMany(napi_env env, napi_callback_info info) {
 
 // arenaMark() -> the mark (an exact integer below 2^53), or MP_ERR_NULL_POINTER.
 napi_value ArenaMark(napi_env env, napi_callback_info) {
-  Instance* instance = InstanceOf(env);
+  auto [instance, arena] = Begin(env, Kind::kArena);
   if (instance == nullptr) return nullptr;
-  Entry* arena = Target(instance, Kind::kArena);
   if (arena == nullptr) return Number(env, MP_ERR_NULL_POINTER);
   return Number(env, static_cast<double>(mp_arena_mark(static_cast<MP_Arena*>(arena->allocator))));
 }
 
 // arenaRewind(mark) -> status
 napi_value ArenaRewind(napi_env env, napi_callback_info info) {
-  Instance* instance = InstanceOf(env);
+  auto [instance, arena] = Begin(env, Kind::kArena);
   if (instance == nullptr) return nullptr;
-  Entry* arena = Target(instance, Kind::kArena);
-  if (arena == nullptr) return Number(env, MP_ERR_NULL_POINTER);
   napi_value argv[1];
   double value;
   uint64_t mark;
-  if (!Args(env, info, argv, 1) || napi_get_value_double(env, argv[0], &value) != napi_ok || !ToSafeInteger(value, &mark)) {
-    return Number(env, MP_ERR_INVALID_HANDLE);
-  }
-  return Number(env, mp_arena_rewind(static_cast<MP_Arena*>(arena->allocator), mark));
+  bool read = Args(env, info, argv, 1) && napi_get_value_double(env, argv[0], &value) == napi_ok && ToSafeInteger(value, &mark);
+  return Number(env, arena == nullptr ? MP_ERR_NULL_POINTER
+                     : !read          ? MP_ERR_INVALID_HANDLE
+                                      : mp_arena_rewind(static_cast<MP_Arena*>(arena->allocator), mark));
 }
 
 // ---- for the tests ----

@@ -2,20 +2,12 @@
 
 #include <new>
 
-#include "engine_facts.h"
 #include "memory_pool_core.h"
 
 namespace mempool {
 
-namespace {
-// The words the C pool leaves between its live epochs and its free stack (MP_FREE_STACK_GAP, 4
-// uint32_t, in c/src/mp_internal.h, which the addon does not include): allocated with them.
-constexpr size_t kFreeStackGapBytes = 4 * sizeof(uint32_t);
-}  // namespace
-
 size_t BookkeepingBytes(Kind kind, size_t capacity) {
-  if (kind == Kind::kArena) return mp_arena_struct_size();
-  return mp_fixed_pool_struct_size() + kBookkeepingBytesPerSlot * capacity + kFreeStackGapBytes;
+  return kind == Kind::kArena ? mp_arena_struct_size() : mp_fixed_pool_bookkeeping_bytes(capacity);
 }
 
 void DestroyAllocator(Kind kind, void* allocator) {

@@ -90,9 +90,8 @@ class AllocatorTable {
 // Frees a C allocator of either kind (what Release does first).
 void DestroyAllocator(Kind kind, void* allocator);
 
-// Bytes the C library allocates for an allocator's bookkeeping: the struct, plus for a pool its
-// free stack and live epochs (one uint32_t each per slot, see memory_pool_core.h) and the gap
-// between them.
+// Bytes the C library allocates for an allocator's bookkeeping (for a pool,
+// mp_fixed_pool_bookkeeping_bytes: the struct and its per-slot words).
 size_t BookkeepingBytes(Kind kind, size_t capacity);
 
 }  // namespace mempool

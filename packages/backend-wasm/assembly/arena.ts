@@ -4,17 +4,8 @@
  * private memory holds only the scratch that `stats` writes. The data region is another memory
  * the engine never touches.
  */
-import {
-  ARENA_STAT_ALLOCATIONS,
-  ARENA_STAT_BUFFER_SIZE,
-  ARENA_STAT_FAILED_ALLOCS,
-  ARENA_STAT_OFFSET,
-  ARENA_STAT_PEAK_OFFSET,
-  ARENA_STAT_REMAINING,
-  INVALID_HANDLE,
-  MARK_GENERATIONS,
-  OK,
-} from './engine-facts';
+import { INVALID_HANDLE, MARK_GENERATIONS, OK } from './engine-facts';
+import * as facts from './engine-facts';
 import { RESERVED, SCRATCH_BYTES, reserve } from './engine-memory';
 
 let dataOffset: u32 = 0;
@@ -103,10 +94,10 @@ export function arenaRewind(offset: u32): i32 {
 /** Writes the stats to the scratch as f64, at the ARENA_STAT_* indices. */
 export function arenaStats(): void {
   const offset = <u32>(end - dataOffset);
-  stat(ARENA_STAT_BUFFER_SIZE, <f64>bufferSize);
-  stat(ARENA_STAT_OFFSET, <f64>offset);
-  stat(ARENA_STAT_REMAINING, <f64>(bufferSize - offset));
-  stat(ARENA_STAT_ALLOCATIONS, <f64>allocations);
-  stat(ARENA_STAT_PEAK_OFFSET, <f64>peakOffset);
-  stat(ARENA_STAT_FAILED_ALLOCS, <f64>failedAllocs);
+  stat(facts.ARENA_STAT_BUFFER_SIZE, <f64>bufferSize);
+  stat(facts.ARENA_STAT_OFFSET, <f64>offset);
+  stat(facts.ARENA_STAT_REMAINING, <f64>(bufferSize - offset));
+  stat(facts.ARENA_STAT_ALLOCATIONS, <f64>allocations);
+  stat(facts.ARENA_STAT_PEAK_OFFSET, <f64>peakOffset);
+  stat(facts.ARENA_STAT_FAILED_ALLOCS, <f64>failedAllocs);
 }

@@ -7,20 +7,8 @@
  * their offsets. Only raw `load`/`store`, no managed objects, no allocation; the release build has
  * no `abort`, the debug build asserts the invariants after every call that changes the state.
  */
-import {
-  DOUBLE_FREE,
-  INVALID_HANDLE,
-  OK,
-  POOL_STAT_ALLOCATED,
-  POOL_STAT_ALLOC_COUNT,
-  POOL_STAT_AVAILABLE,
-  POOL_STAT_CAPACITY,
-  POOL_STAT_FAILED_ALLOCS,
-  POOL_STAT_FREE_COUNT,
-  POOL_STAT_OBJECT_SIZE,
-  POOL_STAT_PEAK_ALLOCATED,
-  POOL_STAT_SLOT_SIZE,
-} from './engine-facts';
+import { BOOKKEEPING_BYTES_PER_SLOT, DOUBLE_FREE, INVALID_HANDLE, OK } from './engine-facts';
+import * as facts from './engine-facts';
 import { BATCH_ENTRIES, RESERVED, SCRATCH_BYTES, reserve } from './engine-memory';
 
 /** Marks a slot as claimed by the batch `freeMany` is checking; never a real epoch. */
@@ -59,11 +47,12 @@ let claimed: u32 = 0;
 let refusedAt: u32 = 0;
 
 /**
- * Sets the geometry and lays out the bookkeeping: OK, or INVALID_ARGUMENT when 8 bytes a slot do
- * not fit a wasm32 memory, OUT_OF_MEMORY when the pages are refused.
+ * Sets the geometry and lays out the bookkeeping (`freeStack` and `liveEpoch`, a u32 each per
+ * slot: BOOKKEEPING_BYTES_PER_SLOT): OK, or INVALID_ARGUMENT when they do not fit a wasm32 memory,
+ * OUT_OF_MEMORY when the pages are refused.
  */
 export function fixedPoolInit(objectSize_: u32, slotSize_: u32, capacity_: u32, dataOffset_: u32): i32 {
-  const status = reserve(<u64>SCRATCH_BYTES + (<u64>capacity_ << 3));
+  const status = reserve(<u64>SCRATCH_BYTES + <u64>capacity_ * BOOKKEEPING_BYTES_PER_SLOT);
   if (status != OK) return status;
   objectSize = objectSize_;
   slotSize = slotSize_;
@@ -105,7 +94,7 @@ export function fixedPoolInit(objectSize_: u32, slotSize_: u32, capacity_: u32, 
     index = relative / slotSize;
     if (index * slotSize != relative) return -1;
   }
-  // capacity < 2^29 (8 bytes of bookkeeping a slot fit 4 GiB), so a slot index is a positive i32.
+  // capacity < 2^29 (BOOKKEEPING_BYTES_PER_SLOT, 8, a slot fit 4 GiB), so a slot index is a positive i32.
   return index < capacity ? <i32>index : -1;
 }
 
@@ -262,13 +251,13 @@ export function fixedPoolRefusedAt(): u32 {
 
 /** Writes the stats to the scratch as f64, at the POOL_STAT_* indices. */
 export function fixedPoolStats(): void {
-  stat(POOL_STAT_OBJECT_SIZE, <f64>objectSize);
-  stat(POOL_STAT_SLOT_SIZE, <f64>slotSize);
-  stat(POOL_STAT_CAPACITY, <f64>capacity);
-  stat(POOL_STAT_ALLOCATED, <f64>allocated);
-  stat(POOL_STAT_AVAILABLE, <f64>(capacity - allocated));
-  stat(POOL_STAT_PEAK_ALLOCATED, <f64>peakAllocated);
-  stat(POOL_STAT_ALLOC_COUNT, <f64>allocCount);
-  stat(POOL_STAT_FREE_COUNT, <f64>(allocCount - allocated - releasedByReset));
-  stat(POOL_STAT_FAILED_ALLOCS, <f64>failedAllocs);
+  stat(facts.POOL_STAT_OBJECT_SIZE, <f64>objectSize);
+  stat(facts.POOL_STAT_SLOT_SIZE, <f64>slotSize);
+  stat(facts.POOL_STAT_CAPACITY, <f64>capacity);
+  stat(facts.POOL_STAT_ALLOCATED, <f64>allocated);
+  stat(facts.POOL_STAT_AVAILABLE, <f64>(capacity - allocated));
+  stat(facts.POOL_STAT_PEAK_ALLOCATED, <f64>peakAllocated);
+  stat(facts.POOL_STAT_ALLOC_COUNT, <f64>allocCount);
+  stat(facts.POOL_STAT_FREE_COUNT, <f64>(allocCount - allocated - releasedByReset));
+  stat(facts.POOL_STAT_FAILED_ALLOCS, <f64>failedAllocs);
 }

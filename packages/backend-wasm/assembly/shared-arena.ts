@@ -4,18 +4,8 @@
  * compare-and-swap loop, so two allocations never overlap; `reset` and `rewind` need quiescence
  * and refuse (BUSY) when another one runs or, for `rewind`, when the end moved meanwhile.
  */
-import {
-  ARENA_STAT_ALLOCATIONS,
-  ARENA_STAT_BUFFER_SIZE,
-  ARENA_STAT_FAILED_ALLOCS,
-  ARENA_STAT_OFFSET,
-  ARENA_STAT_PEAK_OFFSET,
-  ARENA_STAT_REMAINING,
-  INVALID_ARGUMENT,
-  INVALID_HANDLE,
-  MARK_GENERATIONS,
-  OK,
-} from './engine-facts';
+import { INVALID_ARGUMENT, INVALID_HANDLE, MARK_GENERATIONS, OK } from './engine-facts';
+import * as facts from './engine-facts';
 import { reserve } from './engine-memory';
 import { HEADER_BUFFER_SIZE, HEADER_DATA_OFFSET, HEADER_LINES, HEADER_STATE_BYTES, KIND_ARENA, headerFits, headerWord, writeHeader } from './shared-header';
 import { BUSY, LINE, lineAt, raiseTo } from './shared-words';
@@ -135,12 +125,12 @@ export function sharedArenaRewind(generation: u32, offset: u32): i32 {
 /** Stats field `field` (an ARENA_STAT_* index, as sharedPoolStat), or, one past them, the mark generation (a bad mark's error names it). */
 export function sharedArenaStat(field: i32): f64 {
   const offset = atomic.load<u32>(offsetWord());
-  if (field == ARENA_STAT_BUFFER_SIZE) return <f64>bufferSize;
-  if (field == ARENA_STAT_OFFSET) return <f64>offset;
-  if (field == ARENA_STAT_REMAINING) return <f64>(bufferSize - offset);
-  if (field == ARENA_STAT_ALLOCATIONS) return <f64>atomic.load<u64>(allocationsWord());
-  if (field == ARENA_STAT_PEAK_OFFSET) return <f64>atomic.load<u32>(peakWord());
-  if (field == ARENA_STAT_FAILED_ALLOCS) return <f64>atomic.load<u64>(failedWord());
-  if (field == ARENA_STAT_FAILED_ALLOCS + 1) return <f64>atomic.load<u32>(generationWord());
+  if (field == facts.ARENA_STAT_BUFFER_SIZE) return <f64>bufferSize;
+  if (field == facts.ARENA_STAT_OFFSET) return <f64>offset;
+  if (field == facts.ARENA_STAT_REMAINING) return <f64>(bufferSize - offset);
+  if (field == facts.ARENA_STAT_ALLOCATIONS) return <f64>atomic.load<u64>(allocationsWord());
+  if (field == facts.ARENA_STAT_PEAK_OFFSET) return <f64>atomic.load<u32>(peakWord());
+  if (field == facts.ARENA_STAT_FAILED_ALLOCS) return <f64>atomic.load<u64>(failedWord());
+  if (field == facts.ARENA_STAT_FAILED_ALLOCS + 1) return <f64>atomic.load<u32>(generationWord());
   return -1;
 }

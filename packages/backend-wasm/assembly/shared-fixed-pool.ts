@@ -10,21 +10,8 @@
  * that compare-and-swap validates: a stale cache entry fails it and is dropped, so no slot is
  * handed out twice and none is on the stack twice.
  */
-import {
-  DOUBLE_FREE,
-  INVALID_ARGUMENT,
-  INVALID_HANDLE,
-  OK,
-  POOL_STAT_ALLOCATED,
-  POOL_STAT_ALLOC_COUNT,
-  POOL_STAT_AVAILABLE,
-  POOL_STAT_CAPACITY,
-  POOL_STAT_FAILED_ALLOCS,
-  POOL_STAT_FREE_COUNT,
-  POOL_STAT_OBJECT_SIZE,
-  POOL_STAT_PEAK_ALLOCATED,
-  POOL_STAT_SLOT_SIZE,
-} from './engine-facts';
+import { DOUBLE_FREE, INVALID_ARGUMENT, INVALID_HANDLE, OK } from './engine-facts';
+import * as facts from './engine-facts';
 import { reserve } from './engine-memory';
 import {
   HEADER_CAPACITY,
@@ -487,14 +474,14 @@ function peakAllocated(): u32 {
 export function sharedPoolStat(field: i32): f64 {
   const net = sumSigned(R_NET);
   const allocated = <u32>(net < 0 ? 0 : net > <i64>capacity ? <i64>capacity : net);
-  if (field == POOL_STAT_OBJECT_SIZE) return <f64>objectSize;
-  if (field == POOL_STAT_SLOT_SIZE) return <f64>slotSize;
-  if (field == POOL_STAT_CAPACITY) return <f64>capacity;
-  if (field == POOL_STAT_ALLOCATED) return <f64>allocated;
-  if (field == POOL_STAT_AVAILABLE) return <f64>(capacity - allocated);
-  if (field == POOL_STAT_PEAK_ALLOCATED) return <f64>max(allocated, peakAllocated());
-  if (field == POOL_STAT_ALLOC_COUNT) return <f64>sum64(R_ALLOCS);
-  if (field == POOL_STAT_FREE_COUNT) return <f64>sum64(R_FREES);
-  if (field == POOL_STAT_FAILED_ALLOCS) return <f64>sum64(R_FAILED);
+  if (field == facts.POOL_STAT_OBJECT_SIZE) return <f64>objectSize;
+  if (field == facts.POOL_STAT_SLOT_SIZE) return <f64>slotSize;
+  if (field == facts.POOL_STAT_CAPACITY) return <f64>capacity;
+  if (field == facts.POOL_STAT_ALLOCATED) return <f64>allocated;
+  if (field == facts.POOL_STAT_AVAILABLE) return <f64>(capacity - allocated);
+  if (field == facts.POOL_STAT_PEAK_ALLOCATED) return <f64>max(allocated, peakAllocated());
+  if (field == facts.POOL_STAT_ALLOC_COUNT) return <f64>sum64(R_ALLOCS);
+  if (field == facts.POOL_STAT_FREE_COUNT) return <f64>sum64(R_FREES);
+  if (field == facts.POOL_STAT_FAILED_ALLOCS) return <f64>sum64(R_FAILED);
   return -1;
 }

@@ -17,8 +17,8 @@
  * detected in O(1) and refused with a status, never acted on.
  *
  * Sizes. sizeof the opaque structs, on x86-64 (see mp_fixed_pool_struct_size()/mp_arena_struct_size()):
- *   MP_FixedPool: 112 bytes + 8 bytes per slot (free stack + live epoch, both uint32_t) + 16 bytes
- *                 + the buffer
+ *   MP_FixedPool: 112 bytes + MP_BOOKKEEPING_BYTES_PER_SLOT per slot + 16 bytes (all of it
+ *                 mp_fixed_pool_bookkeeping_bytes(capacity)) + the buffer
  *   MP_Arena:      72 bytes + the buffer
  * A thread-safe pool's bookkeeping is mp_shared_pool_bookkeeping_bytes(capacity, max_holders):
  * 320 bytes + 192 per holder + 8 per slot; a thread-safe arena's is 192 bytes.
@@ -152,10 +152,16 @@ MP_NODISCARD MP_FixedPool *mp_fixed_pool_create_aligned(size_t object_size, size
 /* The same in caller-provided memory: `buffer` of `buffer_bytes` >= mp_fixed_pool_required_bytes()
  * bytes, which the caller keeps alive while it uses the pointers and frees after destroy (the pool
  * itself never reads or writes the buffer; only its bookkeeping is allocated). Offsets are
- * relative to `buffer`, whose absolute alignment is the caller's business. */
-MP_NODISCARD MP_FixedPool *mp_fixed_pool_create_in(void *buffer, size_t buffer_bytes, size_t object_size, size_t capacity, size_t align);
+ * relative to `buffer`, whose absolute alignment is the caller's business. NULL with *status (if
+ * not NULL) MP_ERR_NULL_POINTER, MP_ERR_INVALID_ARGUMENT (bad or too large arguments, a short
+ * buffer) or MP_ERR_OUT_OF_MEMORY (the bookkeeping refused); MP_OK otherwise. */
+MP_NODISCARD MP_FixedPool *mp_fixed_pool_create_in(void *buffer, size_t buffer_bytes, size_t object_size, size_t capacity,
+                                                   size_t align, int *status);
 /* data_offset + capacity * slot_size, or 0 when the arguments are invalid or too large. */
 size_t mp_fixed_pool_required_bytes(size_t object_size, size_t capacity, size_t align);
+/* The bookkeeping a pool of `capacity` slots allocates besides its buffer (the struct and its
+ * per-slot words), or 0 for a capacity of 0 or past MP_MAX_CAPACITY. */
+size_t mp_fixed_pool_bookkeeping_bytes(size_t capacity);
 /* A free slot, or NULL when all are taken (counted in failed_allocs). Fresh or reset pools hand
  * slots out in ascending order; freed slots are reused last-freed-first. */
 MP_NODISCARD void *mp_fixed_pool_alloc(MP_FixedPool *pool);
@@ -200,8 +206,8 @@ size_t mp_fixed_pool_struct_size(void); /* sizeof(MP_FixedPool), without the per
 MP_NODISCARD MP_Arena *mp_arena_create(size_t buffer_size);
 /* The data region starts at data_offset = max(64, align) (align a power of two up to 4096; 0 means 8). */
 MP_NODISCARD MP_Arena *mp_arena_create_aligned(size_t buffer_size, size_t align);
-/* The same in caller-provided memory (see mp_fixed_pool_create_in). */
-MP_NODISCARD MP_Arena *mp_arena_create_in(void *buffer, size_t buffer_bytes, size_t buffer_size, size_t align);
+/* The same in caller-provided memory, with the same statuses (see mp_fixed_pool_create_in). */
+MP_NODISCARD MP_Arena *mp_arena_create_in(void *buffer, size_t buffer_bytes, size_t buffer_size, size_t align, int *status);
 /* data_offset + buffer_size, or 0 when the arguments are invalid or too large. */
 size_t mp_arena_required_bytes(size_t buffer_size, size_t align);
 /* `size` bytes at the lowest multiple of `align` (relative to the base, which is at least as aligned
@@ -295,6 +301,8 @@ size_t mp_shared_pool_slot_size(const MP_SharedPool *pool);
 void *mp_shared_pool_bookkeeping(const MP_SharedPool *pool);
 
 /* ---- Thread-safe arena: a bump by compare-and-swap. ---- */
+/* Its calls mirror the MP_Arena ones line for line, on a type of its own: the unshared arena's
+ * fast path never tests which kind it has, and a C API names every function it exports. */
 
 /* Bytes of an arena's bookkeeping. */
 size_t mp_shared_arena_bookkeeping_bytes(void);

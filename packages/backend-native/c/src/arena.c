@@ -24,26 +24,28 @@ static MP_Arena *mp_arena_new(unsigned char *base, void *raw, size_t limit, size
 }
 
 /* An arena in its own buffer, or over the caller's `buffer` when it is not NULL. */
-static MP_Arena *mp_arena_make(void *buffer, size_t buffer_bytes, size_t buffer_size, size_t align) {
+static MP_Arena *mp_arena_make(void *buffer, size_t buffer_bytes, size_t buffer_size, size_t align, int *status) {
     size_t data_offset;
     size_t limit = mp_arena_geometry(buffer_size, &align, &data_offset);
-    if (limit == 0) return NULL;
-    if (buffer != NULL) return buffer_bytes < limit ? NULL : mp_arena_new(buffer, NULL, limit, data_offset);
+    if (limit == 0 || (buffer != NULL && buffer_bytes < limit)) return mp_status(status, MP_ERR_INVALID_ARGUMENT), NULL;
     void *raw = NULL;
-    unsigned char *base = mp_buffer_new(limit, data_offset, &raw);
-    if (base == NULL) return NULL;
-    MP_Arena *arena = mp_arena_new(base, raw, limit, data_offset);
-    if (arena == NULL) free(raw);
+    unsigned char *base = buffer != NULL ? buffer : mp_buffer_new(limit, data_offset, &raw);
+    MP_Arena *arena = base == NULL ? NULL : mp_arena_new(base, raw, limit, data_offset);
+    if (arena == NULL) {
+        free(raw);
+        return mp_status(status, MP_ERR_OUT_OF_MEMORY), NULL;
+    }
+    mp_status(status, MP_OK);
     return arena;
 }
 
 MP_Arena *mp_arena_create_aligned(size_t buffer_size, size_t align) {
-    return mp_arena_make(NULL, 0, buffer_size, align);
+    return mp_arena_make(NULL, 0, buffer_size, align, NULL);
 }
 
-MP_Arena *mp_arena_create_in(void *buffer, size_t buffer_bytes, size_t buffer_size, size_t align) {
-    if (buffer == NULL) return NULL;
-    return mp_arena_make(buffer, buffer_bytes, buffer_size, align);
+MP_Arena *mp_arena_create_in(void *buffer, size_t buffer_bytes, size_t buffer_size, size_t align, int *status) {
+    if (buffer == NULL) return mp_status(status, MP_ERR_NULL_POINTER), NULL;
+    return mp_arena_make(buffer, buffer_bytes, buffer_size, align, status);
 }
 
 void mp_arena_destroy(MP_Arena *arena) {
@@ -145,11 +147,8 @@ int mp_arena_rewind(MP_Arena *arena, uint64_t mark) {
 }
 
 int mp_arena_stats(const MP_Arena *arena, MP_ArenaStats *out) {
-    if (out == NULL) return MP_ERR_NULL_POINTER;
-    if (arena == NULL) {
-        memset(out, 0, sizeof *out);
-        return MP_ERR_NULL_POINTER;
-    }
+    int status = mp_stats_begin(out, sizeof *out, arena);
+    if (status != MP_OK) return status;
     out->buffer_size = arena->limit - arena->data_offset;
     out->offset = arena->end - arena->data_offset;
     out->remaining = arena->limit - arena->end;

@@ -19,11 +19,16 @@ size_t mp_fixed_pool_required_bytes(size_t object_size, size_t capacity, size_t 
     return mp_pool_geometry(object_size, capacity, &align, &slot_size, &data_offset);
 }
 
+size_t mp_fixed_pool_bookkeeping_bytes(size_t capacity) {
+    if (capacity == 0 || capacity > MP_MAX_CAPACITY) return 0;
+    if (capacity > (SIZE_MAX - sizeof(MP_FixedPool)) / MP_BOOKKEEPING_BYTES_PER_SLOT - MP_FREE_STACK_GAP) return 0;
+    return mp_pool_bookkeeping(capacity);
+}
+
 /* The pool's bookkeeping over `base` (which `raw`, if not NULL, owns). */
 static MP_FixedPool *mp_pool_new(unsigned char *base, void *raw, size_t object_size, size_t capacity, size_t align,
                                  size_t slot_size, size_t data_offset) {
-    size_t per_slot_words = 2 * capacity + MP_FREE_STACK_GAP;
-    MP_FixedPool *pool = calloc(1, sizeof(MP_FixedPool) + per_slot_words * sizeof(uint32_t));
+    MP_FixedPool *pool = calloc(1, mp_pool_bookkeeping(capacity));
     if (pool == NULL) return NULL;
     pool->first_slot = base + data_offset;
     pool->raw = raw;
@@ -41,29 +46,31 @@ static MP_FixedPool *mp_pool_new(unsigned char *base, void *raw, size_t object_s
 
 /* A pool in its own buffer, or over the caller's `buffer` when it is not NULL. */
 static MP_FixedPool *mp_pool_create(void *buffer, size_t buffer_bytes, size_t object_size, size_t capacity,
-                                    size_t align) {
+                                    size_t align, int *status) {
     size_t slot_size, data_offset;
     size_t byte_length = mp_pool_geometry(object_size, capacity, &align, &slot_size, &data_offset);
-    if (byte_length == 0) return NULL;
-    if (buffer != NULL) {
-        if (buffer_bytes < byte_length) return NULL;
-        return mp_pool_new(buffer, NULL, object_size, capacity, align, slot_size, data_offset);
+    if (byte_length == 0 || (buffer != NULL && buffer_bytes < byte_length)) {
+        return mp_status(status, MP_ERR_INVALID_ARGUMENT), NULL;
     }
     void *raw = NULL;
-    unsigned char *base = mp_buffer_new(byte_length, data_offset, &raw);
-    if (base == NULL) return NULL;
-    MP_FixedPool *pool = mp_pool_new(base, raw, object_size, capacity, align, slot_size, data_offset);
-    if (pool == NULL) free(raw);
+    unsigned char *base = buffer != NULL ? buffer : mp_buffer_new(byte_length, data_offset, &raw);
+    MP_FixedPool *pool = base == NULL ? NULL : mp_pool_new(base, raw, object_size, capacity, align, slot_size, data_offset);
+    if (pool == NULL) {
+        free(raw);
+        return mp_status(status, MP_ERR_OUT_OF_MEMORY), NULL;
+    }
+    mp_status(status, MP_OK);
     return pool;
 }
 
 MP_FixedPool *mp_fixed_pool_create_aligned(size_t object_size, size_t capacity, size_t align) {
-    return mp_pool_create(NULL, 0, object_size, capacity, align);
+    return mp_pool_create(NULL, 0, object_size, capacity, align, NULL);
 }
 
-MP_FixedPool *mp_fixed_pool_create_in(void *buffer, size_t buffer_bytes, size_t object_size, size_t capacity, size_t align) {
-    if (buffer == NULL) return NULL;
-    return mp_pool_create(buffer, buffer_bytes, object_size, capacity, align);
+MP_FixedPool *mp_fixed_pool_create_in(void *buffer, size_t buffer_bytes, size_t object_size, size_t capacity, size_t align,
+                                      int *status) {
+    if (buffer == NULL) return mp_status(status, MP_ERR_NULL_POINTER), NULL;
+    return mp_pool_create(buffer, buffer_bytes, object_size, capacity, align, status);
 }
 
 void mp_fixed_pool_destroy(MP_FixedPool *pool) {
@@ -174,11 +181,8 @@ int mp_fixed_pool_reset(MP_FixedPool *pool) {
 }
 
 int mp_fixed_pool_stats(const MP_FixedPool *pool, MP_FixedPoolStats *out) {
-    if (out == NULL) return MP_ERR_NULL_POINTER;
-    if (pool == NULL) {
-        memset(out, 0, sizeof *out);
-        return MP_ERR_NULL_POINTER;
-    }
+    int status = mp_stats_begin(out, sizeof *out, pool);
+    if (status != MP_OK) return status;
     out->object_size = pool->object_size;
     out->slot_size = pool->slot_size;
     out->capacity = pool->capacity;

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "memory_pool_core.h"
 
@@ -47,21 +48,10 @@
 #define MP_NO_INDEX UINT32_MAX
 
 /*
- * The pool's state. Laid out for the alloc+free pair (measured by bench/src/c/harness.c):
- * - What alloc and free read comes first (bytes 0 to 79), what only create, reset and stats use last.
- * - alloc and free each store one counter: alloc `pops`, free `pushes`; the free stack's top is
- *   pushes - pops. One shared `free_top` would be stored by both, plus `allocated` and
- *   `alloc_count`: four dependent read-modify-writes per pair instead of two. allocated,
- *   alloc_count, free_count and peak_allocated are derived in stats (mp_fixed_pool_stats).
- * - No two fields that one call stores share a 16-byte chunk (calloc aligns the struct to 16):
- *   on the bench's x86-64, two read-modify-writes into one 16-byte chunk in a call cost 3x one.
- * - free stores live_epoch[i] and free_stack[top]. Were the arrays capacity * 4 bytes apart, a
- *   multiple of 4096 for 1024 slots, those two stores would be 4096 bytes apart whenever i == top
- *   (the bench's loop, or a batch freed in the order it was allocated), which the CPU takes for a
- *   conflict (4K aliasing): at the time the bench's pair cost 5.0 ns with 1024 slots against 3.7 ns
- *   with 1000. MP_FREE_STACK_GAP words (16 bytes) between them take that case away: 3.75 ns with
- *   either. (Interleaving the arrays, or blocks of 8 or 16 of each, avoids it too but lengthens
- *   the address arithmetic: 4.15 ns.)
+ * The pool's state, laid out for the alloc+free pair. What alloc and free read comes first. alloc
+ * stores only `pops` and free only `pushes` (the free stack's top is pushes - pops; the other
+ * counters are derived in mp_fixed_pool_stats), and no two fields one call stores share a 16-byte
+ * chunk (calloc aligns the struct to 16): fewer dependent read-modify-writes per pair.
  */
 struct MP_FixedPool {
     unsigned char *first_slot; /* base + data_offset (the base, the aligned buffer, is derived: one
@@ -85,8 +75,17 @@ struct MP_FixedPool {
     uint8_t slot_shift;   /* trailing zero bits of slot_size */
 };
 
-/* Words between the end of live_epoch and free_stack (see struct MP_FixedPool). */
+/* Words between the end of live_epoch and free_stack. Without them, when the arrays are a multiple
+ * of 4096 bytes long, free's two stores (live_epoch[i], free_stack[top]) are 4096 bytes apart
+ * whenever i == top, which the CPU takes for a conflict (4K aliasing). */
 #define MP_FREE_STACK_GAP 4u
+_Static_assert(MP_BOOKKEEPING_BYTES_PER_SLOT == 2 * sizeof(uint32_t), "a live epoch and a free-stack entry per slot");
+
+/* What an unshared pool allocates besides its buffer: the struct, then live_epoch, the gap and
+ * free_stack in one block. The caller has checked capacity (mp_pool_geometry). */
+static inline size_t mp_pool_bookkeeping(size_t capacity) {
+    return sizeof(MP_FixedPool) + capacity * MP_BOOKKEEPING_BYTES_PER_SLOT + MP_FREE_STACK_GAP * sizeof(uint32_t);
+}
 
 /* What the free stack holds. */
 static inline size_t mp_free_top(const MP_FixedPool *pool) { return pool->pushes - pool->pops; }
@@ -109,6 +108,21 @@ struct MP_Arena {
     void *raw;           /* what calloc returned; NULL when the caller owns the buffer */
     uint32_t generation; /* resets so far, modulo MP_MARK_GENERATIONS */
 };
+
+/* Stores `value` in *status when status is not NULL; returns it. */
+static inline int mp_status(int *status, int value) {
+    if (status != NULL) *status = value;
+    return value;
+}
+
+/* What every stats function does first: MP_OK, or MP_ERR_NULL_POINTER (with `out`, if there is
+ * one, zeroed) when out or the allocator is NULL. */
+static inline int mp_stats_begin(void *out, size_t out_bytes, const void *allocator) {
+    if (out == NULL) return MP_ERR_NULL_POINTER;
+    if (allocator != NULL) return MP_OK;
+    memset(out, 0, out_bytes);
+    return MP_ERR_NULL_POINTER;
+}
 
 /* A power of two from 1 to MP_MAX_ALIGN; 0 becomes MP_DEFAULT_ALIGN. Returns 0 when invalid. */
 static inline size_t mp_normalize_align(size_t align) {
@@ -189,8 +203,7 @@ static inline uint32_t mp_slot_quotient(size_t rel, size_t slot_size, size_t slo
     size_t quotient;
     if (slot_inverse == 1) {
         /* A power of two: a mask and a shift, shorter than the multiply and rotate (the index
-         * freed here is the next alloc's, so its latency is on the path of an alloc+free loop:
-         * with the multiply the bench's pair measured 4.3 ns against 3.4). */
+         * freed here is the next alloc's, so its latency is on the path of an alloc+free loop). */
         if ((rel & (slot_size - 1)) != 0) return MP_NO_INDEX;
         quotient = rel >> slot_shift;
     } else {
@@ -228,8 +241,8 @@ static inline size_t mp_pool_geometry(size_t object_size, size_t capacity, size_
     *slot_size = (object_size + (*align - 1)) & ~(*align - 1);
     *data_offset = mp_data_offset_for(*align);
     if (*slot_size > (MP_MAX_MEMORY_BYTES - *data_offset) / capacity) return 0;
-    /* The unshared pool's struct and its two per-slot arrays live in one block. */
-    if (capacity > (SIZE_MAX - sizeof(MP_FixedPool)) / (2 * sizeof(uint32_t)) - MP_FREE_STACK_GAP) return 0;
+    /* mp_pool_bookkeeping(capacity) must not overflow either. */
+    if (capacity > (SIZE_MAX - sizeof(MP_FixedPool)) / MP_BOOKKEEPING_BYTES_PER_SLOT - MP_FREE_STACK_GAP) return 0;
     return *data_offset + capacity * *slot_size;
 }
 

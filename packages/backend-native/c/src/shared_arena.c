@@ -33,7 +33,7 @@ struct MP_SharedArena {
     size_t data_offset;
     struct mp_arena_state *state;
     void *bookkeeping;
-    void *raw_memory, *raw_bookkeeping; /* what mp_shared_arena_create allocated (mp_owned); NULL otherwise */
+    struct mp_owned owned; /* what mp_shared_arena_create allocated */
 };
 
 size_t mp_shared_arena_bookkeeping_bytes(void) { return ARENA_BOOKKEEPING; }
@@ -78,17 +78,12 @@ MP_SharedArena *mp_shared_arena_create_in(void *memory, size_t memory_bytes, voi
 MP_SharedArena *mp_shared_arena_create(size_t buffer_size, size_t align) {
     size_t data_offset = 0, normal = align;
     size_t limit = mp_arena_geometry(buffer_size, &normal, &data_offset);
-    if (limit == 0) return NULL;
     struct mp_owned o;
-    if (!mp_owned_new(&o, limit, data_offset, ARENA_BOOKKEEPING)) return NULL;
-    MP_SharedArena *arena = mp_shared_arena_create_in(o.memory, limit, o.bookkeeping, ARENA_BOOKKEEPING, buffer_size,
-                                                    align, NULL);
-    if (arena == NULL) {
-        mp_owned_free(&o);
-        return NULL;
-    }
-    arena->raw_memory = o.raw_memory;
-    arena->raw_bookkeeping = o.raw_bookkeeping;
+    unsigned char *memory, *bookkeeping;
+    if (limit == 0 || !mp_owned_new(&o, limit, data_offset, &memory, ARENA_BOOKKEEPING, &bookkeeping)) return NULL;
+    MP_SharedArena *arena = mp_shared_arena_create_in(memory, limit, bookkeeping, ARENA_BOOKKEEPING, buffer_size, align, NULL);
+    if (arena != NULL) arena->owned = o;
+    else mp_owned_free(&o);
     return arena;
 }
 
@@ -105,8 +100,6 @@ MP_SharedArena *mp_shared_arena_open(void *memory, size_t memory_bytes, void *bo
         h.bookkeeping_bytes != ARENA_BOOKKEEPING || h.slot_size != 0 || h.capacity != 0 || h.max_holders != 0) {
         return mp_status(status, MP_ERR_INVALID_ARGUMENT), NULL;
     }
-    int checked = mp_shared_buffers_check(memory, memory_bytes, bookkeeping, bookkeeping_bytes, ARENA_BOOKKEEPING);
-    if (checked != MP_OK) return mp_status(status, checked), NULL;
     MP_SharedArena *arena = mp_arena_handle(memory, bookkeeping, limit, data_offset);
     if (arena == NULL) return mp_status(status, MP_ERR_OUT_OF_MEMORY), NULL;
     atomic_thread_fence(memory_order_acquire);
@@ -116,8 +109,7 @@ MP_SharedArena *mp_shared_arena_open(void *memory, size_t memory_bytes, void *bo
 
 void mp_shared_arena_destroy(MP_SharedArena *arena) {
     if (arena == NULL) return;
-    free(arena->raw_memory);
-    free(arena->raw_bookkeeping);
+    mp_owned_free(&arena->owned);
     free(arena);
 }
 
@@ -189,9 +181,8 @@ int mp_shared_arena_rewind(MP_SharedArena *arena, uint64_t mark) {
 }
 
 int mp_shared_arena_stats(const MP_SharedArena *arena, MP_ArenaStats *out) {
-    if (out == NULL) return MP_ERR_NULL_POINTER;
-    memset(out, 0, sizeof *out);
-    if (arena == NULL) return MP_ERR_NULL_POINTER;
+    int status = mp_stats_begin(out, sizeof *out, arena);
+    if (status != MP_OK) return status;
     struct mp_arena_state *st = arena->state;
     uint64_t end = atomic_load_explicit(&st->end, RELAXED);
     if (end == MP_ARENA_BUSY) end = arena->data_offset;

@@ -45,18 +45,14 @@ static inline uint64_t mp_header_check(const struct mp_shared_header *h) {
     return hash;
 }
 
-static inline int mp_status(int *status, int value) {
-    if (status != NULL) *status = value;
-    return value;
-}
-
 /* Whether [a, a + an) and [b, b + bn) share a byte. */
 static inline int mp_regions_overlap(const void *a, size_t an, const void *b, size_t bn) {
     uintptr_t x = (uintptr_t)a, y = (uintptr_t)b;
     return x < y + bn && y < x + an;
 }
 
-/* The buffer checks every creator over caller memory and every open make: MP_OK or a status. */
+/* The buffer checks every creator over caller memory makes (open makes them in mp_header_read):
+ * MP_OK or a status. */
 static inline int mp_shared_buffers_check(const void *memory, size_t memory_bytes, const void *bookkeeping,
                                           size_t bookkeeping_bytes, size_t bookkeeping_needed) {
     if (memory == NULL || bookkeeping == NULL) return MP_ERR_NULL_POINTER;
@@ -68,8 +64,9 @@ static inline int mp_shared_buffers_check(const void *memory, size_t memory_byte
     return MP_OK;
 }
 
-/* What open does first: copies the header once and checks what every kind shares; the geometry is
- * the caller's to check. */
+/* What open does first: copies the header once and checks what every kind shares, the buffers
+ * included (mp_shared_buffers_check's checks, given the header's bookkeeping_bytes); the geometry
+ * is the caller's to check. */
 static inline int mp_header_read(const void *memory, const void *bookkeeping, size_t bookkeeping_bytes, uint32_t kind,
                                  size_t memory_bytes, struct mp_shared_header *out) {
     if (memory == NULL || bookkeeping == NULL) return MP_ERR_NULL_POINTER;
@@ -79,6 +76,7 @@ static inline int mp_header_read(const void *memory, const void *bookkeeping, si
     if (out->magic != MP_SHARED_MAGIC || out->format != MP_SHARED_FORMAT || out->kind != kind) return MP_ERR_INVALID_ARGUMENT;
     if (out->check != mp_header_check(out)) return MP_ERR_INVALID_ARGUMENT;
     if (out->memory_bytes != memory_bytes || out->bookkeeping_bytes > bookkeeping_bytes) return MP_ERR_INVALID_ARGUMENT;
+    if (mp_regions_overlap(memory, memory_bytes, bookkeeping, bookkeeping_bytes)) return MP_ERR_INVALID_ARGUMENT;
     return MP_OK;
 }
 
@@ -90,19 +88,21 @@ static inline void mp_header_seal(void *bookkeeping, struct mp_shared_header *h)
     memcpy(bookkeeping, h, sizeof *h);
 }
 
-/* The buffers of an allocator the library makes for itself: the memory (aligned as the plain
- * allocators' buffers are) and the bookkeeping, both zeroed. */
+/* What free() takes for the buffers of an allocator the library makes for itself (zeros when the
+ * caller owns them). */
 struct mp_owned {
-    unsigned char *memory, *bookkeeping;
-    void *raw_memory, *raw_bookkeeping; /* what free() takes */
+    void *raw_memory, *raw_bookkeeping;
 };
 
-/* 1, or 0 with nothing allocated. */
-static inline int mp_owned_new(struct mp_owned *o, size_t memory_bytes, size_t alignment, size_t bookkeeping_bytes) {
+/* Makes those buffers, both zeroed: *memory aligned as the plain allocators' buffers are,
+ * *bookkeeping to MP_SHARED_LINE. 1, or 0 with nothing allocated. */
+static inline int mp_owned_new(struct mp_owned *o, size_t memory_bytes, size_t alignment, unsigned char **memory,
+                               size_t bookkeeping_bytes, unsigned char **bookkeeping) {
     memset(o, 0, sizeof *o);
-    o->memory = mp_buffer_new(memory_bytes, alignment, &o->raw_memory);
-    if (o->memory != NULL) o->bookkeeping = mp_buffer_new(bookkeeping_bytes, MP_SHARED_LINE, &o->raw_bookkeeping);
-    if (o->bookkeeping != NULL) return 1;
+    *bookkeeping = NULL;
+    *memory = mp_buffer_new(memory_bytes, alignment, &o->raw_memory);
+    if (*memory != NULL) *bookkeeping = mp_buffer_new(bookkeeping_bytes, MP_SHARED_LINE, &o->raw_bookkeeping);
+    if (*bookkeeping != NULL) return 1;
     free(o->raw_memory);
     return 0;
 }

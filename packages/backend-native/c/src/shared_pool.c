@@ -96,7 +96,7 @@ struct MP_SharedPool {
     uint32_t capacity, data_offset, max_holders;
     uint8_t slot_shift;
     void *bookkeeping;
-    void *raw_memory, *raw_bookkeeping; /* what mp_shared_pool_create allocated (mp_owned); NULL otherwise */
+    struct mp_owned owned;         /* what mp_shared_pool_create allocated */
     MP_SharedPoolHolder holders[];      /* [max_holders], this handle's views of the records */
 };
 
@@ -169,17 +169,15 @@ MP_SharedPool *mp_shared_pool_create(size_t object_size, size_t capacity, size_t
     size_t slot_size = 0, data_offset = 0, normal = align;
     size_t byte_length = mp_pool_geometry(object_size, capacity, &normal, &slot_size, &data_offset);
     size_t needed = mp_shared_pool_bookkeeping_bytes(capacity, max_holders);
-    if (byte_length == 0 || needed == 0) return NULL;
     struct mp_owned o;
-    if (!mp_owned_new(&o, byte_length, data_offset, needed)) return NULL;
-    MP_SharedPool *pool = mp_shared_pool_create_in(o.memory, byte_length, o.bookkeeping, needed,
-                                                  object_size, capacity, align, max_holders, NULL);
-    if (pool == NULL) {
-        mp_owned_free(&o);
+    unsigned char *memory, *bookkeeping;
+    if (byte_length == 0 || needed == 0 || !mp_owned_new(&o, byte_length, data_offset, &memory, needed, &bookkeeping)) {
         return NULL;
     }
-    pool->raw_memory = o.raw_memory;
-    pool->raw_bookkeeping = o.raw_bookkeeping;
+    MP_SharedPool *pool = mp_shared_pool_create_in(memory, byte_length, bookkeeping, needed, object_size, capacity, align,
+                                                  max_holders, NULL);
+    if (pool != NULL) pool->owned = o;
+    else mp_owned_free(&o);
     return pool;
 }
 
@@ -198,8 +196,6 @@ MP_SharedPool *mp_shared_pool_open(void *memory, size_t memory_bytes, void *book
         h.cache_slots != CACHE || h.bookkeeping_bytes != mp_shared_pool_bookkeeping_bytes((size_t)h.capacity, h.max_holders)) {
         return mp_status(status, MP_ERR_INVALID_ARGUMENT), NULL;
     }
-    int checked = mp_shared_buffers_check(memory, memory_bytes, bookkeeping, bookkeeping_bytes, (size_t)h.bookkeeping_bytes);
-    if (checked != MP_OK) return mp_status(status, checked), NULL;
     MP_SharedPool *pool = mp_pool_handle(memory, memory_bytes, bookkeeping, &h);
     if (pool == NULL) return mp_status(status, MP_ERR_OUT_OF_MEMORY), NULL;
     atomic_thread_fence(memory_order_acquire);
@@ -209,8 +205,7 @@ MP_SharedPool *mp_shared_pool_open(void *memory, size_t memory_bytes, void *book
 
 void mp_shared_pool_destroy(MP_SharedPool *pool) {
     if (pool == NULL) return;
-    free(pool->raw_memory);
-    free(pool->raw_bookkeeping);
+    mp_owned_free(&pool->owned);
     free(pool);
 }
 
@@ -637,9 +632,8 @@ int mp_shared_pool_reset(MP_SharedPool *pool) {
 }
 
 int mp_shared_pool_stats(const MP_SharedPool *pool, MP_SharedPoolStats *out) {
-    if (out == NULL) return MP_ERR_NULL_POINTER;
-    memset(out, 0, sizeof *out);
-    if (pool == NULL) return MP_ERR_NULL_POINTER;
+    int status = mp_stats_begin(out, sizeof *out, pool);
+    if (status != MP_OK) return status;
     uint64_t allocs, frees, failed, peak;
     size_t cached, holders;
     mp_sums(pool, &allocs, &frees, &failed, &cached, &holders, &peak);

@@ -11,14 +11,7 @@
 
 #include <stdio.h>
 
-static int failures;
-#define CHECK(cond)                                                                   \
-    do {                                                                              \
-        if (!(cond)) {                                                                \
-            fprintf(stderr, "aba: %s:%d: %s\n", __FILE__, __LINE__, #cond);           \
-            failures++;                                                               \
-        }                                                                             \
-    } while (0)
+#include "check.h"
 
 int main(void) {
     MP_SharedPool *pool = mp_shared_pool_create(16, 64, 8, 4);

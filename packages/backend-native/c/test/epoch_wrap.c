@@ -10,14 +10,7 @@
 
 #include <stdio.h>
 
-static int failures = 0;
-#define CHECK(cond)                                                      \
-    do {                                                                 \
-        if (!(cond)) {                                                   \
-            fprintf(stderr, "epoch_wrap: %s:%d: %s\n", __FILE__, __LINE__, #cond); \
-            failures++;                                                  \
-        }                                                                \
-    } while (0)
+#include "check.h"
 
 static void wrap(MP_FixedPool *pool) {
     CHECK(pool != NULL);

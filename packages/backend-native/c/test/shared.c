@@ -20,15 +20,7 @@
 
 #include "random.h"
 
-static int failures, checks;
-#define CHECK(cond)                                                                   \
-    do {                                                                              \
-        checks++;                                                                     \
-        if (!(cond)) {                                                                \
-            fprintf(stderr, "shared: %s:%d: %s\n", __FILE__, __LINE__, #cond);        \
-            failures++;                                                               \
-        }                                                                             \
-    } while (0)
+#include "check.h"
 
 
 /* ---------------- same: one holder is the unshared pool ---------------- */

@@ -411,27 +411,37 @@ static void batches(void) {
 
 static void caller_memory(void) {
     static _Alignas(64) unsigned char buffer[64 + 4 * 32];
+    int status = MP_OK;
     CHECK(mp_fixed_pool_required_bytes(30, 4, 16) == sizeof buffer);
-    CHECK(mp_fixed_pool_create_in(buffer, sizeof buffer - 1, 30, 4, 16) == NULL); /* too small */
-    CHECK(mp_fixed_pool_create_in(NULL, sizeof buffer, 30, 4, 16) == NULL);
-    MP_FixedPool *pool = mp_fixed_pool_create_in(buffer, sizeof buffer, 30, 4, 16);
-    CHECK(pool != NULL && mp_fixed_pool_base(pool) == buffer);
+    CHECK(mp_fixed_pool_create_in(buffer, sizeof buffer - 1, 30, 4, 16, &status) == NULL &&
+          status == MP_ERR_INVALID_ARGUMENT); /* too small */
+    CHECK(mp_fixed_pool_create_in(NULL, sizeof buffer, 30, 4, 16, &status) == NULL && status == MP_ERR_NULL_POINTER);
+    CHECK(mp_fixed_pool_create_in(buffer, sizeof buffer, 30, 0, 16, &status) == NULL && status == MP_ERR_INVALID_ARGUMENT);
+    CHECK(mp_fixed_pool_create_in(buffer, sizeof buffer, 30, 4, 3, NULL) == NULL); /* align not a power of two */
+    MP_FixedPool *pool = mp_fixed_pool_create_in(buffer, sizeof buffer, 30, 4, 16, &status);
+    CHECK(pool != NULL && status == MP_OK && mp_fixed_pool_base(pool) == buffer);
     unsigned char *a = mp_fixed_pool_alloc(pool);
     CHECK(a == buffer + 64 && mp_fixed_pool_alloc_offset(pool) == 96);
     CHECK(mp_fixed_pool_free(pool, a) == MP_OK);
     mp_fixed_pool_destroy(pool); /* frees the bookkeeping, not the caller's buffer */
     CHECK(mp_arena_required_bytes(100, 8) == 164 && mp_arena_required_bytes(0, 8) == 0);
-    MP_Arena *arena = mp_arena_create_in(buffer, sizeof buffer, 100, 8);
-    CHECK(arena != NULL && mp_arena_alloc(arena, 100, 1) == buffer + 64 && mp_arena_alloc(arena, 1, 1) == NULL);
-    CHECK(mp_arena_create_in(buffer, 163, 100, 8) == NULL);
+    status = MP_ERR_CORRUPTED;
+    MP_Arena *arena = mp_arena_create_in(buffer, sizeof buffer, 100, 8, &status);
+    CHECK(arena != NULL && status == MP_OK && mp_arena_alloc(arena, 100, 1) == buffer + 64 && mp_arena_alloc(arena, 1, 1) == NULL);
+    CHECK(mp_arena_create_in(buffer, 163, 100, 8, &status) == NULL && status == MP_ERR_INVALID_ARGUMENT);
+    CHECK(mp_arena_create_in(NULL, 164, 100, 8, &status) == NULL && status == MP_ERR_NULL_POINTER);
+    CHECK(mp_arena_create_in(buffer, 164, 100, 8192, NULL) == NULL); /* align past MP_MAX_ALIGN */
     mp_arena_destroy(arena);
 }
 
 static void struct_sizes(void) {
-    printf("     sizeof(MP_FixedPool) = %zu (+ 8 bytes per slot), sizeof(MP_Arena) = %zu\n",
-           mp_fixed_pool_struct_size(), mp_arena_struct_size());
+    printf("     sizeof(MP_FixedPool) = %zu (+ %u bytes per slot), sizeof(MP_Arena) = %zu\n",
+           mp_fixed_pool_struct_size(), MP_BOOKKEEPING_BYTES_PER_SLOT, mp_arena_struct_size());
     CHECK(mp_fixed_pool_struct_size() <= 128);
     CHECK(mp_arena_struct_size() <= 80);
+    /* The bookkeeping the addon reports to V8: the struct, the per-slot words and the gap between them. */
+    CHECK(mp_fixed_pool_bookkeeping_bytes(1000) == mp_fixed_pool_struct_size() + 1000 * MP_BOOKKEEPING_BYTES_PER_SLOT + 16);
+    CHECK(mp_fixed_pool_bookkeeping_bytes(0) == 0 && mp_fixed_pool_bookkeeping_bytes((size_t)MP_MAX_CAPACITY + 1) == 0);
 }
 
 /* free finds a slot by multiplying by the inverse of slot_size's odd part, not by dividing: every
@@ -543,8 +553,8 @@ static int run_suite(void) {
     run_row("Overflow and limits", 10, overflow_and_limits);
     run_row("Marks and rewind", 10, marks_and_rewind);
     run_row("Batches", 12, batches);
-    run_row("Caller-provided memory", 9, caller_memory);
-    run_row("Struct sizes", 2, struct_sizes);
+    run_row("Caller-provided memory", 13, caller_memory);
+    run_row("Struct sizes", 4, struct_sizes);
     run_row("Slot index by multiply", 9, slot_index_by_multiply);
     run_row("Derived counters", 8, derived_counters);
     run_row("Arena fast path edges", 13, arena_fast_path_edges);
