@@ -44,9 +44,6 @@ export function created(binding: NativeBinding, result: NativeAnchor | number | 
   throw outOfMemory(memoryBytes);
 }
 
-/** What an engine probes once destroyed: reads as detached, even where `memory` could not be detached. */
-export const UNUSABLE = new Uint8Array(0);
-
 /**
  * Gives `memory` back at destroy(): the addon detaches it and frees the C bookkeeping; if the
  * addon could not detach it (a Node-API that refuses), the means JavaScript has are tried.
