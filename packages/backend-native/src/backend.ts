@@ -1,25 +1,39 @@
 import {
   type Arena,
   type ArenaOptions,
+  arenaGeometry,
   type Backend,
   DETACH_ON_DESTROY,
+  EngineArena,
+  EngineFixedPool,
   type FixedPool,
   type FixedPoolOptions,
+  fixedPoolGeometry,
   MAX_MEMORY_BYTES,
   sharedRefusals,
 } from '@mempool/api';
-import { NativeArena } from './arena.js';
-import { NativeFixedPool } from './fixed-pool.js';
-import { SHARED_UNSUPPORTED } from './shared-refusal.js';
+import { NativeArenaEngine } from './arena.js';
+import { NativeFixedPoolEngine } from './fixed-pool.js';
+import { refuseShared, SHARED_UNSUPPORTED } from './shared-refusal.js';
 
 /** The native backend's allocators, over one loaded addon. */
 export type NativeBackend = Backend;
 
-/**
- * The backend over the package's binding (`packageBinding`). Mirrors `@mempool/backend-js` method for method: arguments are
- * checked with the `@mempool/api` helpers before they reach C, and C's statuses become the
- * contract's errors with the same helpers (`fixed-pool.ts`, `arena.ts`).
- */
+/** A pool whose engine is the C library's (`fixed-pool.ts`); the contract is `EngineFixedPool`'s. */
+function createFixedPool(objectSize: number, capacity: number, options?: FixedPoolOptions): FixedPool {
+  const geometry = fixedPoolGeometry(objectSize, capacity, options, MAX_MEMORY_BYTES);
+  refuseShared(options);
+  return new EngineFixedPool(geometry, new NativeFixedPoolEngine(geometry));
+}
+
+/** An arena whose engine is the C library's (`arena.ts`). */
+function createArena(bufferSize: number, options?: ArenaOptions): Arena {
+  const geometry = arenaGeometry(bufferSize, options, MAX_MEMORY_BYTES);
+  refuseShared(options);
+  return new EngineArena(geometry, new NativeArenaEngine(geometry));
+}
+
+/** The backend over the package's binding (`packageBinding`). */
 export function createNativeBackend(version: string): NativeBackend {
   return Object.freeze({
     name: 'native',
@@ -35,10 +49,9 @@ export function createNativeBackend(version: string): NativeBackend {
       detachOnDestroy: DETACH_ON_DESTROY,
       shared: false,
     }),
-    // Never a shared allocator (refused in the constructors), so never the shared overloads' type.
-    createFixedPool: ((objectSize: number, capacity: number, options?: FixedPoolOptions): FixedPool =>
-      new NativeFixedPool(objectSize, capacity, options)) as Backend['createFixedPool'],
-    createArena: ((bufferSize: number, options?: ArenaOptions): Arena => new NativeArena(bufferSize, options)) as Backend['createArena'],
+    // Never a shared allocator (refused above), so never the shared overloads' type.
+    createFixedPool: createFixedPool as Backend['createFixedPool'],
+    createArena: createArena as Backend['createArena'],
     ...sharedRefusals('native', SHARED_UNSUPPORTED),
   });
 }

@@ -14,8 +14,8 @@ export const BLOCK = ENGINE_FACTS.argumentBlock;
 export type NativeAnchor = { readonly __nativeAnchor: unique symbol };
 
 /**
- * What `addon/addon.cc`'s `open()` hands out, once per thread. Internal: `backend.ts` checks every
- * argument before it calls these, and the package never exports it. Every function but the
+ * What `addon/addon.cc`'s `open()` hands out, once per thread. Internal: the engines call it with
+ * arguments `EngineFixedPool`/`EngineArena` (@mempool/api) checked, and the package never exports it. Every function but the
  * creators finds its allocator by the id in `block[BLOCK.id]`. Statuses are `Status` of
  * `@mempool/api`.
  */
@@ -135,7 +135,7 @@ let packaged: NativeBinding | undefined;
  * The binding the package itself uses (loaded and opened on first use). Internal: the package's
  * tests reach it through this module; the package's exports never do. `MEMPOOL_NATIVE_ADDON`, set
  * before the package is imported, names another build of the addon to load instead (the fuzz
- * test's AddressSanitizer build): the allocator classes call the binding's functions through
+ * test's AddressSanitizer build): the engines call the binding's functions through
  * module constants, since a call target V8 sees as constant made the alloc+free pair ~15% faster
  * than one read from a field (bench pool.pair, 31.4-32.4 ns against 36.8-37.2 ns, under load).
  */

@@ -2,9 +2,19 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { markAsUntransferable, Worker } from 'node:worker_threads';
-import { markThatKeepsDetach } from '@mempool/api';
+import {
+  arenaGeometry,
+  EngineArena,
+  EngineFixedPool,
+  FIXED_POOL_STATS_FIELDS,
+  fixedPoolGeometry,
+  markThatKeepsDetach,
+  Status,
+} from '@mempool/api';
 import * as native from '../src/index.js';
+import { NativeArenaEngine } from '../src/arena.js';
 import { BLOCK, packageBinding, packageRoot } from '../src/binding.js';
+import { NativeFixedPoolEngine } from '../src/fixed-pool.js';
 
 const { backend } = native;
 const binding = packageBinding();
@@ -37,6 +47,48 @@ describe('package', () => {
     const sizes = binding.sizes();
     expect(sizes.fixedPool).toBeLessThanOrEqual(128);
     expect(sizes.arena).toBeLessThanOrEqual(80);
+  });
+});
+
+describe('engines', () => {
+  it("pools and arenas are @mempool/api's classes; their engine is out of reach", () => {
+    const pool = backend.createFixedPool(16, 8);
+    const arena = backend.createArena(256);
+    expect(pool).toBeInstanceOf(EngineFixedPool);
+    expect(arena).toBeInstanceOf(EngineArena);
+    expect(Object.keys(pool).sort()).toEqual(['align', 'capacity', 'dataOffset', 'memory', 'objectSize', 'slotSize']);
+    expect(Object.keys(arena).sort()).toEqual(['bufferSize', 'dataOffset', 'memory']);
+    pool.destroy();
+    arena.destroy();
+  });
+
+  it('a pool engine refuses what is not a live handle with a status, and answers 0 or a status once destroyed', () => {
+    const engine = new NativeFixedPoolEngine(fixedPoolGeometry(16, 4, undefined, 2 ** 32));
+    const words = new Float64Array(FIXED_POOL_STATS_FIELDS.length);
+    const h = engine.alloc();
+    expect(h).toBeGreaterThan(0);
+    expect(engine.free({ valueOf: () => h })).toBe(Status.INVALID_HANDLE);
+    expect(engine.free(h + 1)).toBe(Status.INVALID_HANDLE);
+    engine.stats(words);
+    expect(words[FIXED_POOL_STATS_FIELDS.indexOf('allocated')]).toBe(1); // nothing above freed h
+    expect(engine.free(h)).toBe(Status.OK);
+    expect(engine.free(h)).toBe(Status.DOUBLE_FREE);
+    expect(engine.usable()).toBe(true);
+    engine.destroy();
+    expect(engine.usable()).toBe(false);
+    expect(engine.alloc()).toBe(0);
+    expect(engine.free(h)).not.toBe(Status.OK);
+  });
+
+  it('an arena engine refuses a mark that is not a number, and answers 0 once destroyed', () => {
+    const engine = new NativeArenaEngine(arenaGeometry(256, undefined, 2 ** 32));
+    const mark = engine.mark();
+    expect(engine.alloc(16, 8)).toBeGreaterThan(0);
+    expect(engine.rewind(String(mark))).toBe(Status.INVALID_HANDLE);
+    expect(engine.rewind(mark)).toBe(Status.OK);
+    engine.destroy();
+    expect(engine.usable()).toBe(false);
+    expect(engine.alloc(16, 8)).toBe(0);
   });
 });
 
