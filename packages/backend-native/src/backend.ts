@@ -23,14 +23,14 @@ export type NativeBackend = Backend;
 function createFixedPool(objectSize: number, capacity: number, options?: FixedPoolOptions): FixedPool {
   const geometry = fixedPoolGeometry(objectSize, capacity, options, MAX_MEMORY_BYTES);
   refuseShared(options);
-  return new EngineFixedPool(geometry, new NativeFixedPoolEngine(geometry));
+  return EngineFixedPool.over(geometry, new NativeFixedPoolEngine(geometry));
 }
 
 /** An arena whose engine is the C library's (`arena.ts`). */
 function createArena(bufferSize: number, options?: ArenaOptions): Arena {
   const geometry = arenaGeometry(bufferSize, options, MAX_MEMORY_BYTES);
   refuseShared(options);
-  return new EngineArena(geometry, new NativeArenaEngine(geometry));
+  return EngineArena.over(geometry, new NativeArenaEngine(geometry));
 }
 
 /** The backend over the package's binding (`packageBinding`). */
