@@ -42,6 +42,8 @@ export function createNativeBackend(version: string): NativeBackend {
     // allocator makes it, 16 bytes on 64-bit glibc/musl/Windows. The C library's own buffers
     // (mp_*_create) are 64-byte aligned. No shared allocators: see SHARED_UNSUPPORTED.
     // detachOnDestroy: at least where JavaScript can detach (the addon's Node-API may add more).
+    // Every backend spells out the same `supports` fields with its own values (the manifest the
+    // suite and 'auto' read), so this literal repeats the other backends' shape on purpose.
     supports: Object.freeze({
       maxMemoryBytes: MAX_MEMORY_BYTES,
       absoluteAlignment: 16,

@@ -74,6 +74,8 @@ export function wasmBackend(name: string, base64: string, sharedBase64: string):
     name,
     version: VERSION,
     // Growing a wasm memory detaches its old buffer on every engine.
+    // Every backend spells out the same `supports` fields with its own values (the manifest the
+    // suite and 'auto' read), so this literal repeats the other backends' shape on purpose.
     supports: Object.freeze({
       maxMemoryBytes: MAX_MEMORY_BYTES,
       absoluteAlignment: 0,
