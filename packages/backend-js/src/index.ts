@@ -20,7 +20,7 @@ import {
   sharedUnsupported,
 } from '@mempool/api';
 import { JsArenaEngine } from './arena.js';
-import { JsFixedPoolEngine } from './fixed-pool.js';
+import { JsFixedPool } from './fixed-pool.js';
 import { SharedJsArenaEngine } from './shared-arena.js';
 import { SharedJsFixedPoolEngine } from './shared-fixed-pool.js';
 
@@ -42,8 +42,8 @@ export function createFixedPool(
 export function createFixedPool(objectSize: number, capacity: number, options?: FixedPoolOptions): FixedPool;
 export function createFixedPool(objectSize: number, capacity: number, options?: FixedPoolOptions): FixedPool | SharedFixedPool {
   const geometry = fixedPoolGeometry(objectSize, capacity, options, MAX_MEMORY_BYTES);
-  const engine = sharedRequested(options) ? new SharedJsFixedPoolEngine(sharedGeometry(geometry)) : new JsFixedPoolEngine(geometry);
-  return EngineFixedPool.over(geometry, engine);
+  if (!sharedRequested(options)) return new JsFixedPool(geometry);
+  return EngineFixedPool.over(geometry, new SharedJsFixedPoolEngine(sharedGeometry(geometry)));
 }
 
 /** A bump allocator over a fresh `ArrayBuffer` (a `SharedArrayBuffer` with `{ shared: true }`). */
