@@ -64,9 +64,6 @@ function addonFacts() {
     '// The argument block, in doubles (src/binding.ts reads the same table).',
     ...block,
     '',
-    "// A pool's bookkeeping per slot, outside its memory: a free-stack entry and a live epoch.",
-    `constexpr size_t kBookkeepingBytesPerSlot = ${f.bookkeepingBytesPerSlot};`,
-    '',
   ].join('\n');
 }
 

@@ -74,8 +74,8 @@ export function checkAllocSize(size: unknown): number {
 }
 
 /**
- * `Arena.alloc(size, align)`'s arguments. Every backend calls it on every alloc, so valid
- * arguments cost two comparisons and the full checks run only for the others.
+ * `Arena.alloc(size, align)`'s arguments: valid ones cost two comparisons, the full checks run only
+ * for the others. `EngineArena.alloc` tests valid arguments inline and calls this for the rest.
  */
 export function checkArenaAlloc(size: unknown, align: unknown): void {
   if (!(Number.isSafeInteger(size) && (size as number) >= 1)) checkAllocSize(size);

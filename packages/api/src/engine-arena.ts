@@ -1,5 +1,5 @@
 import type { ArenaGeometry } from './checks.js';
-import { checkAlign, checkAllocSize, isAlign } from './checks.js';
+import { checkArenaAlloc, isAlign } from './checks.js';
 import { DEFAULT_ALIGN } from './constants.js';
 import type { Arena, ArenaStats, SharedArenaDescriptor } from './contract.js';
 import type { ArenaEngine } from './engine.js';
@@ -109,8 +109,7 @@ export class EngineArena implements Arena {
   /** `alloc`'s slow path: an unusable arena refuses first, then the arguments are checked in full. */
   #checkAlloc(size: unknown, align: unknown): void {
     EngineArena.#usable(this, 'alloc');
-    checkAllocSize(size);
-    if (align !== DEFAULT_ALIGN) checkAlign('align', align);
+    checkArenaAlloc(size, align);
   }
 
   static #takeEngine(): ArenaEngine {

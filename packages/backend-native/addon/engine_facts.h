@@ -8,6 +8,3 @@ constexpr size_t kBlockArg0 = 1;
 constexpr size_t kBlockArg1 = 2;
 constexpr size_t kBlockResult = 3;
 constexpr size_t kBlockLength = 4;
-
-// A pool's bookkeeping per slot, outside its memory: a free-stack entry and a live epoch.
-constexpr size_t kBookkeepingBytesPerSlot = 8;
