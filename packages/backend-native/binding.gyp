@@ -10,6 +10,7 @@
       "sources": [
         "addon/addon.cc",
         "addon/allocator_table.cc",
+        "c/src/pages.c",
         "c/src/fixed_pool.c",
         "c/src/shared_pool.c",
         "c/src/arena.c",

@@ -11,8 +11,8 @@ export const NO_PRESSURE = new ArrayBuffer(0);
  * Untouched V8-owned bytes standing for a pool's C bookkeeping, held as long as the pool is: every
  * engine counts an ArrayBuffer toward its next collection, while the addon's
  * `napi_adjust_external_memory` moves some engines not at all (Deno 2.9: a loop that drops pools
- * peaked at 5x the js backend's memory, 1.1x with this). Never written, so the engine's zero-filled
- * pages are never touched and cost no resident memory. Capped at MAX_PRESSURE_BYTES (a huge pool is
+ * peaked at 5x the js backend's memory, 1.1x with this). Never written, though glibc may still zero
+ * it by hand when it reuses freed heap memory for it. Capped at MAX_PRESSURE_BYTES (a huge pool is
  * not dropped in a loop), and best effort: a refusal leaves only the addon's report.
  */
 export function collectorPressure(capacity: number): ArrayBuffer {

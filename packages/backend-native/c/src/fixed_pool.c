@@ -28,7 +28,7 @@ size_t mp_fixed_pool_bookkeeping_bytes(size_t capacity) {
 /* The pool's bookkeeping over `base` (which `raw`, if not NULL, owns). */
 static MP_FixedPool *mp_pool_new(unsigned char *base, void *raw, size_t object_size, size_t capacity, size_t align,
                                  size_t slot_size, size_t data_offset) {
-    MP_FixedPool *pool = calloc(1, mp_pool_bookkeeping(capacity));
+    MP_FixedPool *pool = mp_zeroed_new(mp_pool_bookkeeping(capacity));
     if (pool == NULL) return NULL;
     pool->first_slot = base + data_offset;
     pool->raw = raw;
@@ -76,7 +76,7 @@ MP_FixedPool *mp_fixed_pool_create_in(void *buffer, size_t buffer_bytes, size_t 
 void mp_fixed_pool_destroy(MP_FixedPool *pool) {
     if (pool == NULL) return;
     free(pool->raw);
-    free(pool);
+    mp_zeroed_free(pool, mp_pool_bookkeeping(pool->capacity));
 }
 
 /* The invariants of an unshared pool between calls: every slot handed out since the last reset is

@@ -41,6 +41,13 @@
 #define MP_LIKELY(cond) (cond)
 #endif
 
+/* MP_HIDDEN: a function the library's sources share, left out of the shared library's exports. */
+#if defined(__GNUC__) || defined(__clang__)
+#define MP_HIDDEN __attribute__((visibility("hidden")))
+#else
+#define MP_HIDDEN
+#endif
+
 /* A live epoch of a slot that free_many has claimed while it checks the batch; never a real epoch.
  * Epochs run from 1 to MP_PENDING - 1: the one after that is 1 again (see mp_next_epoch). */
 #define MP_PENDING 0xFFFFFFFFu
@@ -86,6 +93,10 @@ _Static_assert(MP_BOOKKEEPING_BYTES_PER_SLOT == 2 * sizeof(uint32_t), "a live ep
 static inline size_t mp_pool_bookkeeping(size_t capacity) {
     return sizeof(MP_FixedPool) + capacity * MP_BOOKKEEPING_BYTES_PER_SLOT + MP_FREE_STACK_GAP * sizeof(uint32_t);
 }
+
+/* Zeroed bookkeeping, big blocks mapped from the OS (pages.c says why); free with the same size. */
+MP_HIDDEN void *mp_zeroed_new(size_t bytes);
+MP_HIDDEN void mp_zeroed_free(void *block, size_t bytes);
 
 /* What the free stack holds. */
 static inline size_t mp_free_top(const MP_FixedPool *pool) { return pool->pushes - pool->pops; }

@@ -5,6 +5,7 @@
  * same calls on an intact allocator must return normally.
  */
 #define _POSIX_C_SOURCE 200809L
+#include "../src/pages.c" /* first: it sets the feature macros */
 #include "../src/fixed_pool.c"
 #include "../src/arena.c"
 

@@ -5,6 +5,7 @@
  * reset still frees every slot, that old handles are still refused as double frees, and that the
  * counter restarted: on the unshared pool and on the thread-safe one.
  */
+#include "../src/pages.c" /* first: it sets the feature macros */
 #include "../src/fixed_pool.c"
 #include "../src/shared_pool.c"
 

@@ -11,6 +11,7 @@
  *   busy      a call that meets a reset under way gets MP_ERR_BUSY (or NULL, uncounted).
  * White-box for `busy` and `header` (it includes the sources to reach the words it forges).
  */
+#include "../src/pages.c" /* first: it sets the feature macros */
 #include "../src/arena.c"
 #include "../src/fixed_pool.c"
 #include "../src/shared_arena.c"

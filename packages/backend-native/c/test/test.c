@@ -527,6 +527,24 @@ static void arena_fast_path_edges(void) {
     mp_arena_destroy(arena);
 }
 
+/* Bookkeeping of 128 KiB or more is mapped from the OS, not calloc'd (pages.c): it must start zeroed
+ * and hold every slot's words, through a reset and a second pool mapped where the first was. */
+static void mapped_bookkeeping(void) {
+    enum { CAPACITY = 1 << 16 }; /* 512 KiB of bookkeeping */
+    CHECK(mp_fixed_pool_bookkeeping_bytes(CAPACITY) >= (size_t)128 << 10);
+    for (int round = 0; round < 2; round++) {
+        MP_FixedPool *pool = mp_fixed_pool_create(8, CAPACITY);
+        size_t offsets = 0, frees = 0, start = mp_fixed_pool_data_offset(pool);
+        CHECK(mp_fixed_pool_free_offset(pool, start + (CAPACITY - 1) * 8) != MP_OK); /* no epoch is live */
+        for (size_t i = 0; i < CAPACITY; i++) offsets += mp_fixed_pool_alloc_offset(pool) != 0;
+        dropped(mp_fixed_pool_alloc(pool)); /* full */
+        for (size_t i = 0; i < CAPACITY; i++) frees += mp_fixed_pool_free_offset(pool, start + i * 8) == MP_OK;
+        CHECK(offsets == CAPACITY && frees == CAPACITY);
+        CHECK(mp_fixed_pool_reset(pool) == MP_OK && mp_fixed_pool_alloc_offset(pool) == start);
+        mp_fixed_pool_destroy(pool);
+    }
+}
+
 /* Every row once; returns how many checks the test table's rows made. */
 static int run_suite(void) {
     int before = g_passed + g_failed;
@@ -558,6 +576,7 @@ static int run_suite(void) {
     run_row("Slot index by multiply", 9, slot_index_by_multiply);
     run_row("Derived counters", 8, derived_counters);
     run_row("Arena fast path edges", 13, arena_fast_path_edges);
+    run_row("Mapped bookkeeping", 7, mapped_bookkeeping);
     return table;
 }
 
