@@ -22,6 +22,12 @@ export const MAX_HOLDERS = 64;
 /** Slots a holder's cache parks; a full cache moves its older half to the shared stack as one batch. */
 export const CACHE_SLOTS = 32;
 const BATCH = CACHE_SLOTS / 2;
+/**
+ * How long a full-looking `alloc` waits for another holder's move to end before taking that holder
+ * for stopped mid-move (its worker was terminated) and not waiting for it again; a move that runs
+ * takes well under a microsecond, unless the OS deschedules its thread.
+ */
+const STALLED_MOVE_MS = 50;
 
 // Bookkeeping lines after the identity lines (shared-words.ts). Each is written by
 // different calls, so each has its own line.
@@ -48,6 +54,11 @@ const CLAIMED = 0;
 const HOLDER_EPOCH = 1;
 /** Entries in the cache. */
 const COUNT = 2;
+/**
+ * Odd while this holder moves a batch between its cache and the shared stack (its slots are then
+ * in neither), moved on by 1 at the start and at the end of each move; written by the owner only.
+ */
+const MOVES = 3;
 /** f64 counters (indices into the record's Float64Array, after the words above), written by the owner only with plain stores. */
 const ALLOCS = 2;
 const FREES = 3;
@@ -67,6 +78,8 @@ const EPOCH_SHIFT = 10;
 const EPOCH_LIMIT = 2 ** (32 - EPOCH_SHIFT);
 
 const recordsAt = (): number => HEADER_LINES * LINE;
+/** Where holder record `r`'s `MOVES` word is, in u32 words of the bookkeeping (for the tests that stop a holder mid-move). */
+export const movesWordAt = (r: number): number => (recordsAt() + r * RECORD_BYTES) / 4 + MOVES;
 /** Where record `r`'s counters start in a Float64Array over the whole bookkeeping. */
 const countAt = (r: number): number => (recordsAt() + r * RECORD_BYTES) / 8;
 const stateBytes = (capacity: number): number => recordsAt() + MAX_HOLDERS * RECORD_BYTES + 12 * capacity;
@@ -138,6 +151,8 @@ export class SharedJsFixedPoolEngine implements FixedPoolEngine {
   #destroyed = false;
   /** The first refused entry of the last `freeMany` that refused one. */
   #refusedAt = 0;
+  /** Per record, the odd `MOVES` value this holder stopped waiting for (see STALLED_MOVE_MS). */
+  readonly #stalled = new Uint32Array(MAX_HOLDERS);
 
   /**
    * A new pool (`state` undefined), or another holder of an existing one; `adopt` takes over the
@@ -400,6 +415,8 @@ export class SharedJsFixedPoolEngine implements FixedPoolEngine {
     const next = this.#next;
     const epochBits = record[HOLDER_EPOCH]! << EPOCH_SHIFT;
     const parked = epochBits | this.#cachedBits;
+    const moves = record[MOVES]!;
+    Atomics.store(record, MOVES, moves + 1);
     let first = -1;
     let last = -1;
     for (let i = 0; i < take; i++) {
@@ -423,6 +440,7 @@ export class SharedJsFixedPoolEngine implements FixedPoolEngine {
         seen = was;
       }
     }
+    Atomics.store(record, MOVES, moves + 2);
     return n - take;
   }
 
@@ -432,15 +450,22 @@ export class SharedJsFixedPoolEngine implements FixedPoolEngine {
     const live = this.#live;
     const words = this.#words;
     const headWord = this.#head;
+    let waitingSince = -1;
     for (;;) {
       const epochBits = record[HOLDER_EPOCH]! << EPOCH_SHIFT;
       const head = Atomics.load(headWord, 0);
       const top = topOf(head);
       if (top !== 0) {
+        // Marked before the pop: a holder that sees the stack without this batch sees the move.
+        const moves = record[MOVES]!;
+        Atomics.store(record, MOVES, moves + 1);
         // `link` is read after the atomic load of the head that saw the push which wrote it; a
         // later write means the batch was popped and pushed again, which moved the tag, so the
         // compare-and-swap fails and the value read is dropped.
-        if (Atomics.compareExchange(headWord, 0, head, headAfter(head, this.#link[top - 1]!)) !== head) continue;
+        if (Atomics.compareExchange(headWord, 0, head, headAfter(head, this.#link[top - 1]!)) !== head) {
+          Atomics.store(record, MOVES, moves + 2);
+          continue;
+        }
         // The batch is this call's: refill the cache in the order it was pushed (oldest at the bottom).
         const parked = epochBits | this.#cachedBits;
         let n = 0;
@@ -456,6 +481,7 @@ export class SharedJsFixedPoolEngine implements FixedPoolEngine {
           index = following - 1;
         }
         record[COUNT] = n;
+        Atomics.store(record, MOVES, moves + 2);
         if (n === 0) continue;
         return this.alloc();
       }
@@ -473,13 +499,22 @@ export class SharedJsFixedPoolEngine implements FixedPoolEngine {
         this.#counted();
         return this.#dataOffset + untouched * this.#slotSize;
       }
+      // Full only if no other holder was moving a batch meanwhile (the moves are read before and
+      // after the caches are searched: a move that ended in between changes them), and no batch
+      // was pushed meanwhile (every push moves the tag).
+      const moves = this.#othersMoves();
       const stolen = this.#steal(epochBits);
       if (stolen >= 0) {
         this.#counted();
         return this.#dataOffset + stolen * this.#slotSize;
       }
-      // Full only if no batch was pushed meanwhile (every push moves the tag).
-      if (Atomics.load(headWord, 0) !== head) continue;
+      if (this.#othersMoves() !== moves || Atomics.load(headWord, 0) !== head) continue;
+      if (this.#anotherMoving()) {
+        const now = performance.now();
+        if (waitingSince < 0) waitingSince = now;
+        if (now - waitingSince < STALLED_MOVE_MS) continue;
+        this.#stopWaiting();
+      }
       this.#counts[FAILED]!++;
       return 0;
     }
@@ -504,6 +539,34 @@ export class SharedJsFixedPoolEngine implements FixedPoolEngine {
       }
     }
     return -1;
+  }
+
+  /** The sum of the other records' `MOVES`: it changes whenever one of their moves starts or ends. */
+  #othersMoves(): number {
+    const used = Atomics.load(this.#words, RECORDS_USED);
+    const records = this.#records;
+    let sum = 0;
+    for (let r = 0; r < used; r++) if (r !== this.#holder) sum = (sum + Atomics.load(records, r * RECORD_WORDS + MOVES)) >>> 0;
+    return sum;
+  }
+
+  /** Whether another holder is in a move that this holder has not stopped waiting for. */
+  #anotherMoving(): boolean {
+    const used = Atomics.load(this.#words, RECORDS_USED);
+    for (let r = 0; r < used; r++) {
+      const moves = Atomics.load(this.#records, r * RECORD_WORDS + MOVES);
+      if (r !== this.#holder && (moves & 1) === 1 && moves !== this.#stalled[r]) return true;
+    }
+    return false;
+  }
+
+  /** Takes every holder now in a move for stopped: this holder no longer waits for those moves. */
+  #stopWaiting(): void {
+    const used = Atomics.load(this.#words, RECORDS_USED);
+    for (let r = 0; r < used; r++) {
+      const moves = Atomics.load(this.#records, r * RECORD_WORDS + MOVES);
+      if ((moves & 1) === 1) this.#stalled[r] = moves;
+    }
   }
 
   /** Claims a free holder record for this holder; `ERR_MEMPOOL_BUSY` when all are taken. */
