@@ -248,8 +248,9 @@ export interface BackendModule {
  *   holders' caches (`cached`, see {@link SharedFixedPoolStats}).
  * - Each pool holder parks free slots in a small cache of its own, so with several holders which
  *   free slot `alloc` returns is unspecified (histories are linearizable to a set model: each
- *   slot live or free). Full means full: `alloc` takes slots parked in other holders' caches
- *   before it returns 0 (docs/SHARED.md says what another holder's call in flight can hide from it).
+ *   slot live or free). Full means full: `alloc` takes slots parked in other holders' caches, and
+ *   waits for a batch another holder is moving between its cache and the shared stack, before it
+ *   returns 0 (at most 50 ms, once, for a holder whose worker was terminated mid-move).
  * - `destroy()` ends this holder only: its cache goes back to the other holders, every later call
  *   on it throws `ERR_MEMPOOL_DESTROYED`, other holders keep working, and the memory goes when the
  *   last holder is collected (a `SharedArrayBuffer` cannot be detached, so `memory` keeps its
