@@ -2,10 +2,11 @@
 // moment; a full-looking alloc elsewhere waits for the move to end. These cases stop a holder
 // mid-move by writing its MOVES word, as a worker terminated inside a move would leave it.
 import { describe, expect, it } from 'vitest';
+import type { SharedFixedPoolDescriptor } from '@mempool/api';
 import { backend, createFixedPool } from '@mempool/backend-js';
 import { movesWordAt } from '../src/shared-fixed-pool.js';
 
-const attachFixedPool = (descriptor: unknown) => backend.attachFixedPool!(descriptor);
+const attachFixedPool = (descriptor: SharedFixedPoolDescriptor) => backend.attachFixedPool!(descriptor);
 
 /** Leaves holder record `r` of `pool`'s bookkeeping as a move that never ends would. */
 function stopMidMove(state: SharedArrayBuffer, r: number): void {
