@@ -153,6 +153,9 @@ export class SharedJsFixedPoolEngine implements FixedPoolEngine {
   #refusedAt = 0;
   /** Per record, the odd `MOVES` value this holder stopped waiting for (see STALLED_MOVE_MS). */
   readonly #stalled = new Uint32Array(MAX_HOLDERS);
+  /** Per record, its `MOVES` as `#othersMoves` last read it, and whether one of them was a move to wait for. */
+  readonly #seen = new Uint32Array(MAX_HOLDERS);
+  #moving = false;
 
   /**
    * A new pool (`state` undefined), or another holder of an existing one; `adopt` takes over the
@@ -509,7 +512,7 @@ export class SharedJsFixedPoolEngine implements FixedPoolEngine {
         return this.#dataOffset + stolen * this.#slotSize;
       }
       if (this.#othersMoves() !== moves || Atomics.load(headWord, 0) !== head) continue;
-      if (this.#anotherMoving()) {
+      if (this.#moving) {
         const now = performance.now();
         if (waitingSince < 0) waitingSince = now;
         if (now - waitingSince < STALLED_MOVE_MS) continue;
@@ -541,32 +544,33 @@ export class SharedJsFixedPoolEngine implements FixedPoolEngine {
     return -1;
   }
 
-  /** The sum of the other records' `MOVES`: it changes whenever one of their moves starts or ends. */
+  /**
+   * The sum of the other records' `MOVES`: it changes whenever one of their moves starts or ends.
+   * The same reads say whether another holder is in a move this holder has not stopped waiting
+   * for (`#moving`), and note each value (`#seen`): a second read could miss a move that ended
+   * after the sum was taken, whose batch the search before it did not see.
+   */
   #othersMoves(): number {
     const used = Atomics.load(this.#words, RECORDS_USED);
     const records = this.#records;
+    const seen = this.#seen;
     let sum = 0;
-    for (let r = 0; r < used; r++) if (r !== this.#holder) sum = (sum + Atomics.load(records, r * RECORD_WORDS + MOVES)) >>> 0;
+    let moving = false;
+    for (let r = 0; r < used; r++) {
+      if (r === this.#holder) continue;
+      const moves = Atomics.load(records, r * RECORD_WORDS + MOVES);
+      seen[r] = moves;
+      sum = (sum + moves) >>> 0;
+      if ((moves & 1) === 1 && moves !== this.#stalled[r]) moving = true;
+    }
+    this.#moving = moving;
     return sum;
   }
 
-  /** Whether another holder is in a move that this holder has not stopped waiting for. */
-  #anotherMoving(): boolean {
-    const used = Atomics.load(this.#words, RECORDS_USED);
-    for (let r = 0; r < used; r++) {
-      const moves = Atomics.load(this.#records, r * RECORD_WORDS + MOVES);
-      if (r !== this.#holder && (moves & 1) === 1 && moves !== this.#stalled[r]) return true;
-    }
-    return false;
-  }
-
-  /** Takes every holder now in a move for stopped: this holder no longer waits for those moves. */
+  /** Takes the holders last seen in a move for stopped: this holder no longer waits for those moves. */
   #stopWaiting(): void {
     const used = Atomics.load(this.#words, RECORDS_USED);
-    for (let r = 0; r < used; r++) {
-      const moves = Atomics.load(this.#records, r * RECORD_WORDS + MOVES);
-      if ((moves & 1) === 1) this.#stalled[r] = moves;
-    }
+    for (let r = 0; r < used; r++) if ((this.#seen[r]! & 1) === 1) this.#stalled[r] = this.#seen[r]!;
   }
 
   /** Claims a free holder record for this holder; `ERR_MEMPOOL_BUSY` when all are taken. */
