@@ -421,24 +421,22 @@ static int mp_take_untouched(MP_SharedPoolHolder *h, uint32_t e) {
     return 1;
 }
 
-/* The sum of the other records' `moves`: it changes whenever one of their moves starts or ends. */
-static uint32_t mp_others_moves(const MP_SharedPoolHolder *h) {
+/* The sum of the other records' `moves` (it changes whenever one of their moves starts or ends),
+ * and in *moving whether one of the values read is a move this holder has not stopped waiting
+ * for. Both come from the same reads: a second look could find that move ended and its slots
+ * already taken by someone else, and find the pool full when it was not at the first look. */
+static uint32_t mp_others_moves(const MP_SharedPoolHolder *h, int *moving) {
     const MP_SharedPool *pool = h->pool;
     uint32_t sum = 0;
+    int odd = 0;
     for (uint32_t id = 0; id < pool->max_holders; id++) {
-        if (&pool->records[id] != h->record) sum += atomic_load_explicit(&pool->records[id].moves, memory_order_seq_cst);
-    }
-    return sum;
-}
-
-/* Whether another holder is in a move this holder has not stopped waiting for. */
-static int mp_another_moving(const MP_SharedPoolHolder *h) {
-    const MP_SharedPool *pool = h->pool;
-    for (uint32_t id = 0; id < pool->max_holders; id++) {
+        if (&pool->records[id] == h->record) continue;
         uint32_t moves = atomic_load_explicit(&pool->records[id].moves, memory_order_seq_cst);
-        if (&pool->records[id] != h->record && (moves & 1u) != 0 && moves != h->stalled[id]) return 1;
+        sum += moves;
+        odd |= (moves & 1u) != 0 && moves != h->stalled[id];
     }
-    return 0;
+    *moving = odd;
+    return sum;
 }
 
 /* Takes every holder now in a move for stopped: this holder no longer waits for those moves (a
@@ -475,10 +473,11 @@ MP_COLD static uint32_t mp_alloc_slow(MP_SharedPoolHolder *h, uint32_t epoch) {
         /* Whoever moved the head or `untouched` to what was read marked its move before (see
          * mp_move_begin): read the marks now, and again after the steal (a move that ended in
          * between changes them; one under way leaves them odd). */
-        uint32_t moves = mp_others_moves(h);
+        int moving;
+        uint32_t moves = mp_others_moves(h, &moving);
         if ((s = mp_steal(h, e)) != MP_NO_INDEX) return s;
-        if (mp_others_moves(h) != moves || atomic_load_explicit(head, memory_order_acquire) != seen) continue;
-        if (mp_another_moving(h)) {
+        if (mp_others_moves(h, &moving) != moves || atomic_load_explicit(head, memory_order_acquire) != seen) continue;
+        if (moving) {
             uint64_t now = mp_now_ns();
             if (!waiting || now < waiting_since) waiting_since = now;
             waiting = 1;
