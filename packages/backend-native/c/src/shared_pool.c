@@ -19,6 +19,10 @@
  *   order: the unshared pool's offsets and stats. Fresh slots come from `untouched` a
  *   half-cache at a time into the (then empty) cache, lowest on top, so they still go out in
  *   ascending order, and the live words two holders use sit on different cache lines.
+ * - A refill, a flush and a run taken from `untouched` leave their slots in neither a cache nor
+ *   the stack nor `untouched` for a moment: the mover's `moves` word is odd meanwhile, and an alloc
+ *   that would say "full" reads the others' words around its steal and searches again while one
+ *   moved (50 ms at most for one move: its thread may have died mid-move). docs/SHARED.md.
  * - reset (quiescent) swaps the epoch to 0 while it works, so a call that meets it sees "busy",
  *   bumps the epoch (every word of the old one reads FREE) and empties stack and caches: O(holders).
  */
