@@ -13,7 +13,8 @@
 #include "mp_internal.h"
 
 #define MP_SHARED_MAGIC 0x4853504Du /* "MPSH" */
-#define MP_SHARED_FORMAT 1u
+/* 2: a pool holder's record has its `moves` word (format 1 had padding there, never written). */
+#define MP_SHARED_FORMAT 2u
 #define MP_SHARED_KIND_POOL 1u
 #define MP_SHARED_KIND_ARENA 2u
 /* The bookkeeping's alignment: its atomic words sit on their own cache lines. */

@@ -19,11 +19,24 @@
  *   order: the unshared pool's offsets and stats. Fresh slots come from `untouched` a
  *   half-cache at a time into the (then empty) cache, lowest on top, so they still go out in
  *   ascending order, and the live words two holders use sit on different cache lines.
+ * - A refill, a flush and a run taken from `untouched` leave their slots in neither a cache nor
+ *   the stack nor `untouched` for a moment: the mover's `moves` word is odd meanwhile, and an alloc
+ *   that would say "full" reads the others' words around its steal and searches again while one
+ *   moved (50 ms at most for one move: its thread may have died mid-move). docs/SHARED.md.
  * - reset (quiescent) swaps the epoch to 0 while it works, so a call that meets it sees "busy",
  *   bumps the epoch (every word of the old one reads FREE) and empties stack and caches: O(holders).
  */
 #include <stdatomic.h>
 #include <string.h>
+#include <time.h>
+#if defined(__unix__) || defined(__APPLE__)
+#include <sched.h>
+/* Lets the holder being waited for run (C11's thrd_yield is optional, and older glibc keeps it in
+ * libpthread, which a caller of the plain allocators does not link). */
+#define MP_YIELD() ((void)sched_yield())
+#else
+#define MP_YIELD() ((void)0)
+#endif
 
 #include "mp_internal.h"
 #include "shared_header.h"
@@ -40,6 +53,10 @@
 #define W_PENDING (W_LIVE | 0xFFu) /* claimed by a free_many still checking its batch */
 #define W_LAST 1u                  /* STACKED: the last slot of its batch */
 #define TAG_STEP ((uint64_t)1 << 32)
+/* How long a full-looking alloc waits for another holder's move to end before taking that holder
+ * for stopped mid-move (its thread died) and not waiting for that move again. A move that runs
+ * takes well under a microsecond, unless the OS deschedules its thread. */
+#define STALLED_MOVE_NS 50000000u
 
 /* A holder's record in the bookkeeping: its own cache lines. */
 struct mp_holder_record {
@@ -50,7 +67,10 @@ struct mp_holder_record {
     /* This holder's allocs minus its frees since reset (negative when it frees others' slots) and
      * the highest it reached: with one holder, the pool's allocated count and its peak. */
     _Atomic int64_t level, peak;
-    unsigned char pad[64 - 48];
+    /* Odd while this holder moves slots between its cache and the stack or `untouched` (they are
+     * then in neither place): one more at the start of each move and at its end. Owner-written. */
+    _Atomic uint32_t moves;
+    unsigned char pad[64 - 52];
     _Atomic uint32_t entries[CACHE]; /* slot indices, the last freed on top */
 };
 _Static_assert(sizeof(struct mp_holder_record) == 192, "three cache lines");
@@ -84,6 +104,7 @@ struct MP_SharedPoolHolder {
     uint32_t cached_bits; /* W_CACHED | id */
     uint8_t slot_shift;
     MP_SharedPool *pool;
+    uint32_t *stalled; /* [max_holders]: per record, the odd `moves` this holder stopped waiting for */
 };
 
 struct MP_SharedPool {
@@ -97,6 +118,7 @@ struct MP_SharedPool {
     uint8_t slot_shift;
     void *bookkeeping;
     struct mp_owned owned;         /* what mp_shared_pool_create allocated */
+    uint32_t *stalled;             /* [max_holders * max_holders], each holder's row after holders[] */
     MP_SharedPoolHolder holders[];      /* [max_holders], this handle's views of the records */
 };
 
@@ -112,8 +134,10 @@ size_t mp_shared_pool_bookkeeping_bytes(size_t capacity, size_t max_holders) {
 /* A handle over verified (or freshly written) bookkeeping. */
 static MP_SharedPool *mp_pool_handle(unsigned char *memory, size_t memory_bytes, unsigned char *bookkeeping,
                                      const struct mp_shared_header *h) {
-    MP_SharedPool *pool = calloc(1, sizeof *pool + h->max_holders * sizeof(MP_SharedPoolHolder));
+    size_t views = sizeof(MP_SharedPool) + h->max_holders * sizeof(MP_SharedPoolHolder);
+    MP_SharedPool *pool = calloc(1, views + (size_t)h->max_holders * h->max_holders * sizeof(uint32_t));
     if (pool == NULL) return NULL;
+    pool->stalled = (uint32_t *)(void *)((unsigned char *)pool + views);
     pool->base = memory;
     pool->memory_bytes = memory_bytes;
     pool->bookkeeping = bookkeeping;
@@ -225,6 +249,24 @@ static inline void mp_level_down(struct mp_holder_record *r) {
     atomic_store_explicit(&r->level, atomic_load_explicit(&r->level, RELAXED) - 1, RELAXED);
 }
 
+/* ---- moves: slots between a cache and the stack or `untouched` ---- */
+
+/* Marks a move's start; returns the even value it ends with. The move's first writes that another
+ * holder can read (the pop of the head, the CAS on `untouched`, a live word made STACKED, the
+ * lowered count) release, and what a full-looking alloc read of them it read with acquire, so it
+ * reads the mark, or a later value, when it sums the marks next. (No fences: TSan does not model
+ * them.) */
+static inline uint32_t mp_move_begin(struct mp_holder_record *r) {
+    uint32_t moves = atomic_load_explicit(&r->moves, RELAXED);
+    atomic_store_explicit(&r->moves, moves + 1, memory_order_seq_cst);
+    return moves + 2;
+}
+
+/* Marks a move's end, after its cache count is published: who reads this value sees the slots. */
+static inline void mp_move_end(struct mp_holder_record *r, uint32_t ended) {
+    atomic_store_explicit(&r->moves, ended, memory_order_seq_cst);
+}
+
 /* ---- the shared stack of batches ---- */
 
 /* Moves the cache's `take` oldest entries to the shared stack as one batch (the ones still CACHED
@@ -235,16 +277,22 @@ static void mp_flush(MP_SharedPoolHolder *h, uint32_t e, uint32_t take) {
     MP_ASSERT(take <= HALF && take <= count);
     uint32_t winners[HALF];
     uint32_t n = 0;
+    uint32_t ended = mp_move_begin(r);
     for (uint32_t k = 0; k < take; k++) {
         uint32_t s = atomic_load_explicit(&r->entries[k], RELAXED);
         uint32_t expected = e | h->cached_bits;
-        if (atomic_compare_exchange_strong_explicit(&h->live[s], &expected, e | W_STACKED, RELAXED, RELAXED)) winners[n++] = s;
+        if (atomic_compare_exchange_strong_explicit(&h->live[s], &expected, e | W_STACKED, memory_order_release, RELAXED)) {
+            winners[n++] = s;
+        }
     }
     for (uint32_t k = take; k < count; k++) {
         atomic_store_explicit(&r->entries[k - take], atomic_load_explicit(&r->entries[k], RELAXED), RELAXED);
     }
-    atomic_store_explicit(&r->count, count - take, RELAXED);
-    if (n == 0) return;
+    atomic_store_explicit(&r->count, count - take, memory_order_release);
+    if (n == 0) {
+        mp_move_end(r, ended);
+        return;
+    }
     /* The chain runs from the newest (the batch's first, on top) to the oldest (flagged last), so a
      * refill puts them back in the cache in the order they left it. */
     _Atomic uint32_t *next = h->pool->next;
@@ -257,6 +305,7 @@ static void mp_flush(MP_SharedPoolHolder *h, uint32_t e, uint32_t take) {
         atomic_store_explicit(&next[winners[0]], (uint32_t)old, RELAXED);
         top = ((old & ~(uint64_t)0xFFFFFFFFu) + TAG_STEP) | ((uint64_t)winners[n - 1] + 1);
     } while (!atomic_compare_exchange_weak_explicit(head, &old, top, memory_order_release, RELAXED));
+    mp_move_end(r, ended);
 }
 
 /* Pops the top batch into the (empty) cache: 1, or 0 when the stack is empty. */
@@ -290,15 +339,21 @@ static int mp_refill(MP_SharedPoolHolder *h, uint32_t e) {
             continue;
         }
         uint64_t top = ((old & ~(uint64_t)0xFFFFFFFFu) + TAG_STEP) | below;
-        if (!atomic_compare_exchange_weak_explicit(head, &old, top, memory_order_acquire, memory_order_acquire)) continue;
-        /* The batch is ours: nobody else writes a STACKED word. */
+        /* Marked before the pop: a holder that reads the stack without this batch reads the mark. */
         struct mp_holder_record *r = h->record;
+        uint32_t ended = mp_move_begin(r);
+        if (!atomic_compare_exchange_weak_explicit(head, &old, top, memory_order_acq_rel, memory_order_acquire)) {
+            mp_move_end(r, ended);
+            continue;
+        }
+        /* The batch is ours: nobody else writes a STACKED word. */
         for (uint32_t i = 0; i < n; i++) {
             uint32_t slot = chain[n - 1 - i];
             atomic_store_explicit(&h->live[slot], e | h->cached_bits, RELAXED);
             atomic_store_explicit(&r->entries[i], slot, RELAXED);
         }
         atomic_store_explicit(&r->count, n, RELAXED);
+        mp_move_end(r, ended);
         return 1;
     }
 }
@@ -329,13 +384,13 @@ static uint32_t mp_steal(MP_SharedPoolHolder *h, uint32_t e) {
     for (uint32_t id = 0; id < pool->max_holders; id++) {
         struct mp_holder_record *other = &pool->records[id];
         if (other == h->record || atomic_load_explicit(&other->claimed, RELAXED) == 0) continue;
-        uint32_t n = atomic_load_explicit(&other->count, RELAXED);
+        uint32_t n = atomic_load_explicit(&other->count, memory_order_acquire);
         if (n > CACHE) n = CACHE;
         for (uint32_t k = 0; k < n; k++) {
             uint32_t s = atomic_load_explicit(&other->entries[k], RELAXED);
             uint32_t expected = e | W_CACHED | id;
             if (s < h->capacity && atomic_compare_exchange_strong_explicit(&h->live[s], &expected, e | W_LIVE,
-                                                                           memory_order_acquire, RELAXED)) {
+                                                                           memory_order_acquire, memory_order_acquire)) {
                 return s;
             }
         }
@@ -348,12 +403,16 @@ static uint32_t mp_steal(MP_SharedPoolHolder *h, uint32_t e) {
  * on cache lines of their own. */
 static int mp_take_untouched(MP_SharedPoolHolder *h, uint32_t e) {
     _Atomic uint32_t *untouched = &h->pool->state->untouched;
-    uint32_t u = atomic_load_explicit(untouched, RELAXED), k;
-    do {
+    struct mp_holder_record *r = h->record;
+    uint32_t u = atomic_load_explicit(untouched, memory_order_acquire), k, ended;
+    for (;;) {
         if (u >= h->capacity) return 0;
         k = h->capacity - u < HALF ? h->capacity - u : HALF;
-    } while (!atomic_compare_exchange_weak_explicit(untouched, &u, u + k, RELAXED, RELAXED));
-    struct mp_holder_record *r = h->record;
+        /* Marked before the run leaves `untouched`: it is in neither place until the count is out. */
+        ended = mp_move_begin(r);
+        if (atomic_compare_exchange_weak_explicit(untouched, &u, u + k, memory_order_release, memory_order_acquire)) break;
+        mp_move_end(r, ended);
+    }
     MP_ASSERT(atomic_load_explicit(&r->count, RELAXED) == 0);
     for (uint32_t j = 0; j < k; j++) {
         uint32_t slot = u + k - 1 - j;
@@ -362,23 +421,79 @@ static int mp_take_untouched(MP_SharedPoolHolder *h, uint32_t e) {
         atomic_store_explicit(&r->entries[j], slot, RELAXED);
     }
     atomic_store_explicit(&r->count, k, RELAXED);
+    mp_move_end(r, ended);
     return 1;
 }
 
-/* alloc once the cache is empty: stack, untouched, steal, the stack once more, then full. */
+/* The sum of the other records' `moves` (it changes whenever one of their moves starts or ends),
+ * and in *moving whether one of the values read is a move this holder has not stopped waiting
+ * for. Both come from the same reads: a second look could find that move ended and its slots
+ * already taken by someone else, and find the pool full when it was not at the first look. */
+static uint32_t mp_others_moves(const MP_SharedPoolHolder *h, int *moving) {
+    const MP_SharedPool *pool = h->pool;
+    uint32_t sum = 0;
+    int odd = 0;
+    for (uint32_t id = 0; id < pool->max_holders; id++) {
+        if (&pool->records[id] == h->record) continue;
+        uint32_t moves = atomic_load_explicit(&pool->records[id].moves, memory_order_seq_cst);
+        sum += moves;
+        odd |= (moves & 1u) != 0 && moves != h->stalled[id];
+    }
+    *moving = odd;
+    return sum;
+}
+
+/* Takes every holder now in a move for stopped: this holder no longer waits for those moves (a
+ * later move of theirs is another value, waited for again). */
+static void mp_stop_waiting(MP_SharedPoolHolder *h) {
+    const MP_SharedPool *pool = h->pool;
+    for (uint32_t id = 0; id < pool->max_holders; id++) {
+        uint32_t moves = atomic_load_explicit(&pool->records[id].moves, memory_order_seq_cst);
+        if ((moves & 1u) != 0) h->stalled[id] = moves;
+    }
+}
+
+static uint64_t mp_now_ns(void) {
+    struct timespec ts;
+    if (timespec_get(&ts, TIME_UTC) != TIME_UTC) return 0;
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* alloc once the cache is empty: stack, untouched, steal, then full, unless another holder's move
+ * (slots in neither a cache nor the stack nor `untouched`) overlapped the search: then again. */
 MP_COLD static uint32_t mp_alloc_slow(MP_SharedPoolHolder *h, uint32_t epoch) {
     if (epoch == 0) return MP_NO_INDEX; /* a reset is under way: nothing handed out, nothing counted */
     uint32_t e = epoch << EPOCH_SHIFT;
-    uint32_t s;
-    while (mp_refill(h, e) || mp_take_untouched(h, e)) {
-        if ((s = mp_cache_take(h, e)) != MP_NO_INDEX) return s;
+    _Atomic uint64_t *head = &h->pool->state->head;
+    uint64_t waiting_since = 0;
+    int waiting = 0;
+    for (;;) {
+        uint32_t s;
+        while (mp_refill(h, e) || mp_take_untouched(h, e)) {
+            if ((s = mp_cache_take(h, e)) != MP_NO_INDEX) return s;
+        }
+        uint64_t seen = atomic_load_explicit(head, memory_order_acquire);
+        if ((uint32_t)seen != 0) continue; /* a batch pushed since the refill looked */
+        /* Whoever moved the head or `untouched` to what was read marked its move before (see
+         * mp_move_begin): read the marks now, and again after the steal (a move that ended in
+         * between changes them; one under way leaves them odd). */
+        int moving;
+        uint32_t moves = mp_others_moves(h, &moving);
+        if ((s = mp_steal(h, e)) != MP_NO_INDEX) return s;
+        if (mp_others_moves(h, &moving) != moves || atomic_load_explicit(head, memory_order_acquire) != seen) continue;
+        if (moving) {
+            uint64_t now = mp_now_ns();
+            if (!waiting || now < waiting_since) waiting_since = now;
+            waiting = 1;
+            if (now != 0 && now - waiting_since < STALLED_MOVE_NS) { /* 0: no clock, no wait */
+                MP_YIELD();
+                continue;
+            }
+            mp_stop_waiting(h);
+        }
+        mp_count(&h->record->failed_allocs);
+        return MP_NO_INDEX;
     }
-    if ((s = mp_steal(h, e)) != MP_NO_INDEX) return s;
-    while (mp_refill(h, e)) {
-        if ((s = mp_cache_take(h, e)) != MP_NO_INDEX) return s;
-    }
-    mp_count(&h->record->failed_allocs);
-    return MP_NO_INDEX;
 }
 
 /* The slot index handed out, or MP_NO_INDEX. static inline: each entry point is one function. */
@@ -531,7 +646,9 @@ MP_SharedPoolHolder *mp_shared_pool_attach(MP_SharedPool *pool, int *status) {
             .cached_bits = W_CACHED | id,
             .slot_shift = pool->slot_shift,
             .pool = pool,
+            .stalled = pool->stalled + (size_t)id * pool->max_holders,
         };
+        memset(h->stalled, 0, pool->max_holders * sizeof *h->stalled); /* 0 is even: no move */
         mp_status(status, MP_OK);
         return h;
     }

@@ -8,8 +8,12 @@
  *   header    issue 17: create_in and open verify the bookkeeping's header: a zeroed or foreign
  *             buffer, the other kind, an edited geometry, another memory size, memory and
  *             bookkeeping that overlap, a misaligned or short bookkeeping are all refused;
- *   busy      a call that meets a reset under way gets MP_ERR_BUSY (or NULL, uncounted).
- * White-box for `busy` and `header` (it includes the sources to reach the words it forges).
+ *   busy      a call that meets a reset under way gets MP_ERR_BUSY (or NULL, uncounted);
+ *   stalled   a full-looking alloc waits for another holder's move (its `moves` odd), 50 ms at
+ *             most for one value: a holder stopped mid-move is then not waited for again, a new
+ *             move of it is; nothing moving, no wait.
+ * White-box for `busy`, `header` and `stalled` (it includes the sources to reach the words it
+ * forges).
  */
 #include "../src/pages.c" /* first: it sets the feature macros */
 #include "../src/arena.c"
@@ -360,6 +364,59 @@ static void busy(void) {
     mp_shared_arena_destroy(arena);
 }
 
+/* ---------------- stalled: a holder stopped mid-move ---------------- */
+
+static double ms_since(const struct timespec *t0) {
+    struct timespec t1;
+    timespec_get(&t1, TIME_UTC);
+    return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+/* How long a's alloc took to return NULL (-1 if it returned a slot). */
+static double null_after_ms(MP_SharedPoolHolder *a) {
+    struct timespec t0;
+    timespec_get(&t0, TIME_UTC);
+    void *p = mp_shared_pool_alloc(a);
+    return p == NULL ? ms_since(&t0) : -1;
+}
+
+static void stalled(void) {
+    MP_SharedPool *pool = mp_shared_pool_create(16, 4, 8, 3);
+    MP_SharedPoolHolder *a = mp_shared_pool_attach(pool, NULL), *b = mp_shared_pool_attach(pool, NULL);
+    void *slots[4];
+    CHECK(mp_shared_pool_alloc_many(a, slots, 4) == 4);
+    /* Nothing moves: full at once. */
+    double ms = null_after_ms(a);
+    CHECK(ms >= 0 && ms < 45);
+    /* b stopped between its two marks of a move (as a thread killed mid-refill leaves it). */
+    _Atomic uint32_t *moves = &b->record->moves;
+    uint32_t before = atomic_load(moves);
+    CHECK((before & 1u) == 0);
+    atomic_store(moves, before + 1);
+    ms = null_after_ms(a);
+    CHECK(ms >= 45);
+    ms = null_after_ms(a); /* that move is taken for stopped: not waited for again */
+    CHECK(ms >= 0 && ms < 45);
+    atomic_store(moves, before + 3); /* a later move of b: waited for again, once */
+    ms = null_after_ms(a);
+    CHECK(ms >= 45);
+    ms = null_after_ms(a);
+    CHECK(ms >= 0 && ms < 45);
+    atomic_store(moves, before + 4); /* b's move ended */
+    ms = null_after_ms(a);
+    CHECK(ms >= 0 && ms < 45);
+    /* b's stopped move is not a's: b does not wait for its own record. */
+    atomic_store(moves, before + 5);
+    CHECK(mp_shared_pool_free(a, slots[0]) == MP_OK && mp_shared_pool_free(a, slots[1]) == MP_OK);
+    CHECK(mp_shared_pool_alloc(b) != NULL && mp_shared_pool_alloc(b) != NULL); /* stolen from a's cache */
+    ms = null_after_ms(b);
+    CHECK(ms >= 0 && ms < 45);
+    MP_SharedPoolStats s;
+    mp_shared_pool_stats(pool, &s);
+    CHECK(s.failed_allocs == 7 && s.allocated == 4);
+    mp_shared_pool_destroy(pool);
+}
+
 int main(void) {
     static const size_t geometries[][3] = {{64, 1000, 8}, {24, 50, 8}, {7, 33, 1}, {100, 5, 16}, {16, 200, 64}};
     for (size_t g = 0; g < sizeof geometries / sizeof geometries[0]; g++) {
@@ -370,6 +427,7 @@ int main(void) {
     cached_exact();
     header();
     busy();
+    stalled();
     printf("shared: %d checks, %d failed\n", checks, failures);
     return failures == 0 ? 0 : 1;
 }
