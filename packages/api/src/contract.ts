@@ -250,7 +250,8 @@ export interface BackendModule {
  *   free slot `alloc` returns is unspecified (histories are linearizable to a set model: each
  *   slot live or free). Full means full: `alloc` takes slots parked in other holders' caches, and
  *   waits for a batch another holder is moving between its cache and the shared stack, before it
- *   returns 0 (at most 50 ms, once, for a holder whose worker was terminated mid-move).
+ *   returns 0 (at most 50 ms, once, for a holder whose worker was terminated mid-move; the wasm
+ *   backend does not wait yet: docs/SHARED.md says why).
  * - `destroy()` ends this holder only: its cache goes back to the other holders, every later call
  *   on it throws `ERR_MEMPOOL_DESTROYED`, other holders keep working, and the memory goes when the
  *   last holder is collected (a `SharedArrayBuffer` cannot be detached, so `memory` keeps its
