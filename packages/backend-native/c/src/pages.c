@@ -2,10 +2,10 @@
  * Zeroed blocks for a pool's bookkeeping (its struct, live epochs and free stack). A big block is
  * mapped from the OS, not calloc'd: glibc raises its mmap threshold to the size of the first big
  * block freed, and from then on serves big blocks from its heap and zeroes them by hand, so every
- * new pool made its whole bookkeeping resident, however few slots it used. A loop that drops
- * 262,144-slot pools peaked at 200 to 515 MiB on Deno that way (when its collector ran decided
- * which), and at 64 MiB mapped. Mapped pages cost nothing until a slot's words are first written,
- * and go back to the OS when the pool is destroyed.
+ * new pool made its whole bookkeeping resident, however few slots it used: a loop that drops
+ * 262,144-slot pools peaked at 140 to 198 MiB on Node 20 that way, 114 MiB mapped. Mapped pages
+ * cost nothing until a slot's words are first written, and go back to the OS when the pool is
+ * destroyed.
  */
 #if !defined(_WIN32) && !defined(_DEFAULT_SOURCE)
 #define _DEFAULT_SOURCE /* mmap and MAP_ANONYMOUS under -std=c11; must precede every system header */
